@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * compat.bpf.h - sched_ext kfuncs across kernel versions (6.12 .. 7.x).
+ *
+ * sched_ext renamed and reshaped its kfuncs several times. Each variant is
+ * declared here as a weak kfunc with a "___cland" flavour suffix: libbpf strips
+ * the last ___suffix when it resolves the name, so the declarations never clash
+ * with the prototypes of vmlinux.h, and a kfunc the running kernel lacks
+ * resolves to NULL. bpf_ksym_exists() branches are decided at load time and the
+ * dead ones are removed, so one object loads on every kernel.
+ *
+ *   6.12  scx_bpf_dispatch[_vtime], scx_bpf_consume
+ *   6.13  scx_bpf_dsq_insert[_vtime], scx_bpf_dsq_move_to_local(dsq)
+ *   6.14  scx_bpf_now
+ *   6.19  scx_bpf_dsq_insert___v2 (returns bool), __scx_bpf_dsq_insert_vtime(p, args),
+ *         scx_bpf_task_set_slice (writing p->scx.slice is deprecated)
+ *   7.1   scx_bpf_dsq_move_to_local___v2(dsq, enq_flags)
+ */
+#ifndef __CLAND_COMPAT_BPF_H
+#define __CLAND_COMPAT_BPF_H
+
+/* 6.12 names */
+void scx_bpf_dispatch___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
+void scx_bpf_dispatch_vtime___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
+				     u64 enq_flags) __ksym __weak;
+bool scx_bpf_consume___cland(u64 dsq_id) __ksym __weak;
+
+/* 6.13 names */
+void scx_bpf_dsq_insert___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
+void scx_bpf_dsq_insert_vtime___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
+				       u64 enq_flags) __ksym __weak;
+bool scx_bpf_dsq_move_to_local___cland(u64 dsq_id) __ksym __weak;
+
+/* 6.14 */
+u64 scx_bpf_now___cland(void) __ksym __weak;
+
+/* 6.19: the vtime insert takes its arguments in a struct */
+struct scx_bpf_dsq_insert_vtime_args___cland {
+	u64 dsq_id;
+	u64 slice;
+	u64 vtime;
+	u64 enq_flags;
+};
+bool scx_bpf_dsq_insert___v2___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
+bool __scx_bpf_dsq_insert_vtime___cland(struct task_struct *p,
+					struct scx_bpf_dsq_insert_vtime_args___cland *args) __ksym __weak;
+bool scx_bpf_task_set_slice___cland(struct task_struct *p, u64 slice) __ksym __weak;
+
+/* 7.1 */
+bool scx_bpf_dsq_move_to_local___v2___cland(u64 dsq_id, u64 enq_flags) __ksym __weak;
+
+static __always_inline void cland_dsq_insert(struct task_struct *p, u64 dsq_id, u64 slice,
+					     u64 enq_flags)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_insert___v2___cland))
+		scx_bpf_dsq_insert___v2___cland(p, dsq_id, slice, enq_flags);
+	else if (bpf_ksym_exists(scx_bpf_dsq_insert___cland))
+		scx_bpf_dsq_insert___cland(p, dsq_id, slice, enq_flags);
+	else
+		scx_bpf_dispatch___cland(p, dsq_id, slice, enq_flags);
+}
+
+static __always_inline void cland_dsq_insert_vtime(struct task_struct *p, u64 dsq_id, u64 slice,
+						   u64 vtime, u64 enq_flags)
+{
+	if (bpf_ksym_exists(__scx_bpf_dsq_insert_vtime___cland)) {
+		struct scx_bpf_dsq_insert_vtime_args___cland args = {
+			.dsq_id = dsq_id,
+			.slice = slice,
+			.vtime = vtime,
+			.enq_flags = enq_flags,
+		};
+		__scx_bpf_dsq_insert_vtime___cland(p, &args);
+	} else if (bpf_ksym_exists(scx_bpf_dsq_insert_vtime___cland)) {
+		scx_bpf_dsq_insert_vtime___cland(p, dsq_id, slice, vtime, enq_flags);
+	} else {
+		scx_bpf_dispatch_vtime___cland(p, dsq_id, slice, vtime, enq_flags);
+	}
+}
+
+static __always_inline bool cland_dsq_move_to_local(u64 dsq_id)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move_to_local___v2___cland))
+		return scx_bpf_dsq_move_to_local___v2___cland(dsq_id, 0);
+	if (bpf_ksym_exists(scx_bpf_dsq_move_to_local___cland))
+		return scx_bpf_dsq_move_to_local___cland(dsq_id);
+	return scx_bpf_consume___cland(dsq_id);
+}
+
+static __always_inline u64 cland_now(void)
+{
+	if (bpf_ksym_exists(scx_bpf_now___cland))
+		return scx_bpf_now___cland();
+	return bpf_ktime_get_ns();
+}
+
+static __always_inline void cland_task_set_slice(struct task_struct *p, u64 slice)
+{
+	if (bpf_ksym_exists(scx_bpf_task_set_slice___cland))
+		scx_bpf_task_set_slice___cland(p, slice);
+	else
+		p->scx.slice = slice;
+}
+
+#endif /* __CLAND_COMPAT_BPF_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * intf.h - the messages and limits shared by the BPF backend and user space.
+ *
+ * Included by bpf/cland.bpf.c (types from vmlinux.h) and by libcland (types
+ * from <linux/types.h>). Every constant that both sides must agree on lives
+ * here and nowhere else.
+ */
+#ifndef __CLAND_INTF_H
+#define __CLAND_INTF_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+#define CLAND_OPS_NAME "cland"
+
+enum cland_limits {
+	CLAND_MAX_CPUS = 1024,    /* per-CPU DSQs are created for cpu < this */
+	CLAND_COMM_LEN = 16,      /* TASK_COMM_LEN */
+	CLAND_EXIT_MSG_LEN = 256, /* bytes of the kernel's exit reason/message kept */
+};
+
+/* Dispatch queues created by the backend (user DSQ ids are < 2^63). */
+#define CLAND_DSQ_SHARED    ((__u64)CLAND_MAX_CPUS)     /* vtime-ordered, any CPU */
+#define CLAND_DSQ_USERSCHED ((__u64)CLAND_MAX_CPUS + 1) /* the daemon's own threads */
+/* Per-CPU DSQs use the CPU number as their id: 0 .. nr_cpu_ids - 1. */
+
+/* Target CPU in a decision meaning "whichever CPU frees up first". */
+#define CLAND_CPU_ANY (-1)
+
+/* Flags of a queued task. */
+enum cland_task_flags {
+	CLAND_TASK_WAKEUP = 1 << 0, /* the task has just woken up (was sleeping) */
+};
+
+/*
+ * A runnable task handed to user space (BPF ring buffer, kernel -> user).
+ * @vtime is the value user space last returned in a decision for this task
+ * (0 for a task never seen): the backend keeps it so that policies need no
+ * per-task table of their own.
+ */
+struct cland_queued {
+	__s32 pid;
+	__s32 cpu;          /* the CPU the task last ran on */
+	__u64 flags;        /* enum cland_task_flags */
+	__u64 weight;       /* sched_ext weight: 100 at nice 0, 1..10000 */
+	__u64 vtime;        /* the policy's own clock for this task */
+	__u64 exec_runtime; /* ns run since the task last slept */
+	__u64 start_ts;     /* when its last run started (ns, CLOCK_MONOTONIC) */
+	__u64 stop_ts;      /* when its last run stopped */
+	__u64 gen;          /* enqueue generation: echoed back in the decision */
+	__u64 nr_cpus_allowed;
+	char comm[CLAND_COMM_LEN];
+};
+
+/* A scheduling decision (BPF user ring buffer, user -> kernel). */
+struct cland_decision {
+	__s32 pid;
+	__s32 cpu;   /* target CPU or CLAND_CPU_ANY */
+	__u64 slice; /* ns; 0 means the backend's default slice */
+	__u64 vtime; /* ordering key in the DSQ (e.g. a deadline); stored for the task */
+	__u64 gen;   /* the generation of the cland_queued this answers */
+};
+
+/* Input of the SEC("syscall") select-CPU program (bpf_prog_test_run). */
+struct cland_select_cpu_arg {
+	__s32 pid;
+	__s32 prev_cpu;
+	__u64 flags;
+};
+
+/*
+ * Counters kept by the backend (in .bss, read by user space). Each counts
+ * one path so that any odd behaviour shows up in the stats.
+ */
+struct cland_counters {
+	__u64 nr_queued;          /* tasks sent to user space */
+	__u64 nr_user_dispatches; /* decisions turned into DSQ inserts */
+	__u64 nr_kernel_dispatches; /* tasks dispatched by BPF alone */
+	__u64 nr_cancel_dispatches; /* stale decisions dropped (generation) */
+	__u64 nr_bounce_dispatches; /* target CPU not allowed: sent to the shared DSQ */
+	__u64 nr_failed_dispatches; /* malformed decisions */
+	__u64 nr_sched_congested; /* ring full: task dispatched in BPF instead */
+	__u64 nr_usersched_runs;  /* times the daemon was dispatched */
+	__u64 nr_heartbeats;      /* heartbeat timer firings that woke the daemon */
+};
+
+/* What ops.exit recorded: kind 0 while the scheduler is running. */
+struct cland_exit_info {
+	__s32 kind;
+	__s32 pad;
+	__s64 exit_code;
+	char reason[CLAND_EXIT_MSG_LEN];
+	char msg[CLAND_EXIT_MSG_LEN];
+};
+
+#endif /* __CLAND_INTF_H */

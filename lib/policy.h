@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * policy.h - what a scx_cland policy implements, and what it may call.
+ *
+ * A policy is plain C: it is told about runnable tasks (struct cland_task)
+ * and hands back decisions (struct cland_decision). It never sees BPF or
+ * libbpf. The same policy object is driven by the real BPF backend (the
+ * scx_cland daemon) and by the simulator, through struct cland_host.
+ */
+#ifndef __CLAND_POLICY_H
+#define __CLAND_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bpf/intf.h"
+
+/* A runnable task as a policy sees it (same layout as the wire message). */
+typedef struct cland_queued cland_task_t;
+
+/* Services of the backend that a policy may call. */
+struct cland_host {
+	void *be; /* backend state, passed back to every call */
+	/*
+	 * Find an idle CPU that @pid may run on, preferring @prev_cpu and
+	 * whole idle cores, and claim it. Returns the CPU or a negative value
+	 * when none is idle.
+	 */
+	int (*select_cpu)(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags);
+	/* Current time in ns, on the clock of the task timestamps. */
+	uint64_t (*now)(void *be);
+	int nr_cpus;
+};
+
+/* Tunables every policy receives (all in ns). */
+struct cland_policy_cfg {
+	uint64_t slice_ns;     /* maximum time slice */
+	uint64_t slice_min_ns; /* minimum time slice */
+};
+
+struct cland_policy {
+	const char *name;
+	const char *summary; /* one line, for --list-policies */
+	size_t ctx_size;     /* bytes of private state, zeroed, given to each call */
+
+	/*
+	 * Set up the policy. All memory the hot path needs must be allocated
+	 * here: the daemon locks its memory afterwards. Returns 0 or -errno.
+	 */
+	int (*init)(void *ctx, const struct cland_policy_cfg *cfg, const struct cland_host *host);
+	/* A task became runnable and waits for a decision. */
+	void (*enqueue)(void *ctx, const cland_task_t *task);
+	/*
+	 * Produce the next decision into @out. Returns false when the policy
+	 * wants to dispatch nothing more for now.
+	 */
+	bool (*dispatch)(void *ctx, struct cland_decision *out);
+	/* Number of tasks the policy still holds (not yet dispatched). */
+	uint64_t (*nr_pending)(void *ctx);
+	/* Release what init allocated. */
+	void (*exit)(void *ctx);
+};
+
+/* The policies built into scx_cland, NULL-terminated. */
+extern const struct cland_policy *const cland_policies[];
+
+/* Look a policy up by name; NULL if there is none. */
+const struct cland_policy *cland_policy_find(const char *name);
+
+#endif /* __CLAND_POLICY_H */
