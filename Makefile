@@ -1,0 +1,97 @@
+# Makefile - scx_cland's only entry point.
+#
+#   make          build build/scx_cland (BPF backend + libcland + policies + daemon)
+#   make run      run scx_cland for real (sched_ext kernel, root), else a VM demo
+#   make check    every test: unit tests on the host, then the VM suites
+#   make deps     install the Debian packages needed (run by the targets above)
+#   V=1           show the full commands
+#
+# Chain: bpf/cland.bpf.c -> cland.bpf.o -> cland.skel.h -> scx_cland.
+
+BUILD	:= build
+CLANG	?= clang-19
+BPFTOOL ?= bpftool
+CC	?= gcc
+LIBBPF	:= $(BUILD)/libbpf
+VERSION := 0.1.0
+
+# The kernel whose BTF makes vmlinux.h (CO-RE adapts the object to others).
+VMLINUX_KERNEL ?= 7.2
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -DCLAND_VERSION='"$(VERSION)"'
+INCLUDES := -I$(BUILD) -I$(LIBBPF)/include -Ibpf -Ilib -Isrc
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wno-missing-declarations \
+	-Wno-unused-function
+
+LIB_SRCS	:= lib/bpf_backend.c lib/loop.c lib/stats.c lib/heap.c
+POLICY_SRCS	:= $(wildcard policies/*.c)
+DAEMON_SRCS	:= src/main.c src/options.c
+OBJS		:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS) $(POLICY_SRCS) $(DAEMON_SRCS))
+
+# Host unit tests: each tests/unit/test_X.c with the policy-side sources.
+UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_DEPS	:= lib/heap.c $(POLICY_SRCS) src/options.c
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all deps run check unit vm-check clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/scx_cland
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(LIBBPF)/lib/libbpf.a: scripts/build-libbpf.sh | deps
+	$(call msg,LIBBPF,$@)
+	$(Q)scripts/build-libbpf.sh $(LIBBPF)
+
+$(BUILD)/vmlinux.h: scripts/vmlinux-h.sh | deps
+	$(call msg,VMLINUX,$@)
+	$(Q)scripts/vmlinux-h.sh "$$(tests/vm/fetch-kernel.sh --pinned $(VMLINUX_KERNEL))/vmlinuz" $@
+
+$(BUILD)/cland.bpf.o: bpf/cland.bpf.c bpf/intf.h bpf/compat.bpf.h $(BUILD)/vmlinux.h \
+		      $(LIBBPF)/lib/libbpf.a
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(BUILD) -I$(LIBBPF)/include -Ibpf -c $< -o $@
+
+$(BUILD)/cland.skel.h: $(BUILD)/cland.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name cland_bpf > $@
+
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h src/*.h bpf/intf.h) $(BUILD)/cland.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+
+$(BUILD)/scx_cland: $(OBJS) $(LIBBPF)/lib/libbpf.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -lelf -lz -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h bpf/intf.h) | deps
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc $< $(UNIT_DEPS) -lcmocka -o $@
+
+unit: $(UNIT_TESTS)
+
+# All tests; prints "N passed, N failed" last and fails if any failed.
+check: $(BUILD)/scx_cland unit
+	$(Q)scripts/check.sh $(UNIT_TESTS)
+
+# Only the VM suites (CHECK_ARGS are passed to tests/vm/run.sh).
+vm-check: $(BUILD)/scx_cland
+	$(Q)tests/vm/run.sh --suite full $(CHECK_ARGS)
+
+run: $(BUILD)/scx_cland
+	$(Q)scripts/run.sh $(RUN_ARGS)
+
+clean:
+	$(Q)rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/scx_cland $(BUILD)/cland.* $(BUILD)/vm/*.cpio*

@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cland.bpf.c - the sched_ext backend of scx_cland: moves tasks between the
+ * kernel and a scheduling policy that runs in user space. It knows no policy.
+ *
+ * Protocol
+ * --------
+ * 1. A task becomes runnable: ops.enqueue() writes a struct cland_queued (pid,
+ *    last CPU, weight, the policy's vtime for it, runtime since it last slept,
+ *    timestamps, an enqueue generation, comm) to the BPF_MAP_TYPE_RINGBUF
+ *    @queued. The daemon (scx_cland) is woken up by the ring buffer.
+ * 2. The daemon hands every queued task to its policy, then sends the policy's
+ *    decisions back as struct cland_decision (pid, target CPU or
+ *    CLAND_CPU_ANY, slice, vtime, deadline, generation) over the
+ *    BPF_MAP_TYPE_USER_RINGBUF @dispatched, and tells us how many tasks the
+ *    policy still holds (@nr_user_pending).
+ * 3. ops.dispatch() drains @dispatched: a decision whose generation differs
+ *    from the task's current one (the task was dequeued or re-enqueued since,
+ *    or is gone) is cancelled; otherwise the task is inserted, ordered by its
+ *    deadline, into the per-CPU DSQ of the target CPU (which is kicked), or
+ *    into the shared DSQ when the target is "any" or not allowed (bounce).
+ *    Then the CPU consumes its own DSQ, then the shared one.
+ *
+ * What never goes through user space:
+ *  - the daemon's own threads: they wait in CLAND_DSQ_USERSCHED, consumed
+ *    first when tasks wait for the daemon and last otherwise (so it cannot
+ *    starve nor steal CPU from work when it has nothing to do);
+ *  - per-CPU kthreads and kswapd: dispatched straight to their CPU;
+ *  - a waking task when its CPU is idle and nothing waits: dispatched in
+ *    ops.select_cpu() to that CPU (user space would only add latency);
+ *  - tasks enqueued while @queued is full (the daemon is congested): inserted
+ *    into the shared DSQ at their last deadline, counted in nr_sched_congested.
+ *
+ * Keeping the daemon running: while tasks wait for it, ops.tick() ends the
+ * slice of one running task so that the daemon gets a CPU within a tick, and a
+ * heartbeat timer wakes a CPU for it when it has waited too long (also on an
+ * idle system). Every path has a counter (struct cland_counters in .bss).
+ *
+ * The policy also gets a SEC("syscall") program, cland_select_cpu, run by
+ * bpf_prog_test_run(): it finds and claims an idle CPU for a task (SMT-aware).
+ * ops.exit() copies the kernel's exit reason to @exit_info for user space.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "intf.h"
+#include "compat.bpf.h"
+
+char _license[] SEC("license") = "GPL";
+
+#define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
+#define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
+
+/* scx_bpf_error() of the kernel's tools/sched_ext: fail the scheduler with a message. */
+#define cland_error(fmt, args...)                                                   \
+	({                                                                          \
+		static char ___fmt[] = fmt;                                         \
+		unsigned long long ___param[___bpf_narg(args)];                     \
+		___bpf_fill(___param, args);                                        \
+		scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));             \
+	})
+
+#define PF_KSWAPD 0x00020000
+#define PF_KTHREAD 0x00200000
+#define CLOCK_MONOTONIC 1
+#define ENOMEM 12
+#define EINVAL 22
+#define ESRCH 3
+
+#define HEARTBEAT_NS (50ULL * 1000 * 1000)     /* timer period */
+#define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
+
+/* Set by user space before loading. */
+const volatile __s32 usersched_tgid;		/* the daemon's process */
+const volatile __u64 slice_ns = SCX_SLICE_DFL;	/* default slice of decisions */
+
+/* Shared with user space (.bss). */
+struct cland_counters counters;
+struct cland_exit_info exit_info;
+volatile __u64 nr_user_pending; /* tasks the policy holds, set by the daemon */
+
+static u64 usersched_last_run; /* when the daemon last got a CPU */
+static bool usersched_needed; /* the daemon must run at the next dispatch */
+static u32 preempt_claimed;   /* a CPU already gave its slice up for the daemon */
+
+struct task_ctx {
+	u64 gen;	  /* enqueue generation, echoed by decisions */
+	u64 vtime;	  /* the policy's clock for the task */
+	u64 deadline;	  /* last deadline the policy gave it */
+	u64 exec_runtime; /* ns run since the task last slept */
+	u64 start_ts;
+	u64 stop_ts;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} task_ctxs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} queued SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_USER_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} dispatched SEC(".maps");
+
+struct heartbeat {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct heartbeat);
+} heartbeat SEC(".maps");
+
+static struct task_ctx *lookup_task_ctx(const struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctxs, (struct task_struct *)p, 0, 0);
+}
+
+static bool is_usersched(const struct task_struct *p)
+{
+	return p->tgid == usersched_tgid;
+}
+
+static bool is_percpu_kthread(const struct task_struct *p)
+{
+	return (p->flags & PF_KSWAPD) || ((p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1);
+}
+
+/* Tasks are waiting for the daemon: queued to it, or held by its policy. */
+static bool usersched_has_work(void)
+{
+	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) > 0 || nr_user_pending > 0;
+}
+
+static bool usersched_waiting(void)
+{
+	return scx_bpf_dsq_nr_queued(CLAND_DSQ_USERSCHED) > 0;
+}
+
+static void kick_idle_cpu(const struct task_struct *p)
+{
+	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+
+	if (cpu >= 0)
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
+/*
+ * Claim an idle CPU for @p: @prev_cpu if its whole core is idle, else any
+ * whole idle core, else @prev_cpu if idle, else any idle CPU; -EBUSY if none.
+ */
+static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu)
+{
+	const struct cpumask *smt;
+	bool prev_ok, core_idle = false;
+	s32 cpu;
+
+	prev_ok = prev_cpu >= 0 && bpf_cpumask_test_cpu(prev_cpu, p->cpus_ptr);
+	if (prev_ok) {
+		smt = scx_bpf_get_idle_smtmask();
+		core_idle = bpf_cpumask_test_cpu(prev_cpu, smt);
+		scx_bpf_put_idle_cpumask(smt);
+	}
+	if (core_idle && scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+		return prev_cpu;
+	cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, SCX_PICK_IDLE_CORE);
+	if (cpu >= 0)
+		return cpu;
+	if (prev_ok && scx_bpf_test_and_clear_cpu_idle(prev_cpu))
+		return prev_cpu;
+	return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+}
+
+s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	bool is_idle = false;
+	s32 cpu;
+
+	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+	if (!is_idle)
+		return cpu;
+	/* An idle CPU and nobody waiting: user space would only add latency. */
+	if (is_usersched(p) || (!usersched_has_work() && !scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
+		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
+		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
+	}
+	return cpu;
+}
+
+static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
+{
+	cland_dsq_insert(p, CLAND_DSQ_USERSCHED, slice_ns, enq_flags);
+	if (usersched_has_work())
+		kick_idle_cpu(p);
+}
+
+/* The daemon cannot take the task: schedule it here, at its last deadline. */
+static void enqueue_congested(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice_ns, tctx->deadline, enq_flags);
+	__sync_fetch_and_add(&counters.nr_sched_congested, 1);
+	__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
+	kick_idle_cpu(p);
+}
+
+static void fill_queued(struct cland_queued *q, struct task_struct *p, struct task_ctx *tctx,
+			u64 enq_flags)
+{
+	q->pid = p->pid;
+	q->cpu = scx_bpf_task_cpu(p);
+	q->flags = (enq_flags & SCX_ENQ_WAKEUP) ? CLAND_TASK_WAKEUP : 0;
+	q->weight = p->scx.weight;
+	q->vtime = tctx->vtime;
+	q->exec_runtime = tctx->exec_runtime;
+	q->start_ts = tctx->start_ts;
+	q->stop_ts = tctx->stop_ts;
+	q->gen = tctx->gen;
+	q->nr_cpus_allowed = p->nr_cpus_allowed;
+	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
+}
+
+void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	struct cland_queued *q;
+	struct task_ctx *tctx;
+
+	if (is_usersched(p)) {
+		enqueue_usersched(p, enq_flags);
+		return;
+	}
+	if (is_percpu_kthread(p)) {
+		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
+		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
+		return;
+	}
+	tctx = lookup_task_ctx(p);
+	if (!tctx) {
+		cland_error("task %d has no context", p->pid);
+		return;
+	}
+	tctx->gen++;
+	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
+	if (!q) {
+		enqueue_congested(p, tctx, enq_flags);
+		return;
+	}
+	fill_queued(q, p, tctx, enq_flags);
+	bpf_ringbuf_submit(q, 0);
+	__sync_fetch_and_add(&counters.nr_queued, 1);
+}
+
+/* The task left the scheduler's custody: decisions in flight are stale. */
+void BPF_STRUCT_OPS(cland_dequeue, struct task_struct *p, u64 deq_flags)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->gen++;
+}
+
+/* Insert @p as @d says; returns false when the decision was not applied. */
+static void apply_decision(struct task_struct *p, const struct cland_decision *d)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+	u64 slice = d->slice ?: slice_ns;
+	s32 cpu = d->cpu;
+
+	if (!tctx || tctx->gen != d->gen) {
+		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
+		return;
+	}
+	tctx->vtime = d->vtime;
+	tctx->deadline = d->deadline;
+	if (cpu != CLAND_CPU_ANY && !bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
+		__sync_fetch_and_add(&counters.nr_bounce_dispatches, 1);
+		cpu = CLAND_CPU_ANY;
+	}
+	__sync_fetch_and_add(&counters.nr_user_dispatches, 1);
+	if (cpu == CLAND_CPU_ANY) {
+		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice, d->deadline, 0);
+		kick_idle_cpu(p);
+		return;
+	}
+	cland_dsq_insert_vtime(p, (u64)cpu, slice, d->deadline, 0);
+	if (cpu != bpf_get_smp_processor_id())
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
+static long drain_one(struct bpf_dynptr *dynptr, void *ctx)
+{
+	struct cland_decision d;
+	struct task_struct *p;
+
+	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0) ||
+	    d.pid <= 0 || d.cpu < CLAND_CPU_ANY || d.cpu >= (s32)scx_bpf_nr_cpu_ids()) {
+		__sync_fetch_and_add(&counters.nr_failed_dispatches, 1);
+		return 0;
+	}
+	p = bpf_task_from_pid(d.pid);
+	if (!p) {
+		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
+		return 0;
+	}
+	apply_decision(p, &d);
+	bpf_task_release(p);
+	/* Stop when this dispatch round has no slot left; the rest waits. */
+	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+}
+
+static bool consume_usersched(void)
+{
+	if (!cland_dsq_move_to_local(CLAND_DSQ_USERSCHED))
+		return false;
+	usersched_needed = false;
+	__sync_fetch_and_add(&counters.nr_usersched_runs, 1);
+	return true;
+}
+
+void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
+{
+	if ((usersched_needed || usersched_has_work()) && consume_usersched())
+		return;
+	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
+	if (cland_dsq_move_to_local((u64)cpu))
+		return;
+	if (cland_dsq_move_to_local(CLAND_DSQ_SHARED))
+		return;
+	consume_usersched();
+}
+
+void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->exec_runtime = 0;
+}
+
+void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
+{
+	struct task_ctx *tctx;
+
+	if (is_usersched(p)) {
+		usersched_last_run = cland_now();
+		preempt_claimed = 0;
+		return;
+	}
+	tctx = lookup_task_ctx(p);
+	if (tctx)
+		tctx->start_ts = cland_now();
+}
+
+void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+	u64 now = cland_now();
+
+	if (!tctx || is_usersched(p))
+		return;
+	tctx->stop_ts = now;
+	if (now > tctx->start_ts)
+		tctx->exec_runtime += now - tctx->start_ts;
+}
+
+/* Give a CPU to the daemon within a tick when tasks wait for it. */
+void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)
+{
+	if (is_usersched(p) || !usersched_waiting() || !usersched_has_work())
+		return;
+	if (__sync_val_compare_and_swap(&preempt_claimed, 0, 1))
+		return;
+	usersched_needed = true;
+	cland_task_set_slice(p, 0);
+}
+
+s32 BPF_STRUCT_OPS(cland_init_task, struct task_struct *p, struct scx_init_task_args *args)
+{
+	if (!bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Wake a CPU for the daemon when it has waited too long (or the system idles). */
+static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
+{
+	u64 now = cland_now();
+
+	if (usersched_waiting() &&
+	    (usersched_has_work() || now - usersched_last_run > USERSCHED_MAX_WAIT_NS)) {
+		usersched_needed = true;
+		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
+		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
+	}
+	bpf_timer_start(timer, HEARTBEAT_NS, 0);
+	return 0;
+}
+
+static s32 start_heartbeat(void)
+{
+	struct heartbeat *hb;
+	u32 key = 0;
+
+	hb = bpf_map_lookup_elem(&heartbeat, &key);
+	if (!hb)
+		return -ESRCH;
+	bpf_timer_init(&hb->timer, &heartbeat, CLOCK_MONOTONIC);
+	bpf_timer_set_callback(&hb->timer, heartbeat_fn);
+	return bpf_timer_start(&hb->timer, HEARTBEAT_NS, 0);
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(cland_init)
+{
+	u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	s32 err;
+	u32 cpu;
+
+	if (nr_cpus > CLAND_MAX_CPUS) {
+		cland_error("%u CPUs, at most %d supported", nr_cpus, CLAND_MAX_CPUS);
+		return -EINVAL;
+	}
+	bpf_for(cpu, 0, nr_cpus) {
+		err = scx_bpf_create_dsq(cpu, -1);
+		if (err)
+			return err;
+	}
+	err = scx_bpf_create_dsq(CLAND_DSQ_SHARED, -1);
+	if (err)
+		return err;
+	err = scx_bpf_create_dsq(CLAND_DSQ_USERSCHED, -1);
+	if (err)
+		return err;
+	usersched_last_run = cland_now();
+	return start_heartbeat();
+}
+
+void BPF_STRUCT_OPS(cland_exit, struct scx_exit_info *ei)
+{
+	exit_info.exit_code = ei->exit_code;
+	bpf_probe_read_kernel_str(exit_info.reason, sizeof(exit_info.reason), ei->reason);
+	bpf_probe_read_kernel_str(exit_info.msg, sizeof(exit_info.msg), ei->msg);
+	/* Written last: user space reads kind != 0 as "the rest is there". */
+	__sync_val_compare_and_swap(&exit_info.kind, 0, ei->kind);
+}
+
+/* Run by user space through bpf_prog_test_run(): claim an idle CPU for a task. */
+SEC("syscall")
+int cland_select_cpu_prog(struct cland_select_cpu_arg *arg)
+{
+	struct task_struct *p;
+	s32 cpu;
+
+	p = bpf_task_from_pid(arg->pid);
+	if (!p)
+		return -ESRCH;
+	bpf_rcu_read_lock();
+	cpu = pick_idle_cpu(p, arg->prev_cpu);
+	bpf_rcu_read_unlock();
+	bpf_task_release(p);
+	return cpu;
+}
+
+SEC(".struct_ops.link")
+struct sched_ext_ops cland_ops = {
+	.select_cpu = (void *)cland_select_cpu,
+	.enqueue = (void *)cland_enqueue,
+	.dequeue = (void *)cland_dequeue,
+	.dispatch = (void *)cland_dispatch,
+	.runnable = (void *)cland_runnable,
+	.running = (void *)cland_running,
+	.stopping = (void *)cland_stopping,
+	.tick = (void *)cland_tick,
+	.init_task = (void *)cland_init_task,
+	.init = (void *)cland_init,
+	.exit = (void *)cland_exit,
+	.dispatch_max_batch = 128,
+	.timeout_ms = 5000,
+	.name = CLAND_OPS_NAME,
+};

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_backend.c - libcland's BPF backend: loads bpf/cland.bpf.c as the
+ * system's sched_ext scheduler and moves tasks and decisions through its ring
+ * buffers. All libbpf plumbing of scx_cland lives here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "cland.h"
+#include "cland.skel.h"
+
+#define SCX_SYSFS "/sys/kernel/sched_ext"
+#define SCX_EXIT_ERROR 1024
+#define SCX_ECODE_ACT_RESTART_DFL (1ULL << 48)
+
+struct cland_sched {
+	struct cland_bpf *skel;
+	struct bpf_link *link;
+	struct ring_buffer *queued;
+	struct user_ring_buffer *dispatched;
+	int epoll_fd;
+	int select_cpu_fd;
+	uint64_t restart_flag; /* SCX_ECODE_ACT_RESTART, read from the kernel's BTF */
+	struct cland_queued *slot; /* where on_queued() copies a task (cland_dequeue's) */
+	bool got;
+};
+
+static int set_err(char *err, size_t len, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* Read a one-line sysfs file into @buf without its newline; -errno on error. */
+static int read_sysfs(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		ret = -EIO;
+	else
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+	return ret;
+}
+
+static int check_system(char *err, size_t len)
+{
+	char state[64], ops[64] = "?";
+
+	if (geteuid() != 0)
+		return set_err(err, len, CLAND_ERR_NOT_ROOT,
+			       "scx_cland must run as root (it loads a BPF scheduler)");
+	if (access(SCX_SYSFS, F_OK) != 0)
+		return set_err(err, len, CLAND_ERR_NO_SCHED_EXT,
+			       "this kernel has no sched_ext (%s missing): a kernel built with "
+			       "CONFIG_SCHED_CLASS_EXT=y is needed",
+			       SCX_SYSFS);
+	if (read_sysfs(SCX_SYSFS "/state", state, sizeof(state)) < 0)
+		return set_err(err, len, CLAND_ERR_NO_SCHED_EXT, "cannot read %s/state: %s",
+			       SCX_SYSFS, strerror(errno));
+	if (strcmp(state, "disabled") != 0) {
+		read_sysfs(SCX_SYSFS "/root/ops", ops, sizeof(ops));
+		return set_err(err, len, CLAND_ERR_BUSY,
+			       "another sched_ext scheduler is %s (ops: %s): stop it first", state,
+			       ops);
+	}
+	return 0;
+}
+
+/* Value of enumerator @name in the running kernel's BTF; @dfl if absent. */
+static uint64_t kernel_enum(struct btf *btf, const char *name, uint64_t dfl)
+{
+	int i, j, n;
+
+	if (!btf)
+		return dfl;
+	n = (int)btf__type_cnt(btf);
+	for (i = 1; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i);
+
+		if (btf_is_enum(t)) {
+			const struct btf_enum *e = btf_enum(t);
+
+			for (j = 0; j < btf_vlen(t); j++)
+				if (!strcmp(btf__name_by_offset(btf, e[j].name_off), name))
+					return (uint32_t)e[j].val;
+		} else if (btf_is_enum64(t)) {
+			const struct btf_enum64 *e = btf_enum64(t);
+
+			for (j = 0; j < btf_vlen(t); j++)
+				if (!strcmp(btf__name_by_offset(btf, e[j].name_off), name))
+					return btf_enum64_value(&e[j]);
+		}
+	}
+	return dfl;
+}
+
+static int on_queued(void *ctx, void *data, size_t size)
+{
+	struct cland_sched *s = ctx;
+
+	if (size < sizeof(*s->slot))
+		return 0;
+	memcpy(s->slot, data, sizeof(*s->slot));
+	s->got = true;
+	return 0;
+}
+
+static int configure(struct cland_sched *s, const struct cland_open_opts *opts)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct cland_bpf__cland_ops__sched_ext_ops *ops = s->skel->struct_ops.cland_ops;
+	char seq[32];
+
+	s->skel->rodata->usersched_tgid = getpid();
+	s->skel->rodata->slice_ns = opts->slice_ns;
+	if (opts->partial)
+		ops->flags |= kernel_enum(btf, "SCX_OPS_SWITCH_PARTIAL", 8);
+	if (read_sysfs(SCX_SYSFS "/hotplug_seq", seq, sizeof(seq)) == 0)
+		ops->hotplug_seq = strtoull(seq, NULL, 10);
+	s->restart_flag = kernel_enum(btf, "SCX_ECODE_ACT_RESTART", SCX_ECODE_ACT_RESTART_DFL);
+	btf__free(btf);
+	return 0;
+}
+
+static int setup_rings(struct cland_sched *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	s->queued = ring_buffer__new(bpf_map__fd(s->skel->maps.queued), on_queued, s, NULL);
+	s->dispatched = user_ring_buffer__new(bpf_map__fd(s->skel->maps.dispatched), NULL);
+	if (!s->queued || !s->dispatched)
+		return -errno;
+	s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epoll_fd < 0)
+		return -errno;
+	if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(s->queued), &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+static int lock_memory(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &r) < 0)
+		return -errno;
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		return -errno;
+	return 0;
+}
+
+static int load_and_attach(struct cland_sched *s, const struct cland_open_opts *opts, char *err,
+			   size_t len)
+{
+	int ret;
+
+	s->skel = cland_bpf__open();
+	if (!s->skel)
+		return set_err(err, len, CLAND_ERR_LOAD, "cannot open the BPF backend: %s",
+			       strerror(errno));
+	configure(s, opts);
+	ret = cland_bpf__load(s->skel);
+	if (ret)
+		return set_err(err, len, CLAND_ERR_LOAD,
+			       "the kernel refused the BPF backend (%s); run with LIBBPF_LOG=1 "
+			       "for the verifier log",
+			       strerror(-ret));
+	s->select_cpu_fd = bpf_program__fd(s->skel->progs.cland_select_cpu_prog);
+	ret = setup_rings(s);
+	if (ret)
+		return set_err(err, len, CLAND_ERR_LOAD, "cannot map the ring buffers: %s",
+			       strerror(-ret));
+	ret = lock_memory();
+	if (ret)
+		return set_err(err, len, CLAND_ERR_LOAD, "cannot lock memory: %s", strerror(-ret));
+	s->link = bpf_map__attach_struct_ops(s->skel->maps.cland_ops);
+	if (!s->link)
+		return set_err(err, len, CLAND_ERR_LOAD, "cannot attach the scheduler: %s",
+			       strerror(errno));
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !getenv("LIBBPF_LOG"))
+		return 0;
+	if (level == LIBBPF_INFO && !getenv("LIBBPF_LOG"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int cland_open(struct cland_sched **out, const struct cland_open_opts *opts, char *err,
+	       size_t errlen)
+{
+	struct cland_sched *s;
+	int ret;
+
+	*out = NULL;
+	ret = check_system(err, errlen);
+	if (ret)
+		return ret;
+	libbpf_set_print(libbpf_print);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return set_err(err, errlen, CLAND_ERR_LOAD, "out of memory");
+	s->epoll_fd = -1;
+	ret = load_and_attach(s, opts, err, errlen);
+	if (ret) {
+		cland_close(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+int cland_dequeue(struct cland_sched *s, struct cland_queued *task)
+{
+	int n;
+
+	s->slot = task;
+	s->got = false;
+	n = ring_buffer__consume_n(s->queued, 1);
+	if (n < 0)
+		return n;
+	return s->got ? 1 : 0;
+}
+
+int cland_dispatch(struct cland_sched *s, const struct cland_decision *d)
+{
+	struct cland_decision *slot;
+
+	slot = user_ring_buffer__reserve(s->dispatched, sizeof(*slot));
+	if (!slot)
+		return -errno;
+	*slot = *d;
+	user_ring_buffer__submit(s->dispatched, slot);
+	return 0;
+}
+
+int cland_select_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu, uint64_t flags)
+{
+	struct cland_select_cpu_arg arg = { .pid = pid, .prev_cpu = prev_cpu, .flags = flags };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &arg, .ctx_size_in = sizeof(arg));
+
+	if (bpf_prog_test_run_opts(s->select_cpu_fd, &opts) < 0)
+		return -errno;
+	return (int)opts.retval;
+}
+
+void cland_notify_complete(struct cland_sched *s, uint64_t nr_pending)
+{
+	s->skel->bss->nr_user_pending = nr_pending;
+}
+
+int cland_wait(struct cland_sched *s, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n;
+
+	if (ring__avail_data_size(ring_buffer__ring(s->queued, 0)) > 0)
+		return 1;
+	n = epoll_wait(s->epoll_fd, &ev, 1, timeout_ms);
+	if (n < 0)
+		return -errno;
+	return n > 0;
+}
+
+void cland_read_counters(const struct cland_sched *s, struct cland_counters *c)
+{
+	*c = s->skel->bss->counters;
+}
+
+uint64_t cland_nr_pending(const struct cland_sched *s)
+{
+	return s->skel->bss->nr_user_pending;
+}
+
+bool cland_exited(const struct cland_sched *s)
+{
+	return __atomic_load_n(&s->skel->bss->exit_info.kind, __ATOMIC_ACQUIRE) != 0;
+}
+
+const struct cland_exit_info *cland_exit_info(const struct cland_sched *s)
+{
+	return &s->skel->bss->exit_info;
+}
+
+bool cland_restart_requested(const struct cland_sched *s)
+{
+	const struct cland_exit_info *ei = cland_exit_info(s);
+
+	return ei->kind && ei->kind < SCX_EXIT_ERROR && (ei->exit_code & s->restart_flag);
+}
+
+bool cland_exit_is_error(const struct cland_sched *s)
+{
+	return cland_exit_info(s)->kind >= SCX_EXIT_ERROR;
+}
+
+const char *cland_exit_kind_str(int kind)
+{
+	switch (kind) {
+	case 0:
+		return "running";
+	case 1:
+		return "done";
+	case 64:
+		return "unregistered by user space";
+	case 65:
+		return "unregistered by the BPF backend";
+	case 66:
+		return "unregistered by the kernel";
+	case 67:
+		return "unregistered by sysrq";
+	case 1024:
+		return "runtime error";
+	case 1025:
+		return "error in the BPF backend";
+	case 1026:
+		return "watchdog: a runnable task stalled";
+	default:
+		return kind >= SCX_EXIT_ERROR ? "error" : "unregistered";
+	}
+}
+
+void cland_close(struct cland_sched *s)
+{
+	if (!s)
+		return;
+	bpf_link__destroy(s->link);
+	ring_buffer__free(s->queued);
+	user_ring_buffer__free(s->dispatched);
+	if (s->epoll_fd >= 0)
+		close(s->epoll_fd);
+	cland_bpf__destroy(s->skel);
+	free(s);
+}
+
+static int host_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags)
+{
+	return cland_select_cpu(be, pid, prev_cpu, flags);
+}
+
+static uint64_t host_now(void *be)
+{
+	struct timespec ts;
+
+	(void)be;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus)
+{
+	host->be = s;
+	host->select_cpu = host_select_cpu;
+	host->now = host_now;
+	host->nr_cpus = nr_cpus;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cland.h - libcland, the public API of scx_cland's framework.
+ *
+ * Two layers:
+ *  - the BPF backend (struct cland_sched): attach the sched_ext backend, take
+ *    queued tasks, send decisions back. Five calls make a scheduler:
+ *    cland_open(), cland_dequeue(), cland_dispatch(), cland_notify_complete(),
+ *    cland_close(); cland_wait() sleeps until there is work.
+ *  - the main loop (cland_run()): drives a struct cland_policy (policy.h)
+ *    with that backend, so that a policy never sees BPF.
+ *
+ * The hot path (dequeue, dispatch, select_cpu, wait) does no heap allocation:
+ * cland_open() allocates everything, then locks the process' memory.
+ */
+#ifndef __CLAND_H
+#define __CLAND_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bpf/intf.h"
+#include "policy.h"
+
+struct cland_sched;
+
+struct cland_open_opts {
+	uint64_t slice_ns; /* slice of a decision that gives none, and of the daemon */
+	bool partial;	   /* schedule only tasks that set SCHED_EXT */
+};
+
+/* Why cland_open() failed (also in the message it writes). */
+enum cland_open_err {
+	CLAND_ERR_NOT_ROOT = 1,	  /* needs CAP_SYS_ADMIN: run as root */
+	CLAND_ERR_NO_SCHED_EXT,	  /* the kernel has no sched_ext */
+	CLAND_ERR_BUSY,		  /* another sched_ext scheduler is loaded */
+	CLAND_ERR_LOAD,		  /* the BPF backend did not load or attach */
+};
+
+/*
+ * Load the BPF backend and make it the system's scheduler. Checks first that
+ * we are root, that the kernel has sched_ext and that no other sched_ext
+ * scheduler is loaded. Then locks all memory (mlockall). On failure nothing
+ * stays loaded, *@out is NULL, @err holds a message and an enum
+ * cland_open_err is returned; 0 on success.
+ */
+int cland_open(struct cland_sched **out, const struct cland_open_opts *opts, char *err,
+	       size_t errlen);
+
+/*
+ * Take the next task waiting for a decision. Returns 1 and fills @task, 0
+ * when none is waiting. Never blocks.
+ */
+int cland_dequeue(struct cland_sched *s, struct cland_queued *task);
+
+/*
+ * Send a decision to the kernel. Returns 0, or -ENOSPC when the decision
+ * ring is full (yield the CPU and retry: the kernel drains it).
+ */
+int cland_dispatch(struct cland_sched *s, const struct cland_decision *d);
+
+/*
+ * Find and claim an idle CPU that task @pid may use, preferring @prev_cpu and
+ * whole idle cores. Returns the CPU, or a negative value when none is idle.
+ */
+int cland_select_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu, uint64_t flags);
+
+/* Tell the kernel how many tasks the policy still holds (0: all dispatched). */
+void cland_notify_complete(struct cland_sched *s, uint64_t nr_pending);
+
+/*
+ * Sleep until tasks are queued, at most @timeout_ms. Returns 1 if tasks are
+ * waiting, 0 on timeout, -EINTR when a signal came, another -errno on error.
+ */
+int cland_wait(struct cland_sched *s, int timeout_ms);
+
+/* Snapshot of the backend's counters (struct cland_counters in intf.h). */
+void cland_read_counters(const struct cland_sched *s, struct cland_counters *c);
+/* Tasks the policy reported holding at the last cland_notify_complete(). */
+uint64_t cland_nr_pending(const struct cland_sched *s);
+
+/* True once the kernel has unloaded the scheduler (error, sysrq, hotplug..). */
+bool cland_exited(const struct cland_sched *s);
+/* What the kernel said when it unloaded us; kind is 0 while running. */
+const struct cland_exit_info *cland_exit_info(const struct cland_sched *s);
+/* The kernel asked us to re-attach (e.g. after a CPU hotplug). */
+bool cland_restart_requested(const struct cland_sched *s);
+/* The exit was an error (kind >= SCX_EXIT_ERROR): the daemon should fail. */
+bool cland_exit_is_error(const struct cland_sched *s);
+/* A readable name for an exit kind ("unregistered by user space", ...). */
+const char *cland_exit_kind_str(int kind);
+
+/* Detach: the system is back on the kernel's default scheduler. NULL is ok. */
+void cland_close(struct cland_sched *s);
+
+/* The policy's view of the backend (struct cland_host of policy.h). */
+void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus);
+
+/* Called by cland_run() every @interval_ms with the current counters. */
+typedef void (*cland_stats_fn)(const struct cland_counters *c, uint64_t nr_pending, void *arg);
+
+struct cland_run_opts {
+	volatile sig_atomic_t *stop; /* cland_run() returns when *stop becomes non-zero */
+	cland_stats_fn stats;	     /* optional */
+	void *stats_arg;
+	unsigned int stats_interval_ms;
+};
+
+/*
+ * The main loop: take every queued task to @policy, send all its decisions,
+ * report what it still holds, sleep until more work. Returns 0 when *stop was
+ * set or the kernel unloaded the scheduler, -errno on a backend error.
+ */
+int cland_run(struct cland_sched *s, const struct cland_policy *policy, void *ctx,
+	      const struct cland_run_opts *opts);
+
+/* One line of counters: "queued=N user=N kernel=N ..." into @buf. */
+int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
+			  uint64_t nr_pending);
+
+#endif /* __CLAND_H */

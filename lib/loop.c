@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * loop.c - libcland's main loop: drives a policy with the BPF backend.
+ *
+ * Each round takes every queued task to the policy, sends every decision the
+ * policy produces, reports how many tasks it still holds, then sleeps until
+ * the kernel queues more. No heap allocation happens here.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <time.h>
+
+#include "cland.h"
+
+#define WAIT_MS 100 /* longest sleep: bounds how late a stop or an exit is seen */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void drain_queued(struct cland_sched *s, const struct cland_policy *pol, void *ctx)
+{
+	struct cland_queued task;
+
+	while (cland_dequeue(s, &task) > 0)
+		pol->enqueue(ctx, &task);
+}
+
+/*
+ * Send the policy's decisions. When the decision ring is full, give the CPU
+ * up so that the kernel drains it, and retry the same decision.
+ */
+static int send_decisions(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
+			  volatile sig_atomic_t *stop)
+{
+	struct cland_decision d;
+	int ret;
+
+	while (pol->dispatch(ctx, &d)) {
+		while ((ret = cland_dispatch(s, &d)) == -ENOSPC) {
+			if (*stop || cland_exited(s))
+				return 0;
+			cland_notify_complete(s, pol->nr_pending(ctx) + 1);
+			sched_yield();
+		}
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void maybe_report(struct cland_sched *s, const struct cland_run_opts *o, uint64_t *next)
+{
+	struct cland_counters c;
+	uint64_t t;
+
+	if (!o->stats || !o->stats_interval_ms)
+		return;
+	t = now_ms();
+	if (t < *next)
+		return;
+	*next = t + o->stats_interval_ms;
+	cland_read_counters(s, &c);
+	o->stats(&c, cland_nr_pending(s), o->stats_arg);
+}
+
+int cland_run(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
+	      const struct cland_run_opts *o)
+{
+	uint64_t next_report = now_ms() + o->stats_interval_ms;
+	int ret;
+
+	while (!*o->stop && !cland_exited(s)) {
+		drain_queued(s, pol, ctx);
+		ret = send_decisions(s, pol, ctx, o->stop);
+		if (ret < 0)
+			return ret;
+		cland_notify_complete(s, pol->nr_pending(ctx));
+		maybe_report(s, o, &next_report);
+		ret = cland_wait(s, WAIT_MS);
+		if (ret < 0 && ret != -EINTR)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - the scx_cland daemon: parses the command line, attaches the BPF
+ * backend, runs the chosen policy until SIGINT/SIGTERM or until the kernel
+ * unloads the scheduler, and re-attaches when the kernel asks for a restart.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cland.h"
+#include "options.h"
+#include "policy.h"
+
+#ifndef CLAND_VERSION
+#define CLAND_VERSION "0.1.0"
+#endif
+
+#define STATS_INTERVAL_MS 1000
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* No SA_RESTART: a signal interrupts the epoll wait at once. */
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void print_counters(const struct cland_counters *c, uint64_t nr_pending, void *arg)
+{
+	char line[512];
+
+	(void)arg;
+	cland_format_counters(line, sizeof(line), c, nr_pending);
+	printf("cland: %s\n", line);
+	fflush(stdout);
+}
+
+static void list_policies(void)
+{
+	const struct cland_policy *const *p;
+
+	for (p = cland_policies; *p; p++)
+		printf("%-10s %s\n", (*p)->name, (*p)->summary);
+}
+
+static void *policy_start(const struct cland_policy *pol, const struct cland_options *o,
+			  struct cland_host *host)
+{
+	struct cland_policy_cfg cfg = { .slice_ns = o->slice_ns, .slice_min_ns = o->slice_min_ns };
+	void *ctx = calloc(1, pol->ctx_size ? pol->ctx_size : 1);
+	int ret;
+
+	if (!ctx)
+		return NULL;
+	ret = pol->init(ctx, &cfg, host);
+	if (ret) {
+		fprintf(stderr, "scx_cland: policy %s failed to start: %s\n", pol->name,
+			strerror(-ret));
+		free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static void policy_stop(const struct cland_policy *pol, void *ctx)
+{
+	pol->exit(ctx);
+	free(ctx);
+}
+
+static void report_exit(struct cland_sched *s)
+{
+	const struct cland_exit_info *ei = cland_exit_info(s);
+	struct cland_counters c;
+
+	cland_read_counters(s, &c);
+	print_counters(&c, cland_nr_pending(s), NULL);
+	if (!ei->kind)
+		return;
+	fprintf(stderr, "scx_cland: the kernel unloaded the scheduler: %s (kind %d, code %#llx)%s%s%s%s\n",
+		cland_exit_kind_str(ei->kind), ei->kind, (unsigned long long)ei->exit_code,
+		ei->reason[0] ? ": " : "", ei->reason, ei->msg[0] ? ": " : "", ei->msg);
+}
+
+/*
+ * One attachment: start the policy, attach, run until told to stop or the
+ * kernel unloads us. Returns an exit code; *@restart says whether to attach
+ * again.
+ */
+static int run_once(const struct cland_policy *pol, const struct cland_options *o, bool *restart)
+{
+	struct cland_open_opts oo = { .slice_ns = o->slice_ns, .partial = o->partial };
+	struct cland_run_opts ro = { .stop = &stop, .stats_interval_ms = STATS_INTERVAL_MS };
+	struct cland_sched *s;
+	struct cland_host host;
+	char err[512];
+	void *ctx;
+	int ret;
+
+	*restart = false;
+	ret = cland_open(&s, &oo, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "scx_cland: %s\n", err);
+		return CLAND_EXIT_RUNTIME;
+	}
+	cland_host_init(&host, s, (int)sysconf(_SC_NPROCESSORS_CONF));
+	ctx = policy_start(pol, o, &host);
+	if (!ctx) {
+		cland_close(s);
+		return CLAND_EXIT_RUNTIME;
+	}
+	fprintf(stderr, "scx_cland: scheduling with policy %s%s\n", pol->name,
+		o->partial ? " (SCHED_EXT tasks only)" : "");
+	if (o->verbose)
+		ro.stats = print_counters;
+	ret = cland_run(s, pol, ctx, &ro);
+	if (ret < 0)
+		fprintf(stderr, "scx_cland: backend error: %s\n", strerror(-ret));
+	report_exit(s);
+	*restart = !stop && cland_restart_requested(s);
+	if (ret < 0 || cland_exit_is_error(s))
+		ret = CLAND_EXIT_RUNTIME;
+	else
+		ret = CLAND_EXIT_OK;
+	cland_close(s);
+	policy_stop(pol, ctx);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cland_policy *pol;
+	struct cland_options o;
+	char err[256];
+	bool restart;
+	int ret;
+
+	if (cland_parse_options(argc, argv, &o, err, sizeof(err))) {
+		fprintf(stderr, "scx_cland: %s\n\n", err);
+		cland_usage(stderr, argv[0]);
+		return CLAND_EXIT_USAGE;
+	}
+	if (o.help) {
+		cland_usage(stdout, argv[0]);
+		return CLAND_EXIT_OK;
+	}
+	if (o.version) {
+		printf("scx_cland %s\n", CLAND_VERSION);
+		return CLAND_EXIT_OK;
+	}
+	if (o.list_policies) {
+		list_policies();
+		return CLAND_EXIT_OK;
+	}
+	pol = cland_policy_find(o.policy);
+	install_signals();
+	do {
+		ret = run_once(pol, &o, &restart);
+		if (restart)
+			fprintf(stderr, "scx_cland: the kernel asked for a restart: attaching again\n");
+	} while (restart);
+	return ret;
+}
