@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# cases.sh - the scx_cland VM test cases (busybox sh, sourced by
+# /tests/suite.sh after lib.sh). Each case_* function runs in its own
+# subshell via run_case and ends with `die REASON` on failure.
+
+# a. loads: enabled within 10 s, ops is cland, a workload completes under it.
+case_loads() {
+	local ops sp rc hb
+	need_cland
+	[ "$(state)" = disabled ] || die "state is '$(state)' before starting"
+	cland_enable
+	figure load_to_enabled_ms "$ENABLE_MS"
+	ops=$(cat "$OPS" 2>/dev/null)
+	[ "$ops" = cland ] || die "root/ops is '$ops', not 'cland'"
+	dmesg | grep -q 'BPF scheduler "cland" enabled' ||
+		info "note: no 'BPF scheduler \"cland\" enabled' line in dmesg"
+
+	info "stress-ng --cpu 4 --timeout 5 and hackbench $HACKBENCH_ARGS under scx_cland"
+	stress-ng --cpu 4 --timeout 5 >/tmp/stress.out 2>&1 &
+	sp=$!
+	hb=$(run_hackbench 120) || die "under scx_cland: $hb"
+	info "hackbench under load: $hb s"
+	wait_child "$sp" 60
+	rc=$?
+	[ $rc -eq 0 ] || die "stress-ng exit $rc: $(tail -n 3 /tmp/stress.out | tr '\n' '|')"
+	[ "$(state)" = enabled ] || die "scheduler gone during the workload (state '$(state)')$(cland_tail)"
+	proc_running "$CLAND_PID" || die "scx_cland died during the workload$(cland_tail)"
+	cland_stop TERM 1000
+}
+
+# b. SIGINT / SIGTERM: exit 0, disabled within 1 s, final counters line.
+signal_case() {
+	local sig=$1 key
+	need_cland
+	cland_enable
+	cland_stop "$sig" 1000
+	key=$(echo "$sig" | tr 'A-Z' 'a-z')
+	figure "sig${key}_to_disabled_ms" "$STOP_MS"
+	grep -q '^cland: queued=[0-9]' /tmp/cland.log ||
+		die "SIG$sig: no final 'cland: queued=...' counters line$(cland_tail)"
+	info "final: $(grep '^cland: queued=' /tmp/cland.log | tail -n 1)"
+}
+case_sigint() { signal_case INT; }
+case_sigterm() { signal_case TERM; }
+
+# c. SIGKILL under load: disabled within 100 ms, workloads survive.
+case_sigkill() {
+	local sp hp ms rc
+	need_cland
+	cland_enable
+	stress-ng --cpu 4 --timeout 10 >/tmp/stress.out 2>&1 &
+	sp=$!
+	hackbench $HACKBENCH_ARGS >/tmp/hackbench.out 2>&1 &
+	hp=$!
+	sleep 1
+	proc_running "$hp" || info "note: hackbench already finished before the kill"
+	ms=$(killwait KILL "$CLAND_PID" 10000)
+	[ "$ms" = timeout ] && die "SIGKILL: state still '$(state)' 10 s later"
+	figure sigkill_to_disabled_ms "$ms"
+	info "SIGKILL: disabled after $ms ms"
+	wait_child "$hp" 120
+	rc=$?
+	[ $rc -eq 0 ] || die "hackbench exit $rc after the SIGKILL: $(tail -n 3 /tmp/hackbench.out | tr '\n' '|')"
+	wait_child "$sp" 60
+	rc=$?
+	[ $rc -eq 0 ] || die "stress-ng exit $rc after the SIGKILL: $(tail -n 3 /tmp/stress.out | tr '\n' '|')"
+	ms_le "$ms" 100 || die "SIGKILL: state disabled after $ms ms, limit 100 ms"
+}
+
+# d. 5 load/unload cycles.
+case_cycles() {
+	local i max=0
+	need_cland
+	for i in 1 2 3 4 5; do
+		info "cycle $i"
+		cland_enable
+		cland_stop TERM 1000
+		ms_le "$ENABLE_MS" "$max" || max=$ENABLE_MS
+	done
+	figure cycles_max_load_to_enabled_ms "$max"
+}
+
+# e. bad options: exit 2, nothing loaded.
+case_badopts() {
+	local opts rc bad="" before after
+	need_cland
+	before=$(dmesg | grep -c 'BPF scheduler "cland" enabled')
+	set -- "-s 0" "-s -5" "-s abc" "-s 99999999999999999999" "-S 30000 -s 20000" \
+		"--bogus" "-s"
+	for opts in "$@"; do
+		# word-split on purpose
+		timeout -s KILL 20 sigdfl "$CLAND" $opts >/tmp/bad.out 2>&1
+		rc=$?
+		info "scx_cland $opts -> exit $rc: $(head -n 2 /tmp/bad.out | tr '\n' '|')"
+		[ $rc -eq 2 ] || bad="$bad [$opts: exit $rc, want 2]"
+		[ "$(state)" = disabled ] || {
+			bad="$bad [$opts: state '$(state)']"
+			waitstate disabled 5000 >/dev/null
+		}
+	done
+	after=$(dmesg | grep -c 'BPF scheduler "cland" enabled')
+	[ "$before" = "$after" ] || bad="$bad [a scheduler was enabled $((after - before)) time(s)]"
+	[ -z "$bad" ] || die "bad options:$bad"
+}
+
+# cyclictest_fig LABEL: cyclictest (SCHED_OTHER) while stress-ng runs.
+cyclictest_fig() {
+	local label=$1 sp rc line v k
+	stress-ng --cpu 4 --timeout 14 >/tmp/stress.out 2>&1 &
+	sp=$!
+	sleep 1
+	timeout -s KILL 40 cyclictest -i 1000 -D 10 -t 1 -q -h 50000 >/tmp/ct.$label 2>&1
+	rc=$?
+	[ $rc -eq 0 ] || die "cyclictest ($label) exit $rc: $(tail -n 3 /tmp/ct.$label | tr '\n' '|')"
+	line=$(histpct 50 99 </tmp/ct.$label) || die "no cyclictest samples ($label)"
+	info "cyclictest $label: $line"
+	for k in p50 p99 max; do
+		v=$(echo " $line" | sed -n "s/.* $k=\([^ ]*\).*/\1/p")
+		figure "cyclictest_${label}_${k}_us" "$v"
+	done
+	wait_child "$sp" 30
+	rc=$?
+	[ $rc -eq 0 ] || die "stress-ng exit $rc ($label)"
+}
+
+# f. figures: cyclictest and hackbench, EEVDF vs scx_cland.
+case_figures() {
+	local he hc
+	[ "$(state)" = disabled ] || die "state is '$(state)' before the EEVDF run"
+	info "EEVDF: cyclictest under stress-ng --cpu 4"
+	cyclictest_fig eevdf
+	he=$(run_hackbench 120) || die "EEVDF: $he"
+	figure hackbench_eevdf_s "$he"
+
+	need_cland
+	cland_enable
+	info "scx_cland: cyclictest under stress-ng --cpu 4"
+	cyclictest_fig cland
+	hc=$(run_hackbench 120) || die "scx_cland: $hc"
+	figure hackbench_cland_s "$hc"
+	figure hackbench_ratio_cland_eevdf "$(awk -v a="$hc" -v b="$he" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+	[ "$(state)" = enabled ] || die "scheduler gone during the figures (state '$(state)')$(cland_tail)"
+	cland_stop TERM 1000
+}
+
+# g. dmesg is clean.
+case_dmesg() {
+	local bad
+	bad=$(dmesg | grep -iE '(^|[^[:alpha:]])stall|BUG:|WARNING:|runtime error')
+	if [ -n "$bad" ]; then
+		echo "$bad" | head -n 40 | while IFS= read -r l; do info "dmesg: $l"; done
+		die "dmesg has $(echo "$bad" | wc -l) bad line(s), first: $(echo "$bad" | head -n 1)"
+	fi
+}
+
+# demo: scx_cland -v under a small workload for ~10 s.
+case_demo() {
+	local sp end n=0 hb
+	need_cland
+	cland_enable -v
+	info "demo: stress-ng --cpu 2 --timeout 10 plus hackbench rounds for ~10 s"
+	stress-ng --cpu 2 --timeout 10 >/tmp/stress.out 2>&1 &
+	sp=$!
+	end=$(($(uptime_s) + 10))
+	while [ "$(uptime_s)" -lt "$end" ]; do
+		hb=$(run_hackbench 60 -g 1 -l 100) || die "demo: $hb"
+		n=$((n + 1))
+		info "demo: hackbench round $n: $hb s"
+	done
+	wait_child "$sp" 30 || die "demo: stress-ng failed"
+	[ "$(state)" = enabled ] || die "scheduler gone during the demo (state '$(state)')$(cland_tail)"
+	cland_stop INT 1000
+	grep -q '^cland: queued=[0-9]' /tmp/cland.log ||
+		die "no final counters line$(cland_tail)"
+	info "final counters: $(grep '^cland: queued=' /tmp/cland.log | tail -n 1)"
+	[ "$(grep -c '^cland: ' /tmp/cland.log)" -ge 5 ] ||
+		die "-v printed fewer than 5 counters lines in ~10 s$(cland_tail)"
+}
+
+# Harness self-checks (suite selftest): exercise the protocol without the
+# daemon.
+case_self_pass() {
+	[ "$(state)" = disabled ] || die "state '$(state)'"
+	[ -d /sys/kernel/btf ] || die "no /sys/kernel/btf"
+	grep -q ' /tmp tmpfs' /proc/mounts || die "no tmpfs on /tmp"
+	figure selftest_nproc "$(nproc)"
+}
+case_self_fail() { die "deliberate failure"; }
+case_self_timeout() { sleep 1000; }

@@ -1,0 +1,226 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib.sh - helpers for the scx_cland VM test cases (busybox sh, sourced by
+# /tests/suite.sh inside the guest).
+#
+# Protocol with the host (tests/vm/run.sh), one line each, written both to
+# the console and to the results port /dev/ttyS1:
+#   CLAND-TEST: PASS name
+#   CLAND-TEST: FAIL name: reason
+#   CLAND-FIGURE: key value
+#   CLAND-TEST: END
+# Console only: "CLAND-INFO: ..." (progress), "CLAND-LOG: ..." (daemon output).
+
+CLAND=/bin/scx_cland
+STATE=/sys/kernel/sched_ext/state
+OPS=/sys/kernel/sched_ext/root/ops
+RESULTS=/dev/ttyS1
+
+# Hackbench and stress-ng sizes: small enough for TCG.
+HACKBENCH_ARGS=${HACKBENCH_ARGS:--g 2 -l 200}
+
+out() {
+	echo "$*"
+	[ -c "$RESULTS" ] && echo "$*" >"$RESULTS"
+	return 0
+}
+
+info() { echo "CLAND-INFO: $*"; }
+figure() { out "CLAND-FIGURE: $1 $2"; }
+
+# die REASON: end the current case (it runs in a subshell) as failed.
+die() {
+	echo "$*" >/tmp/case.reason
+	info "FAIL: $*"
+	exit 1
+}
+
+state() { cat "$STATE" 2>/dev/null || echo missing; }
+
+uptime_s() {
+	local up rest
+	read -r up rest </proc/uptime
+	echo "${up%.*}"
+}
+
+# proc_running PID: the process exists and is not a zombie.
+proc_running() {
+	local st
+	[ -r "/proc/$1/stat" ] || return 1
+	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	st=${st##*) }
+	case "$st" in Z*|X*|"") return 1 ;; esac
+	return 0
+}
+
+# wait_gone PID TIMEOUT_S: 0 when PID has exited, 1 on timeout.
+wait_gone() {
+	local end=$(($(uptime_s) + $2))
+	while proc_running "$1"; do
+		[ "$(uptime_s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# wait_child PID TIMEOUT_S: exit status of our child PID; on timeout it
+# is killed and 124 returned.
+wait_child() {
+	local rc
+	if ! wait_gone "$1" "$2"; then
+		kill -9 "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		return 124
+	fi
+	wait "$1"
+	rc=$?
+	return $rc
+}
+
+need_cland() {
+	[ -x "$CLAND" ] || die "scx_cland is not in the initramfs (build/scx_cland missing at build time)"
+}
+
+# start_cland ARGS...: start the daemon in the background with default
+# signal dispositions; its output goes to /tmp/cland.log and, prefixed
+# with CLAND-LOG:, to the console. Sets CLAND_PID.
+start_cland() {
+	local n=0
+	rm -f /tmp/cland.pid /tmp/cland.rc
+	: >/tmp/cland.log
+	info "start: scx_cland $*"
+	(
+		sigdfl "$CLAND" "$@" 2>&1 </dev/null &
+		echo $! >/tmp/cland.pid
+		wait $!
+		echo $? >/tmp/cland.rc
+	) | while IFS= read -r l; do
+		echo "CLAND-LOG: $l"
+		echo "$l" >>/tmp/cland.log
+	done &
+	while [ ! -s /tmp/cland.pid ] && [ $n -lt 500 ]; do
+		sleep 0.01
+		n=$((n + 1))
+	done
+	CLAND_PID=$(cat /tmp/cland.pid 2>/dev/null)
+	[ -n "$CLAND_PID" ] || die "could not start scx_cland"
+}
+
+# cland_wait_exit TIMEOUT_S: wait for the daemon's exit status, in CLAND_RC.
+cland_wait_exit() {
+	local end=$(($(uptime_s) + $1))
+	while [ ! -s /tmp/cland.rc ]; do
+		if [ "$(uptime_s)" -ge "$end" ]; then
+			CLAND_RC=timeout
+			return 1
+		fi
+		sleep 0.05
+	done
+	# let the log reader drain the daemon's last lines
+	sleep 0.1
+	CLAND_RC=$(cat /tmp/cland.rc)
+	return 0
+}
+
+# cland_tail: last lines of the daemon's output, for failure reasons.
+cland_tail() {
+	[ -s /tmp/cland.log ] || return 0
+	printf '; daemon said: %s' "$(tail -n 5 /tmp/cland.log | tr '\n' '|')"
+}
+
+# cland_enable: start the daemon with ARGS and wait (10 s) until enabled.
+# Sets ENABLE_MS.
+cland_enable() {
+	local rc
+	start_cland "$@"
+	ENABLE_MS=$(waitstate enabled 10000 "$CLAND_PID")
+	rc=$?
+	if [ $rc -eq 3 ]; then
+		cland_wait_exit 5
+		die "scx_cland exited with $CLAND_RC before the state became enabled (state '$(state)')$(cland_tail)"
+	fi
+	[ $rc -eq 0 ] || die "state not enabled within 10 s (state '$(state)')$(cland_tail)"
+	info "enabled after $ENABLE_MS ms"
+}
+
+# cland_stop SIG LIMIT_MS: signal the daemon, require state disabled within
+# LIMIT_MS and exit status 0. Sets STOP_MS.
+cland_stop() {
+	local sig=$1 limit=$2
+	STOP_MS=$(killwait "$sig" "$CLAND_PID" 10000)
+	if [ "$STOP_MS" = timeout ]; then
+		die "SIG$sig: state still '$(state)' 10 s later$(cland_tail)"
+	fi
+	info "SIG$sig: disabled after $STOP_MS ms"
+	cland_wait_exit 10 || die "SIG$sig: scx_cland did not exit within 10 s$(cland_tail)"
+	[ "$CLAND_RC" = 0 ] || die "SIG$sig: exit status $CLAND_RC, not 0$(cland_tail)"
+	ms_le "$STOP_MS" "$limit" ||
+		die "SIG$sig: state disabled after $STOP_MS ms, limit $limit ms"
+}
+
+# ms_le A B: A <= B for decimal numbers like 12.345.
+ms_le() {
+	awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'
+}
+
+# run_hackbench TIMEOUT_S [ARGS]: prints hackbench's time in seconds.
+run_hackbench() {
+	local t=$1 rc
+	shift
+	[ $# -gt 0 ] || set -- $HACKBENCH_ARGS
+	timeout -s KILL "$t" hackbench "$@" >/tmp/hackbench.out 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "hackbench $* exit $rc: $(tail -n 3 /tmp/hackbench.out | tr '\n' '|')"
+		return 1
+	fi
+	sed -n 's/^Time: *//p' /tmp/hackbench.out
+}
+
+# kill_leftovers: kill the daemon and workloads a case may have left.
+kill_leftovers() {
+	local p
+	for p in $(pidof scx_cland stress-ng stress-ng-cpu hackbench cyclictest 2>/dev/null); do
+		kill -9 "$p" 2>/dev/null
+	done
+}
+
+cleanup() {
+	local left
+	left=$(pidof scx_cland stress-ng stress-ng-cpu hackbench cyclictest 2>/dev/null)
+	if [ -n "$left" ]; then
+		info "cleanup: killing leftover pids $left"
+		kill_leftovers
+	fi
+	if ! waitstate disabled 5000 >/dev/null 2>&1; then
+		info "cleanup: state still '$(state)' after 5 s"
+	fi
+}
+
+# run_case NAME TIMEOUT_S FUNCTION: run one case in a subshell with a
+# timeout; report PASS or FAIL; always clean up afterwards.
+run_case() {
+	local name=$1 t=$2 fn=$3 pid rc reason
+	info "=== $name (timeout ${t}s)"
+	rm -f /tmp/case.reason
+	(
+		cd /tmp
+		$fn
+	) &
+	pid=$!
+	wait_child "$pid" "$t"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		out "CLAND-TEST: PASS $name"
+	else
+		if [ $rc -eq 124 ]; then
+			reason="case timed out after ${t}s"
+		elif [ -s /tmp/case.reason ]; then
+			reason=$(cat /tmp/case.reason)
+		else
+			reason="exit status $rc"
+		fi
+		out "CLAND-TEST: FAIL $name: $reason"
+	fi
+	cleanup
+}

@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# suite.sh - runs one suite of scx_cland VM test cases inside the guest,
+# then prints "CLAND-TEST: END". Called by /init with the suite name.
+#
+#   full:     loads, sigint, sigterm, sigkill, cycles, badopts, figures, dmesg
+#   smoke:    loads, sigterm, dmesg
+#   demo:     demo (scx_cland -v under a small workload), dmesg
+#   selftest: harness self-check without the daemon (one PASS, one FAIL,
+#             one case timeout, dmesg)
+#   panic:    harness self-check: crashes the kernel (run.sh must fail)
+#   hang:     harness self-check: never ends (run.sh must time out)
+
+. /tests/lib.sh
+. /tests/cases.sh
+
+suite=${1:-full}
+info "suite $suite on $(uname -r), $(nproc) CPUs, sched_ext state '$(state)'"
+[ -x "$CLAND" ] && info "$("$CLAND" --version 2>&1 | head -n 1)"
+
+case "$suite" in
+full)
+	run_case loads 120 case_loads
+	run_case sigint 60 case_sigint
+	run_case sigterm 60 case_sigterm
+	run_case sigkill 120 case_sigkill
+	run_case cycles 120 case_cycles
+	run_case badopts 120 case_badopts
+	run_case figures 240 case_figures
+	run_case dmesg 30 case_dmesg
+	;;
+smoke)
+	run_case loads 120 case_loads
+	run_case sigterm 60 case_sigterm
+	run_case dmesg 30 case_dmesg
+	;;
+demo)
+	run_case demo 120 case_demo
+	run_case dmesg 30 case_dmesg
+	;;
+selftest)
+	run_case self_pass 30 case_self_pass
+	run_case self_fail 30 case_self_fail
+	run_case self_timeout 3 case_self_timeout
+	run_case dmesg 30 case_dmesg
+	;;
+panic)
+	info "crashing the kernel on purpose"
+	echo c >/proc/sysrq-trigger
+	;;
+hang)
+	info "hanging on purpose"
+	while :; do sleep 1000; done
+	;;
+*)
+	out "CLAND-TEST: FAIL suite: unknown suite '$suite'"
+	;;
+esac
+out "CLAND-TEST: END"

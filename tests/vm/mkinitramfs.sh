@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh - builds the initramfs of the scx_cland test VM.
+#
+# Usage: tests/vm/mkinitramfs.sh [OUTPUT]   (default build/vm/initramfs.cpio.gz)
+#
+# Contents: static busybox and its applet links, /init and the guest test
+# scripts (tests/vm/guest/), the static helpers built from tests/vm/tools/
+# (into build/vm/tools/), build/scx_cland when it exists (a warning
+# otherwise: the cases that need it then fail), stress-ng, hackbench and
+# cyclictest, with every shared library ldd lists and the dynamic loader.
+# Prints the output path on stdout.
+
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+vm=$repo/build/vm
+out=${1:-$vm/initramfs.cpio.gz}
+root=$vm/initramfs.d
+tools=$vm/tools
+CC=${CC:-cc}
+
+die() { echo "mkinitramfs: error: $*" >&2; exit 1; }
+log() { echo "mkinitramfs: $*" >&2; }
+
+for t in busybox stress-ng hackbench cyclictest cpio gzip ldd; do
+	command -v "$t" >/dev/null || die "$t not found (apt-get install busybox-static stress-ng rt-tests cpio)"
+done
+busybox=$(command -v busybox)
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	log "warning: $busybox may not be static (install busybox-static)"
+
+# Static helpers, rebuilt when their source changed.
+mkdir -p "$tools"
+for src in "$here"/tools/*.c; do
+	bin=$tools/$(basename "$src" .c)
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		log "cc -static $(basename "$src")"
+		$CC -static -O2 -Wall -Wextra -o "$bin" "$src" || die "building $src failed"
+	fi
+done
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,run,var,etc,root,tests/bin}
+
+# busybox and its applets
+cp "$busybox" "$root/bin/busybox"
+busybox --list-full | while read -r applet; do
+	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+[ -e "$root/bin/sh" ] || ln -s busybox "$root/bin/sh"
+
+# add_libs BINARY: copy the shared libraries and loader it needs.
+add_libs() {
+	local lib
+	ldd "$1" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
+	while read -r lib; do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+# add_bin SRC DEST: copy an executable and its libraries.
+add_bin() {
+	mkdir -p "$root$(dirname "$2")"
+	cp -L "$1" "$root$2"
+	chmod 755 "$root$2"
+	add_libs "$1"
+}
+
+for t in stress-ng hackbench cyclictest; do
+	add_bin "$(command -v "$t")" "/usr/bin/$t"
+done
+
+if [ -x "$repo/build/scx_cland" ]; then
+	add_bin "$repo/build/scx_cland" /bin/scx_cland
+	log "included build/scx_cland"
+else
+	log "warning: build/scx_cland missing: the cases that need it will fail"
+fi
+
+for bin in "$tools"/*; do
+	cp "$bin" "$root/tests/bin/"
+done
+cp "$here/guest/init" "$root/init"
+cp "$here/guest/suite.sh" "$here/guest/lib.sh" "$here/guest/cases.sh" "$root/tests/"
+chmod 755 "$root/init" "$root/tests/suite.sh"
+
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:' >"$root/etc/group"
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . -print | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+log "$(du -h "$out" | cut -f1) $out"
+echo "$out"

@@ -1,0 +1,180 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - boots a sched_ext kernel in QEMU (TCG) with the test initramfs
+# and runs a suite of scx_cland test cases in it.
+#
+# Usage: tests/vm/run.sh [--kernel DIR|VERSION|sid] [--suite NAME]
+#                        [--timeout SECS] [--verbose]
+#
+#   --kernel   a directory with vmlinuz (and config), a pinned version or
+#              prefix (e.g. 7.3), or "sid"; default: what fetch-kernel.sh
+#              picks (the newest pinned kernel, else sid's).
+#   --suite    full (default), smoke or demo; selftest, panic and hang check
+#              the harness itself.
+#   --timeout  host-side limit for the whole VM run (default per suite).
+#   --verbose  show the whole console on the terminal, not just progress.
+#
+# The console goes to build/vm/<suite>-<kernel>.console.log, the result
+# lines (second serial port) to build/vm/<suite>-<kernel>.results.
+# Exit status 0 iff every case passed, the guest printed END and the
+# console shows no panic, BUG or Oops.
+
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+vm=$repo/build/vm
+
+kernel=
+suite=full
+timeout=
+verbose=0
+
+usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; }
+die() { echo "run.sh: error: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) [ $# -ge 2 ] || die "--kernel needs an argument"; kernel=$2; shift 2 ;;
+	--kernel=*) kernel=${1#*=}; shift ;;
+	--suite) [ $# -ge 2 ] || die "--suite needs an argument"; suite=$2; shift 2 ;;
+	--suite=*) suite=${1#*=}; shift ;;
+	--timeout) [ $# -ge 2 ] || die "--timeout needs an argument"; timeout=$2; shift 2 ;;
+	--timeout=*) timeout=${1#*=}; shift ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+done
+
+case "$suite" in
+full) : "${timeout:=540}" ;;
+smoke|demo) : "${timeout:=240}" ;;
+selftest|panic|hang) : "${timeout:=120}" ;;
+*) die "unknown suite '$suite' (full, smoke, demo, selftest, panic, hang)" ;;
+esac
+case "$timeout" in ''|*[!0-9]*) die "--timeout wants whole seconds" ;; esac
+
+# Resolve the kernel directory.
+if [ -z "$kernel" ]; then
+	kdir=$("$here/fetch-kernel.sh") || die "no kernel"
+elif [ -d "$kernel" ]; then
+	kdir=$(cd "$kernel" && pwd)
+elif [ "$kernel" = sid ]; then
+	kdir=$("$here/fetch-kernel.sh" --sid) || die "could not fetch sid's kernel"
+else
+	kdir=$("$here/fetch-kernel.sh" --pinned "$kernel") || die "no kernel '$kernel'"
+fi
+[ -f "$kdir/vmlinuz" ] || die "$kdir/vmlinuz not found"
+if [ -f "$kdir/config" ] && ! grep -qx 'CONFIG_SCHED_CLASS_EXT=y' "$kdir/config"; then
+	die "$kdir/config: no CONFIG_SCHED_CLASS_EXT=y"
+fi
+kname=$(basename "$kdir")
+
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found"
+mkdir -p "$vm"
+initrd=$("$here/mkinitramfs.sh" "$vm/initramfs.cpio.gz") || die "building the initramfs failed"
+
+log=$vm/$suite-$kname.console.log
+res=$vm/$suite-$kname.results
+rm -f "$log" "$res"
+: >"$res"
+
+accel=${CLAND_QEMU_ACCEL:-tcg,thread=multi}
+echo "run.sh: suite '$suite' on $kname ($kdir), timeout ${timeout}s"
+echo "run.sh: console log: $log"
+
+# Progress on the terminal: result and info lines, daemon output in the
+# demo suite, kernel trouble always; everything with --verbose.
+show() {
+	local pat='CLAND-(TEST|FIGURE|INFO)|Kernel panic|BUG:|Oops|WARNING:|sched_ext:|Run /init'
+	[ "$suite" = demo ] && pat="$pat|CLAND-LOG"
+	if [ $verbose = 1 ]; then
+		cat
+	else
+		grep -a --line-buffered -E "$pat" | grep -a --line-buffered -v -E '^CLAND-INFO: dmesg:'
+	fi
+}
+
+start=$(date +%s)
+# -no-reboot + panic=-1: a panic or oops ends the VM; timeout: so does a hang.
+timeout --foreground -k 10 "$timeout" \
+	qemu-system-x86_64 \
+	-accel "$accel" -cpu max -smp 2 -m 2G \
+	-nographic -no-reboot -monitor none \
+	-serial stdio -serial "file:$res" \
+	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 cland.suite=$suite" \
+	</dev/null 2>&1 | tr -d '\r' | tee "$log" | show
+qrc=${PIPESTATUS[0]}
+elapsed=$(($(date +%s) - start))
+
+# Result lines: from the results port; the console if that stayed empty.
+src=$res
+grep -aq 'CLAND-TEST:' "$res" || src=$log
+results=$(grep -aoE 'CLAND-(TEST|FIGURE): .*' "$src" | tr -d '\r')
+
+pass=0
+fail=0
+figures=()
+ended=0
+echo
+echo "=== results: suite $suite, kernel $kname, ${elapsed}s"
+while IFS= read -r line; do
+	case "$line" in
+	"CLAND-TEST: PASS "*)
+		echo "PASS ${line#CLAND-TEST: PASS }"
+		pass=$((pass + 1)) ;;
+	"CLAND-TEST: FAIL "*)
+		echo "FAIL ${line#CLAND-TEST: FAIL }"
+		fail=$((fail + 1)) ;;
+	"CLAND-TEST: END"*)
+		ended=1 ;;
+	"CLAND-FIGURE: "*)
+		figures+=("${line#CLAND-FIGURE: }") ;;
+	esac
+done <<<"$results"
+
+# Kernel trouble on the console (lines the guest scripts printed are
+# prefixed with CLAND- and do not count).
+trouble=$(grep -a -v 'CLAND-' "$log" | grep -a -E 'Kernel panic|BUG:|Oops' | head -n 5)
+tail_shown=0
+show_tail() {
+	[ $tail_shown = 1 ] && return
+	tail_shown=1
+	echo "--- last 40 console lines ($log):"
+	tail -n 40 "$log" | sed 's/^/  | /'
+	echo "---"
+}
+if [ -n "$trouble" ]; then
+	echo "FAIL kernel: panic/BUG/Oops on the console:"
+	echo "$trouble" | sed 's/^/  | /'
+	fail=$((fail + 1))
+	show_tail
+fi
+if [ $ended = 0 ]; then
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		why="VM killed after the ${timeout}s timeout"
+	else
+		why="qemu exited with $qrc"
+	fi
+	echo "FAIL vm: no 'CLAND-TEST: END' from the guest ($why)"
+	fail=$((fail + 1))
+	show_tail
+fi
+if [ $pass = 0 ] && [ $fail = 0 ]; then
+	echo "FAIL vm: no test case ran"
+	fail=1
+fi
+
+if [ ${#figures[@]} -gt 0 ]; then
+	echo
+	printf '%-36s %s\n' figure value
+	for f in "${figures[@]}"; do
+		printf '%-36s %s\n' "${f%% *}" "${f#* }"
+	done
+fi
+echo
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]

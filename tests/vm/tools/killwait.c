@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * killwait - VM test helper: send a signal to a process and measure how long
+ * the kernel takes to take the sched_ext scheduler down.
+ *
+ * Usage: killwait SIG PID [TIMEOUT_MS]
+ *
+ * SIG is a number or a name (INT, TERM, KILL, with or without SIG).
+ * After kill(PID, SIG) it polls /sys/kernel/sched_ext/state every 1 ms
+ * (timed with CLOCK_MONOTONIC) until it reads "disabled", then prints the
+ * elapsed time in milliseconds ("12.345") on stdout. It runs itself as
+ * SCHED_FIFO when it can, so that the measurement is not delayed by the
+ * very load (and scheduler) it measures.
+ *
+ * Exit: 0 disabled in time, 1 timeout (prints "timeout"), 2 usage or error.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#define STATE_PATH "/sys/kernel/sched_ext/state"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Read the state file into buf without its newline; "" on error. */
+static void read_state(char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = open(STATE_PATH, O_RDONLY);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static int parse_sig(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} sigs[] = {
+		{ "INT", SIGINT }, { "TERM", SIGTERM }, { "KILL", SIGKILL },
+		{ "HUP", SIGHUP }, { "QUIT", SIGQUIT }, { "USR1", SIGUSR1 },
+		{ "USR2", SIGUSR2 }, { "STOP", SIGSTOP }, { "CONT", SIGCONT },
+	};
+	char *end;
+	long v;
+	size_t i;
+
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (!strcasecmp(s, sigs[i].name))
+			return sigs[i].sig;
+	v = strtol(s, &end, 10);
+	if (*s && !*end && v >= 0 && v < 65)
+		return v;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct sched_param sp = { .sched_priority = 50 };
+	struct timespec tick = { 0, 1000000 };
+	double t0, t, timeout = 5000;
+	char state[64];
+	int sig;
+	long pid;
+
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: killwait SIG PID [TIMEOUT_MS]\n");
+		return 2;
+	}
+	sig = parse_sig(argv[1]);
+	pid = strtol(argv[2], NULL, 10);
+	if (argc == 4)
+		timeout = strtod(argv[3], NULL);
+	if (sig < 0 || pid <= 0 || timeout <= 0) {
+		fprintf(stderr, "killwait: bad arguments\n");
+		return 2;
+	}
+
+	/* Best effort: neither is needed for correctness. */
+	sched_setscheduler(0, SCHED_FIFO, &sp);
+	mlockall(MCL_CURRENT | MCL_FUTURE);
+
+	t0 = now_ms();
+	if (kill(pid, sig)) {
+		fprintf(stderr, "killwait: kill(%ld, %d): %s\n", pid, sig, strerror(errno));
+		return 2;
+	}
+	for (;;) {
+		read_state(state, sizeof(state));
+		t = now_ms() - t0;
+		if (!strcmp(state, "disabled")) {
+			printf("%.3f\n", t);
+			return 0;
+		}
+		if (t > timeout) {
+			printf("timeout\n");
+			fprintf(stderr, "killwait: state still '%s' after %.0f ms\n", state, t);
+			return 1;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
