@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * deadline.c - the "deadline" policy: weighted vruntime with an interactive
+ * bonus, modelled on scx_rustland.
+ *
+ * Each task carries a vruntime (kept by the backend in task->vtime). On
+ * enqueue it is re-aligned to the global min_vruntime (a waking task gets at
+ * most one slice of credit) and charged for its last run, scaled by the
+ * inverse of its weight. The task is then queued by
+ *
+ *	deadline = vruntime + min(exec_runtime * 100 / weight, 100 * slice_ns)
+ *
+ * where exec_runtime is the time it ran since it last slept: tasks that
+ * sleep often (interactive ones) get early deadlines and run first, CPU hogs
+ * queue behind them, and vruntime keeps the long-run shares fair.
+ *
+ * Time slice of a dispatched task: slice_ns / (nr_still_pending + 1), scaled
+ * by weight / 100 and clamped to [slice_min_ns, slice_ns]. Sharing the slice
+ * among waiting tasks bounds their latency; scaling by weight lets light
+ * tasks be preempted sooner (heavy ones never get more than slice_ns).
+ *
+ * Tasks wait in a heap keyed by deadline (FIFO among ties), allocated by
+ * init for DEADLINE_HEAP_CAP tasks. A task is never dropped because the heap
+ * is full: the heap then doubles (rebuilt in order, so deadline order and
+ * FIFO ties are kept). That is the only allocation after init, reached only
+ * with more than DEADLINE_HEAP_CAP tasks waiting; under mlockall(MCL_FUTURE)
+ * the new memory is locked too. A fixed overflow FIFO dispatched ahead of the
+ * heap was rejected: it would run CPU hogs ahead of interactive tasks exactly
+ * when the system is most overloaded, and it could fill up in turn. Only if
+ * memory is exhausted is the task dropped (counted in nr_dropped).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heap.h"
+#include "policy.h"
+
+#ifndef DEADLINE_HEAP_CAP
+#define DEADLINE_HEAP_CAP 65536 /* tasks waiting in the heap */
+#endif
+
+#define WEIGHT_DFL 100	 /* sched_ext weight at nice 0 */
+#define WEIGHT_MAX 10000 /* largest sched_ext weight (CGROUP_WEIGHT_MAX) */
+
+struct deadline_ctx {
+	struct cland_heap heap;
+	struct cland_host host;
+	uint64_t slice_ns;
+	uint64_t slice_min_ns;
+	uint64_t min_vruntime; /* largest vruntime dispatched so far */
+	uint64_t nr_dropped;   /* tasks lost: heap full and no memory to grow it */
+};
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* @v * @num / @den without intermediate overflow, saturating the result. */
+static uint64_t mul_div(uint64_t v, uint64_t num, uint64_t den)
+{
+	uint64_t q = v / den, r = v % den;
+
+	if (q > UINT64_MAX / num)
+		return UINT64_MAX;
+	/* r < den and num, den <= WEIGHT_MAX: r * num cannot overflow */
+	return sat_add(q * num, r * num / den);
+}
+
+/* A weight in the kernel's range; 0 (malformed) counts as nice 0. */
+static uint64_t task_weight(const cland_task_t *task)
+{
+	if (!task->weight)
+		return WEIGHT_DFL;
+	return task->weight > WEIGHT_MAX ? WEIGHT_MAX : task->weight;
+}
+
+/* @v scaled by the inverse of the task's weight: what it costs in vruntime. */
+static uint64_t scale_inv(const cland_task_t *task, uint64_t v)
+{
+	return mul_div(v, WEIGHT_DFL, task_weight(task));
+}
+
+/* Double the heap's capacity, keeping the order of its entries. */
+static int heap_grow(struct cland_heap *h)
+{
+	struct cland_heap_entry ent;
+	struct cland_heap bigger;
+	int err;
+
+	err = cland_heap_init(&bigger, cland_heap_capacity(h) * 2);
+	if (err)
+		return err;
+	/* popped in (deadline, seq) order: re-pushing renumbers ties in order */
+	while (cland_heap_pop(h, &ent))
+		cland_heap_push(&bigger, ent.key, &ent.task);
+	cland_heap_free(h);
+	*h = bigger;
+	return 0;
+}
+
+static void deadline_exit(void *ctx)
+{
+	struct deadline_ctx *c = ctx;
+
+	cland_heap_free(&c->heap);
+}
+
+static int deadline_init(void *ctx, const struct cland_policy_cfg *cfg,
+			 const struct cland_host *host)
+{
+	struct deadline_ctx *c = ctx;
+
+	memset(c, 0, sizeof(*c));
+	if (!cfg || !cfg->slice_min_ns || cfg->slice_min_ns > cfg->slice_ns)
+		return -EINVAL;
+	c->slice_ns = cfg->slice_ns;
+	c->slice_min_ns = cfg->slice_min_ns;
+	if (host)
+		c->host = *host;
+
+	return cland_heap_init(&c->heap, DEADLINE_HEAP_CAP);
+}
+
+/* The task's vruntime after its last run, re-aligned to min_vruntime. */
+static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *task)
+{
+	uint64_t floor = c->min_vruntime > c->slice_ns ? c->min_vruntime - c->slice_ns : 0;
+	uint64_t vruntime = task->vtime > floor ? task->vtime : floor;
+	uint64_t ran = task->stop_ts > task->start_ts ? task->stop_ts - task->start_ts : 0;
+
+	return sat_add(vruntime, scale_inv(task, ran));
+}
+
+static uint64_t task_deadline(const struct deadline_ctx *c, const cland_task_t *task,
+			      uint64_t vruntime)
+{
+	uint64_t bonus_max = mul_div(c->slice_ns, 100, 1);
+	uint64_t lag = scale_inv(task, task->exec_runtime);
+
+	return sat_add(vruntime, lag < bonus_max ? lag : bonus_max);
+}
+
+static void deadline_enqueue(void *ctx, const cland_task_t *task)
+{
+	struct deadline_ctx *c = ctx;
+	cland_task_t t = *task;
+	uint64_t deadline;
+
+	t.vtime = task_vruntime(c, task);
+	deadline = task_deadline(c, task, t.vtime);
+	if (!cland_heap_push(&c->heap, deadline, &t))
+		return;
+	/* full: grow rather than drop the task or reorder the queue */
+	if (heap_grow(&c->heap) || cland_heap_push(&c->heap, deadline, &t))
+		c->nr_dropped++;
+}
+
+static uint64_t deadline_nr_pending(void *ctx)
+{
+	struct deadline_ctx *c = ctx;
+
+	return cland_heap_size(&c->heap);
+}
+
+/* Share the slice among the waiting tasks, scaled by weight; never 0. */
+static uint64_t task_slice(struct deadline_ctx *c, const cland_task_t *task)
+{
+	uint64_t slice = c->slice_ns / (deadline_nr_pending(c) + 1);
+
+	slice = mul_div(slice, task_weight(task), WEIGHT_DFL);
+	if (slice < c->slice_min_ns)
+		return c->slice_min_ns;
+	return slice > c->slice_ns ? c->slice_ns : slice;
+}
+
+static int32_t task_cpu(struct deadline_ctx *c, const cland_task_t *task)
+{
+	int cpu;
+
+	if (!c->host.select_cpu || !task->nr_cpus_allowed)
+		return CLAND_CPU_ANY;
+	cpu = c->host.select_cpu(c->host.be, task->pid, task->cpu, 0);
+	return cpu >= 0 ? cpu : CLAND_CPU_ANY;
+}
+
+static bool deadline_dispatch(void *ctx, struct cland_decision *out)
+{
+	struct deadline_ctx *c = ctx;
+	struct cland_heap_entry ent;
+
+	if (!cland_heap_pop(&c->heap, &ent))
+		return false;
+
+	memset(out, 0, sizeof(*out));
+	out->pid = ent.task.pid;
+	out->gen = ent.task.gen;
+	out->vtime = ent.task.vtime;
+	out->deadline = ent.key;
+	out->slice = task_slice(c, &ent.task);
+	out->cpu = task_cpu(c, &ent.task);
+
+	if (ent.task.vtime > c->min_vruntime)
+		c->min_vruntime = ent.task.vtime;
+	return true;
+}
+
+const struct cland_policy cland_policy_deadline = {
+	.name = "deadline",
+	.summary = "weighted vruntime, earliest deadline first; favours tasks that sleep often",
+	.ctx_size = sizeof(struct deadline_ctx),
+	.init = deadline_init,
+	.enqueue = deadline_enqueue,
+	.dispatch = deadline_dispatch,
+	.nr_pending = deadline_nr_pending,
+	.exit = deadline_exit,
+};
