@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - command-line parsing and usage text of the scx_cland daemon.
+ *
+ * The parser never prints: every error becomes one line in the caller's
+ * buffer, naming the option and the value that was rejected.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "policy.h"
+
+enum { OPT_PARTIAL = 256 }; /* long-only options */
+
+static const struct option long_opts[] = {
+	{"slice-us", required_argument, NULL, 's'},
+	{"slice-min-us", required_argument, NULL, 'S'},
+	{"partial", no_argument, NULL, OPT_PARTIAL},
+	{"verbose", no_argument, NULL, 'v'},
+	{"policy", required_argument, NULL, 'p'},
+	{"list-policies", no_argument, NULL, 'l'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* '+': stop at the first non-option (no argv permutation); ':': report ':' */
+static const char short_opts[] = "+:s:S:vp:lhV";
+
+/* "-s/--slice-us" or "--partial" for the option with value @val; NULL if none. */
+static const char *opt_name(int val, char *buf, size_t len)
+{
+	const struct option *o;
+
+	for (o = long_opts; o->name; o++) {
+		if (o->val != val)
+			continue;
+		if (val < 256)
+			snprintf(buf, len, "-%c/--%s", val, o->name);
+		else
+			snprintf(buf, len, "--%s", o->name);
+		return buf;
+	}
+	return NULL;
+}
+
+__attribute__((format(printf, 3, 4))) static int usage_error(char *err, size_t errlen,
+							     const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return CLAND_EXIT_USAGE;
+}
+
+/* Parse a duration in us (1 .. CLAND_MAX_SLICE_US) into @ns. */
+static int parse_us(int val, const char *arg, uint64_t *ns, char *err, size_t errlen)
+{
+	unsigned long long us;
+	char name[32];
+	char *end;
+
+	opt_name(val, name, sizeof(name));
+	/* strtoull() would skip spaces and accept a sign: allow digits only */
+	if (*arg < '0' || *arg > '9')
+		return usage_error(err, errlen,
+				   "option %s: invalid value '%s' (expected a positive whole "
+				   "number of microseconds)",
+				   name, arg);
+	errno = 0;
+	us = strtoull(arg, &end, 10);
+	if (*end)
+		return usage_error(err, errlen,
+				   "option %s: invalid value '%s' (expected a positive whole "
+				   "number of microseconds)",
+				   name, arg);
+	if (errno == ERANGE || us > CLAND_MAX_SLICE_US)
+		return usage_error(err, errlen,
+				   "option %s: value '%s' is too large (at most %llu us)", name,
+				   arg, CLAND_MAX_SLICE_US);
+	if (!us)
+		return usage_error(err, errlen, "option %s: value '%s' must be at least 1 us", name,
+				   arg);
+	*ns = (uint64_t)us * 1000;
+	return CLAND_EXIT_OK;
+}
+
+/* How many long options start with the @len bytes at @prefix. */
+static int nr_prefix_matches(const char *prefix, size_t len)
+{
+	const struct option *o;
+	int nr = 0;
+
+	for (o = long_opts; o->name; o++)
+		nr += !strncmp(o->name, prefix, len);
+	return nr;
+}
+
+/* An option getopt_long() rejected ('?' or ':'); the argument it was in is @arg. */
+static int bad_option(int c, const char *arg, char *err, size_t errlen)
+{
+	char name[32];
+	size_t len;
+
+	if (c == ':' && opt_name(optopt, name, sizeof(name)))
+		return usage_error(err, errlen, "option %s requires an argument", name);
+	if (optopt && opt_name(optopt, name, sizeof(name)))
+		return usage_error(err, errlen, "option %s does not take an argument", name);
+	if (optopt)
+		return usage_error(err, errlen, "unknown option '-%c'", optopt);
+	if (!arg)
+		return usage_error(err, errlen, "unknown option");
+	len = strcspn(arg, "=");
+	if (!strncmp(arg, "--", 2) && nr_prefix_matches(arg + 2, len - 2) > 1)
+		return usage_error(err, errlen, "ambiguous option '%.*s' (see --help)", (int)len,
+				   arg);
+	return usage_error(err, errlen, "unknown option '%.*s'", (int)len, arg);
+}
+
+void cland_options_defaults(struct cland_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->slice_ns = CLAND_DEFAULT_SLICE_US * 1000;
+	o->slice_min_ns = CLAND_DEFAULT_SLICE_MIN_US * 1000;
+	o->policy = CLAND_DEFAULT_POLICY;
+}
+
+int cland_parse_options(int argc, char **argv, struct cland_options *o, char *err, size_t errlen)
+{
+	int c, ret;
+
+	cland_options_defaults(o);
+	if (err && errlen)
+		err[0] = '\0';
+	optind = 0; /* glibc: full reset, so that the parser can run again */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			ret = parse_us(c, optarg, &o->slice_ns, err, errlen);
+			if (ret)
+				return ret;
+			break;
+		case 'S':
+			ret = parse_us(c, optarg, &o->slice_min_ns, err, errlen);
+			if (ret)
+				return ret;
+			break;
+		case OPT_PARTIAL:
+			o->partial = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'p':
+			o->policy = optarg;
+			break;
+		case 'l':
+			o->list_policies = true;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		case 'V':
+			o->version = true;
+			break;
+		default: /* '?' or ':' */
+			return bad_option(c, optind > 0 && optind <= argc ? argv[optind - 1] : NULL,
+					  err, errlen);
+		}
+	}
+	if (optind < argc)
+		return usage_error(err, errlen, "unexpected argument '%s'", argv[optind]);
+	if (o->slice_min_ns > o->slice_ns)
+		return usage_error(err, errlen,
+				   "option -S/--slice-min-us (%llu us) must not exceed "
+				   "-s/--slice-us (%llu us)",
+				   (unsigned long long)(o->slice_min_ns / 1000),
+				   (unsigned long long)(o->slice_ns / 1000));
+	if (!cland_policy_find(o->policy))
+		return usage_error(err, errlen,
+				   "option -p/--policy: unknown policy '%s' (see --list-policies)",
+				   o->policy);
+	return CLAND_EXIT_OK;
+}
+
+void cland_usage(FILE *f, const char *prog)
+{
+	const struct cland_policy *const *p;
+
+	fprintf(f,
+		"Usage: %s [OPTIONS]\n"
+		"\n"
+		"A sched_ext CPU scheduler whose policy runs in user space.\n"
+		"\n"
+		"Options:\n"
+		"  -s, --slice-us N       maximum time slice, in us (default %llu, at most %llu)\n"
+		"  -S, --slice-min-us N   minimum time slice, in us (default %llu, at most -s)\n"
+		"      --partial          schedule only tasks that set SCHED_EXT "
+		"(default: all tasks)\n"
+		"  -p, --policy NAME      scheduling policy (default %s)\n"
+		"  -l, --list-policies    list the policies and exit\n"
+		"  -v, --verbose          print more about what the scheduler does\n"
+		"  -V, --version          print the version and exit\n"
+		"  -h, --help             print this help and exit\n"
+		"\n"
+		"Policies:",
+		prog ? prog : "scx_cland", CLAND_DEFAULT_SLICE_US, CLAND_MAX_SLICE_US,
+		CLAND_DEFAULT_SLICE_MIN_US, CLAND_DEFAULT_POLICY);
+	for (p = cland_policies; *p; p++)
+		fprintf(f, " %s", (*p)->name);
+	fprintf(f,
+		"\n"
+		"\n"
+		"Exit codes: %d success, %d runtime error, %d usage error.\n",
+		CLAND_EXIT_OK, CLAND_EXIT_RUNTIME, CLAND_EXIT_USAGE);
+}
