@@ -110,6 +110,20 @@ struct {
 	__uint(max_entries, 1 << 20);
 } dispatched SEC(".maps");
 
+/* What each CPU runs: lets a more urgent task preempt the least urgent one. */
+struct cpu_ctx {
+	u64 deadline; /* deadline of the running task */
+	u32 busy;     /* 1 while a task other than the daemon runs */
+	u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, CLAND_MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct cpu_ctx);
+} cpu_ctxs SEC(".maps");
+
 struct heartbeat {
 	struct bpf_timer timer;
 };
@@ -147,12 +161,53 @@ static bool usersched_waiting(void)
 	return scx_bpf_dsq_nr_queued(CLAND_DSQ_USERSCHED) > 0;
 }
 
-static void kick_idle_cpu(const struct task_struct *p)
+static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
+{
+	u32 key = cpu;
+
+	return bpf_map_lookup_elem(&cpu_ctxs, &key);
+}
+
+/*
+ * The CPU @p may use whose running task has the latest deadline, if that is
+ * later than @deadline; -1 otherwise.
+ */
+static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
+{
+	u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	s32 cpu, best = -1;
+	u64 latest = deadline;
+
+	bpf_for(cpu, 0, nr_cpus) {
+		struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
+
+		if (!cctx || !cctx->busy || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			continue;
+		if ((s64)(cctx->deadline - latest) > 0) {
+			latest = cctx->deadline;
+			best = cpu;
+		}
+	}
+	return best;
+}
+
+/*
+ * Get a CPU to run @p soon: wake an idle one, else preempt the one running the
+ * least urgent task if @p is more urgent than it.
+ */
+static void kick_cpu_for(const struct task_struct *p, u64 deadline)
 {
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
-	if (cpu >= 0)
+	if (cpu >= 0) {
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		return;
+	}
+	cpu = find_preemptible_cpu(p, deadline);
+	if (cpu >= 0) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		__sync_fetch_and_add(&counters.nr_preemptions, 1);
+	}
 }
 
 /*
@@ -200,8 +255,9 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 {
 	cland_dsq_insert(p, CLAND_DSQ_USERSCHED, slice_ns, enq_flags);
+	/* The daemon is more urgent than any task: deadline 0. */
 	if (usersched_has_work())
-		kick_idle_cpu(p);
+		kick_cpu_for(p, 0);
 }
 
 /* The daemon cannot take the task: schedule it here, at its last deadline. */
@@ -210,7 +266,7 @@ static void enqueue_congested(struct task_struct *p, struct task_ctx *tctx, u64 
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice_ns, tctx->deadline, enq_flags);
 	__sync_fetch_and_add(&counters.nr_sched_congested, 1);
 	__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
-	kick_idle_cpu(p);
+	kick_cpu_for(p, tctx->deadline);
 }
 
 static void fill_queued(struct cland_queued *q, struct task_struct *p, struct task_ctx *tctx,
@@ -288,7 +344,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	__sync_fetch_and_add(&counters.nr_user_dispatches, 1);
 	if (cpu == CLAND_CPU_ANY) {
 		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice, d->deadline, 0);
-		kick_idle_cpu(p);
+		kick_cpu_for(p, d->deadline);
 		return;
 	}
 	cland_dsq_insert_vtime(p, (u64)cpu, slice, d->deadline, 0);
@@ -349,6 +405,7 @@ void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
 void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 {
 	struct task_ctx *tctx;
+	struct cpu_ctx *cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 
 	if (is_usersched(p)) {
 		usersched_last_run = cland_now();
@@ -356,15 +413,23 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		return;
 	}
 	tctx = lookup_task_ctx(p);
-	if (tctx)
-		tctx->start_ts = cland_now();
+	if (!tctx)
+		return;
+	tctx->start_ts = cland_now();
+	if (cctx) {
+		cctx->deadline = tctx->deadline;
+		cctx->busy = 1;
+	}
 }
 
 void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 {
+	struct cpu_ctx *cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	u64 now = cland_now();
 
+	if (cctx)
+		cctx->busy = 0;
 	if (!tctx || is_usersched(p))
 		return;
 	tctx->stop_ts = now;

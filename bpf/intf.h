@@ -57,10 +57,11 @@ struct cland_queued {
 /* A scheduling decision (BPF user ring buffer, user -> kernel). */
 struct cland_decision {
 	__s32 pid;
-	__s32 cpu;   /* target CPU or CLAND_CPU_ANY */
-	__u64 slice; /* ns; 0 means the backend's default slice */
-	__u64 vtime; /* ordering key in the DSQ (e.g. a deadline); stored for the task */
-	__u64 gen;   /* the generation of the cland_queued this answers */
+	__s32 cpu;      /* target CPU or CLAND_CPU_ANY */
+	__u64 slice;    /* ns; 0 means the backend's default slice */
+	__u64 vtime;    /* the policy's clock for the task: stored, sent back next time */
+	__u64 deadline; /* ordering key in the DSQ (earliest runs first) */
+	__u64 gen;      /* the generation of the cland_queued this answers */
 };
 
 /* Input of the SEC("syscall") select-CPU program (bpf_prog_test_run). */
@@ -84,6 +85,7 @@ struct cland_counters {
 	__u64 nr_sched_congested; /* ring full: task dispatched in BPF instead */
 	__u64 nr_usersched_runs;  /* times the daemon was dispatched */
 	__u64 nr_heartbeats;      /* heartbeat timer firings that woke the daemon */
+	__u64 nr_preemptions;     /* CPUs kicked to run a more urgent task (or the daemon) */
 };
 
 /* What ops.exit recorded: kind 0 while the scheduler is running. */
