@@ -25,7 +25,7 @@ out() {
 	return 0
 }
 
-info() { echo "CLAND-INFO: $*"; }
+info() { echo "CLAND-INFO: $*" >&2; }
 figure() { out "CLAND-FIGURE: $1 $2"; }
 
 # die REASON: end the current case (it runs in a subshell) as failed.
@@ -146,8 +146,9 @@ cland_enable() {
 # cland_stop SIG LIMIT_MS: signal the daemon, require state disabled within
 # LIMIT_MS and exit status 0. Sets STOP_MS.
 cland_stop() {
-	local sig=$1 limit=$2
-	STOP_MS=$(killwait "$sig" "$CLAND_PID" 10000)
+	local sig=$1 limit=$2 r
+	r=$(killwait "$sig" "$CLAND_PID" 10000)
+	STOP_MS=${r%% *}
 	if [ "$STOP_MS" = timeout ]; then
 		die "SIG$sig: state still '$(state)' 10 s later$(cland_tail)"
 	fi
@@ -175,6 +176,20 @@ run_hackbench() {
 		return 1
 	fi
 	sed -n 's/^Time: *//p' /tmp/hackbench.out
+}
+
+# hackbench_median N TIMEOUT_S: median time of N hackbench runs.
+hackbench_median() {
+	local n=$1 t=$2 i v all=""
+	for i in $(seq "$n"); do
+		v=$(run_hackbench "$t") || {
+			echo "$v"
+			return 1
+		}
+		all="$all $v"
+	done
+	info "hackbench runs:$all"
+	echo $all | tr ' ' '\n' | sort -n | sed -n "$(((n + 1) / 2))p"
 }
 
 # kill_leftovers: kill the daemon and workloads a case may have left.

@@ -8,9 +8,17 @@
  * SIG is a number or a name (INT, TERM, KILL, with or without SIG).
  * After kill(PID, SIG) it polls /sys/kernel/sched_ext/state every 1 ms
  * (timed with CLOCK_MONOTONIC) until it reads "disabled", then prints the
- * elapsed time in milliseconds ("12.345") on stdout. It runs itself as
- * SCHED_FIFO when it can, so that the measurement is not delayed by the
- * very load (and scheduler) it measures.
+ * elapsed time in milliseconds on stdout, followed by when PID was first
+ * seen exiting (PF_EXITING in /proc/PID/stat, set at the start of
+ * do_exit(), before the process's files - and so its struct_ops link -
+ * are released):
+ *
+ *   12.345 exiting=3.210      ("exiting=-" if not seen before "disabled")
+ *
+ * so a slow SIGKILL can be split into "the process took long to get the
+ * CPU and die" and "the kernel took long to unregister the scheduler".
+ * It runs itself as SCHED_FIFO when it can, so that the measurement is not
+ * delayed by the very load (and scheduler) it measures.
  *
  * Exit: 0 disabled in time, 1 timeout (prints "timeout"), 2 usage or error.
  */
@@ -27,6 +35,7 @@
 #include <fcntl.h>
 
 #define STATE_PATH "/sys/kernel/sched_ext/state"
+#define PF_EXITING 0x00000004
 
 static double now_ms(void)
 {
@@ -36,14 +45,14 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Read the state file into buf without its newline; "" on error. */
-static void read_state(char *buf, size_t len)
+/* Read a small file into buf without its trailing newline; "" on error. */
+static void read_small(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd;
 
 	buf[0] = '\0';
-	fd = open(STATE_PATH, O_RDONLY);
+	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return;
 	n = read(fd, buf, len - 1);
@@ -52,6 +61,35 @@ static void read_state(char *buf, size_t len)
 		n = 0;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * True once PID is exiting: PF_EXITING in the flags (9th field of
+ * /proc/PID/stat), or the process is gone.
+ */
+static int pid_exiting(const char *stat_path)
+{
+	char stat[1024], *p;
+	unsigned long flags;
+	int field;
+
+	read_small(stat_path, stat, sizeof(stat));
+	if (!stat[0])
+		return 1;
+	p = strrchr(stat, ')');
+	if (!p)
+		return 0;
+	/* p + 2 is field 3 (state); skip to field 9 (flags). */
+	p += 2;
+	for (field = 3; field < 9 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return 0;
+	flags = strtoul(p, NULL, 10);
+	return !!(flags & PF_EXITING);
 }
 
 static int parse_sig(const char *s)
@@ -83,8 +121,8 @@ int main(int argc, char **argv)
 {
 	struct sched_param sp = { .sched_priority = 50 };
 	struct timespec tick = { 0, 1000000 };
-	double t0, t, timeout = 5000;
-	char state[64];
+	double t0, t, timeout = 5000, exiting = -1;
+	char state[64], stat_path[64];
 	int sig;
 	long pid;
 
@@ -101,6 +139,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", pid);
+
 	/* Best effort: neither is needed for correctness. */
 	sched_setscheduler(0, SCHED_FIFO, &sp);
 	mlockall(MCL_CURRENT | MCL_FUTURE);
@@ -111,10 +151,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (;;) {
-		read_state(state, sizeof(state));
+		if (exiting < 0 && pid_exiting(stat_path))
+			exiting = now_ms() - t0;
+		read_small(STATE_PATH, state, sizeof(state));
 		t = now_ms() - t0;
 		if (!strcmp(state, "disabled")) {
-			printf("%.3f\n", t);
+			if (exiting >= 0)
+				printf("%.3f exiting=%.3f\n", t, exiting);
+			else
+				printf("%.3f exiting=-\n", t);
 			return 0;
 		}
 		if (t > timeout) {
