@@ -106,7 +106,7 @@ timeout --foreground -k 10 "$timeout" \
 	-serial stdio -serial "file:$res" \
 	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 cland.suite=$suite" \
-	</dev/null 2>&1 | tr -d '\r' | tee "$log" | show
+	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" | show
 qrc=${PIPESTATUS[0]}
 elapsed=$(($(date +%s) - start))
 

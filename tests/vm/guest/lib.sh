@@ -94,10 +94,7 @@ start_cland() {
 		echo $! >/tmp/cland.pid
 		wait $!
 		echo $? >/tmp/cland.rc
-	) | while IFS= read -r l; do
-		echo "CLAND-LOG: $l"
-		echo "$l" >>/tmp/cland.log
-	done &
+	) | tee /tmp/cland.log | sed 's/^/CLAND-LOG: /' &
 	while [ ! -s /tmp/cland.pid ] && [ $n -lt 500 ]; do
 		sleep 0.01
 		n=$((n + 1))
