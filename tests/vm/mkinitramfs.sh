@@ -4,6 +4,7 @@
 # mkinitramfs.sh - builds the initramfs of the scx_cland test VM.
 #
 # Usage: tests/vm/mkinitramfs.sh [OUTPUT]   (default build/vm/initramfs.cpio.gz)
+#        CLAND_VM_SCRIPT=FILE adds FILE as /tests/script.sh (run.sh --script).
 #
 # Contents: static busybox and its applet links, /init and the guest test
 # scripts (tests/vm/guest/), the static helpers built from tests/vm/tools/
@@ -87,6 +88,10 @@ for bin in "$tools"/*; do
 done
 cp "$here/guest/init" "$root/init"
 cp "$here/guest/suite.sh" "$here/guest/lib.sh" "$here/guest/cases.sh" "$root/tests/"
+# run.sh --script FILE: a debugging script run as the suite "script".
+if [ -n "${CLAND_VM_SCRIPT:-}" ]; then
+	cp "$CLAND_VM_SCRIPT" "$root/tests/script.sh"
+fi
 chmod 755 "$root/init" "$root/tests/suite.sh"
 
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"

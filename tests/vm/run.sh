@@ -14,6 +14,9 @@
 #              the harness itself.
 #   --timeout  host-side limit for the whole VM run (default per suite).
 #   --verbose  show the whole console on the terminal, not just progress.
+#   --script FILE  run FILE (busybox sh, with guest/lib.sh and cases.sh
+#              sourced: e.g. `run_case NAME SECS FUNCTION`) instead of a
+#              suite; for debugging the daemon in the VM.
 #
 # The console goes to build/vm/<suite>-<kernel>.console.log, the result
 # lines (second serial port) to build/vm/<suite>-<kernel>.results.
@@ -30,8 +33,9 @@ kernel=
 suite=full
 timeout=
 verbose=0
+script=
 
-usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--timeout) [ $# -ge 2 ] || die "--timeout needs an argument"; timeout=$2; shift 2 ;;
 	--timeout=*) timeout=${1#*=}; shift ;;
 	-v|--verbose) verbose=1; shift ;;
+	--script) [ $# -ge 2 ] || die "--script needs a file"; script=$2; suite=script; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -51,7 +56,7 @@ done
 case "$suite" in
 full) : "${timeout:=540}" ;;
 smoke|demo) : "${timeout:=240}" ;;
-selftest|panic|hang) : "${timeout:=120}" ;;
+selftest|panic|hang|script) : "${timeout:=120}" ;;
 *) die "unknown suite '$suite' (full, smoke, demo, selftest, panic, hang)" ;;
 esac
 case "$timeout" in ''|*[!0-9]*) die "--timeout wants whole seconds" ;; esac
@@ -74,6 +79,10 @@ kname=$(basename "$kdir")
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found"
 mkdir -p "$vm"
+if [ -n "$script" ]; then
+	[ -f "$script" ] || die "$script not found"
+	export CLAND_VM_SCRIPT=$(cd "$(dirname "$script")" && pwd)/$(basename "$script")
+fi
 initrd=$("$here/mkinitramfs.sh" "$vm/initramfs.cpio.gz") || die "building the initramfs failed"
 
 log=$vm/$suite-$kname.console.log

@@ -37,37 +37,46 @@ die() {
 
 state() { cat "$STATE" 2>/dev/null || echo missing; }
 
+# uptime_s: whole seconds since boot (in UPTIME too; no fork when called
+# as a plain command).
 uptime_s() {
-	local up rest
-	read -r up rest </proc/uptime
-	echo "${up%.*}"
+	local rest
+	read -r UPTIME rest </proc/uptime
+	UPTIME=${UPTIME%.*}
+	echo "$UPTIME"
 }
 
-# proc_running PID: the process exists and is not a zombie.
+# proc_running PID: the process exists and is not a zombie (no fork: the
+# harness's own polling must not load the guest).
 proc_running() {
 	local st
 	[ -r "/proc/$1/stat" ] || return 1
-	st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r st </proc/$1/stat 2>/dev/null || return 1
 	st=${st##*) }
 	case "$st" in Z*|X*|"") return 1 ;; esac
 	return 0
 }
 
-# wait_gone PID TIMEOUT_S: 0 when PID has exited, 1 on timeout.
+# wait_gone PID TIMEOUT_S [INTERVAL_S]: 0 when PID has exited, 1 on timeout.
 wait_gone() {
-	local end=$(($(uptime_s) + $2))
+	local end
+	uptime_s >/dev/null
+	end=$((UPTIME + $2))
 	while proc_running "$1"; do
-		[ "$(uptime_s)" -ge "$end" ] && return 1
-		sleep 0.05
+		uptime_s >/dev/null
+		[ "$UPTIME" -ge "$end" ] && return 1
+		sleep "${3:-0.05}"
 	done
 	return 0
 }
 
-# wait_child PID TIMEOUT_S: exit status of our child PID; on timeout it
-# is killed and 124 returned.
+# wait_child PID TIMEOUT_S [INTERVAL_S]: exit status of our child PID; on
+# timeout it is killed, TIMED_OUT set to 1 and 124 returned.
 wait_child() {
 	local rc
-	if ! wait_gone "$1" "$2"; then
+	TIMED_OUT=0
+	if ! wait_gone "$1" "$2" "${3:-0.05}"; then
+		TIMED_OUT=1
 		kill -9 "$1" 2>/dev/null
 		wait "$1" 2>/dev/null
 		return 124
@@ -82,47 +91,62 @@ need_cland() {
 }
 
 # start_cland ARGS...: start the daemon in the background with default
-# signal dispositions; its output goes to /tmp/cland.log and, prefixed
-# with CLAND-LOG:, to the console. Sets CLAND_PID.
+# signal dispositions. Sets CLAND_PID and CLAND_LOG (its output, one file
+# per start: run_case copies them to the console, prefixed with CLAND-LOG:,
+# after the case). With CLAND_LIVE=1 the output is also followed live.
 start_cland() {
-	local n=0
-	rm -f /tmp/cland.pid /tmp/cland.rc
-	: >/tmp/cland.log
-	info "start: scx_cland $*"
-	(
-		sigdfl "$CLAND" "$@" 2>&1 </dev/null &
-		echo $! >/tmp/cland.pid
-		wait $!
-		echo $? >/tmp/cland.rc
-	) | tee /tmp/cland.log | sed 's/^/CLAND-LOG: /' &
-	while [ ! -s /tmp/cland.pid ] && [ $n -lt 500 ]; do
-		sleep 0.01
-		n=$((n + 1))
-	done
-	CLAND_PID=$(cat /tmp/cland.pid 2>/dev/null)
-	[ -n "$CLAND_PID" ] || die "could not start scx_cland"
+	local n
+	n=$(ls /tmp/cland.*.log 2>/dev/null | wc -l)
+	CLAND_LOG=/tmp/cland.$((n + 1)).log
+	: >"$CLAND_LOG"
+	info "start: scx_cland $* (output: $CLAND_LOG)"
+	sigdfl "$CLAND" "$@" >"$CLAND_LOG" 2>&1 </dev/null &
+	CLAND_PID=$!
+	if [ "${CLAND_LIVE:-0}" = 1 ]; then
+		touch "$CLAND_LOG.live"
+		tail -n +1 -f "$CLAND_LOG" | sed 's/^/CLAND-LOG: /' &
+	fi
 }
 
-# cland_wait_exit TIMEOUT_S: wait for the daemon's exit status, in CLAND_RC.
+# cland_wait_exit TIMEOUT_S: wait for the daemon's exit status, in CLAND_RC
+# ("timeout", and the daemon killed, if it does not exit in time).
 cland_wait_exit() {
-	local end=$(($(uptime_s) + $1))
-	while [ ! -s /tmp/cland.rc ]; do
-		if [ "$(uptime_s)" -ge "$end" ]; then
-			CLAND_RC=timeout
-			return 1
-		fi
-		sleep 0.05
-	done
-	# let the log reader drain the daemon's last lines
-	sleep 0.1
-	CLAND_RC=$(cat /tmp/cland.rc)
+	wait_child "$CLAND_PID" "$1"
+	CLAND_RC=$?
+	if [ -e "$CLAND_LOG.live" ]; then
+		sleep 1.2	# busybox tail -f polls once a second
+		killall tail 2>/dev/null
+	fi
+	if [ $TIMED_OUT = 1 ]; then
+		CLAND_RC=timeout
+		return 1
+	fi
 	return 0
 }
 
 # cland_tail: last lines of the daemon's output, for failure reasons.
 cland_tail() {
-	[ -s /tmp/cland.log ] || return 0
-	printf '; daemon said: %s' "$(tail -n 5 /tmp/cland.log | tr '\n' '|')"
+	[ -s "$CLAND_LOG" ] || return 0
+	printf '; daemon said: %s' "$(tail -n 5 "$CLAND_LOG" | tr '\n' '|')"
+}
+
+# dump_cland_logs: copy the daemon output files of the last case to the
+# console (long ones shortened), then remove them.
+dump_cland_logs() {
+	local f n
+	for f in $(ls /tmp/cland.*.log 2>/dev/null | sort -t. -k2 -n); do
+		if [ ! -e "$f.live" ]; then
+			n=$(wc -l <"$f")
+			if [ "$n" -le 100 ]; then
+				sed 's/^/CLAND-LOG: /' "$f"
+			else
+				head -n 30 "$f" | sed 's/^/CLAND-LOG: /'
+				echo "CLAND-LOG: [... $((n - 90)) lines of $f left out ...]"
+				tail -n 60 "$f" | sed 's/^/CLAND-LOG: /'
+			fi
+		fi
+		rm -f "$f" "$f.live"
+	done
 }
 
 # cland_enable: start the daemon with ARGS and wait (10 s) until enabled.
@@ -192,7 +216,7 @@ hackbench_median() {
 # kill_leftovers: kill the daemon and workloads a case may have left.
 kill_leftovers() {
 	local p
-	for p in $(pidof scx_cland stress-ng stress-ng-cpu hackbench cyclictest 2>/dev/null); do
+	for p in $(pidof scx_cland stress-ng stress-ng-cpu hackbench cyclictest tail 2>/dev/null); do
 		kill -9 "$p" 2>/dev/null
 	done
 }
@@ -220,12 +244,12 @@ run_case() {
 		$fn
 	) &
 	pid=$!
-	wait_child "$pid" "$t"
+	wait_child "$pid" "$t" 0.25
 	rc=$?
-	if [ $rc -eq 0 ]; then
+	if [ $rc -eq 0 ] && [ $TIMED_OUT = 0 ]; then
 		out "CLAND-TEST: PASS $name"
 	else
-		if [ $rc -eq 124 ]; then
+		if [ $TIMED_OUT = 1 ]; then
 			reason="case timed out after ${t}s"
 		elif [ -s /tmp/case.reason ]; then
 			reason=$(cat /tmp/case.reason)
@@ -235,4 +259,5 @@ run_case() {
 		out "CLAND-TEST: FAIL $name: $reason"
 	fi
 	cleanup
+	dump_cland_logs
 }

@@ -11,6 +11,7 @@
 #             one case timeout, dmesg)
 #   panic:    harness self-check: crashes the kernel (run.sh must fail)
 #   hang:     harness self-check: never ends (run.sh must time out)
+#   script:   /tests/script.sh (run.sh --script FILE), for debugging
 
 . /tests/lib.sh
 . /tests/cases.sh
@@ -48,6 +49,13 @@ selftest)
 panic)
 	info "crashing the kernel on purpose"
 	echo c >/proc/sysrq-trigger
+	;;
+script)
+	if [ -f /tests/script.sh ]; then
+		. /tests/script.sh
+	else
+		out "CLAND-TEST: FAIL script: no /tests/script.sh in the initramfs"
+	fi
 	;;
 hang)
 	info "hanging on purpose"
