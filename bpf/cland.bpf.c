@@ -36,6 +36,14 @@
  * heartbeat timer wakes a CPU for it when it has waited too long (also on an
  * idle system). Every path has a counter (struct cland_counters in .bss).
  *
+ * Degraded mode: when the daemon has not run for @stall_ns while tasks wait
+ * for it (stopped, frozen, starved), BPF schedules alone: new tasks go to the
+ * shared DSQ in vtime order (kthreads first), and the tasks already handed to
+ * user space, tracked by pid in @inflight, are taken back (their generation is
+ * bumped, so the daemon's late decisions are cancelled). The first time the
+ * daemon runs again, user space is back in charge. The scheduler stays
+ * loaded throughout: nothing is left for the watchdog to find.
+ *
  * The policy also gets a SEC("syscall") program, cland_select_cpu, run by
  * bpf_prog_test_run(): it finds and claims an idle CPU for a task (SMT-aware).
  * ops.exit() copies the kernel's exit reason to @exit_info for user space.
@@ -68,21 +76,32 @@ char _license[] SEC("license") = "GPL";
 #define EINVAL 22
 #define ESRCH 3
 
-#define HEARTBEAT_NS (50ULL * 1000 * 1000)     /* timer period */
+#define HEARTBEAT_NS (10ULL * 1000 * 1000)     /* timer period */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
 
 /* Set by user space before loading. */
 const volatile __s32 usersched_tgid;		/* the daemon's process */
 const volatile __u64 slice_ns = SCX_SLICE_DFL;	/* default slice of decisions */
+const volatile __u64 stall_ns = 50ULL * 1000 * 1000; /* degraded mode after; 0: never */
 
 /* Shared with user space (.bss). */
 struct cland_counters counters;
 struct cland_exit_info exit_info;
 volatile __u64 nr_user_pending; /* tasks the policy holds, set by the daemon */
 
-static u64 usersched_last_run; /* when the daemon last got a CPU */
-static bool usersched_needed; /* the daemon must run at the next dispatch */
-static u32 preempt_claimed;   /* a CPU already gave its slice up for the daemon */
+/*
+ * Backend state (.bss too: user space may read it). Not static: clang would
+ * shrink a static flag to one byte and the kernel rejects that BTF.
+ */
+__u64 usersched_last_seen; /* when the daemon last started or stopped running */
+__u32 usersched_running;   /* the daemon is on a CPU now */
+__u64 work_since;	   /* when tasks started waiting on an idle daemon */
+__u32 degraded;		   /* BPF schedules alone (the daemon stalled) */
+__u32 rescue_pending;	   /* tasks handed to the stalled daemon may be left */
+__u64 degraded_since;
+__u64 vclock;		   /* latest deadline of a task that started running */
+__u32 usersched_needed;	   /* the daemon must run at the next dispatch */
+__u32 preempt_claimed;	   /* a CPU already gave its slice up for the daemon */
 
 struct task_ctx {
 	u64 gen;	  /* enqueue generation, echoed by decisions */
@@ -124,6 +143,14 @@ struct {
 	__type(value, struct cpu_ctx);
 } cpu_ctxs SEC(".maps");
 
+/* Tasks handed to user space and not decided yet: pid -> enqueue generation. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, CLAND_MAX_INFLIGHT);
+	__type(key, s32);
+	__type(value, u64);
+} inflight SEC(".maps");
+
 struct heartbeat {
 	struct bpf_timer timer;
 };
@@ -159,6 +186,65 @@ static bool usersched_has_work(void)
 static bool usersched_waiting(void)
 {
 	return scx_bpf_dsq_nr_queued(CLAND_DSQ_USERSCHED) > 0;
+}
+
+/* Tasks wait for the daemon, which has not run for @stall_ns. */
+static bool usersched_stalled(u64 now)
+{
+	u64 since = usersched_last_seen > work_since ? usersched_last_seen : work_since;
+
+	if (!stall_ns || usersched_running || !usersched_has_work())
+		return false;
+	return now - since > stall_ns;
+}
+
+/* Enter degraded mode if the daemon stalled; returns true when degraded. */
+static bool check_stall(void)
+{
+	u64 now;
+
+	if (degraded)
+		return true;
+	now = cland_now();
+	if (!usersched_stalled(now))
+		return false;
+	if (__sync_val_compare_and_swap(&degraded, 0, 1) == 0) {
+		degraded_since = now;
+		rescue_pending = 1;
+		__sync_fetch_and_add(&counters.nr_degraded_enter, 1);
+	}
+	return true;
+}
+
+/* The daemon runs: user space is in charge again. */
+static void leave_degraded(u64 now)
+{
+	if (!degraded || __sync_val_compare_and_swap(&degraded, 1, 0) != 1)
+		return;
+	__sync_fetch_and_add(&counters.nr_degraded_leave, 1);
+	__sync_fetch_and_add(&counters.degraded_ns, now - degraded_since);
+}
+
+/*
+ * The ordering key of a task BPF schedules alone (congested or degraded): a
+ * weighted vruntime kept in its last deadline. Its last run is charged, and a
+ * task that slept gets at most one slice of credit behind the latest started
+ * deadline, so short-running (interactive) tasks go first and CPU hogs take
+ * turns. Kthreads go first.
+ */
+static u64 alone_vtime(const struct task_struct *p, struct task_ctx *tctx)
+{
+	u64 floor = vclock > slice_ns ? vclock - slice_ns : 0;
+	u64 weight = p->scx.weight ?: 1;
+
+	if (p->flags & PF_KTHREAD)
+		return floor;
+	if ((s64)(tctx->deadline - floor) < 0)
+		tctx->deadline = floor;
+	if (tctx->stop_ts > tctx->start_ts)
+		tctx->deadline += (tctx->stop_ts - tctx->start_ts) * 100 / weight;
+	tctx->start_ts = tctx->stop_ts; /* charged once */
+	return tctx->deadline;
 }
 
 static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
@@ -245,7 +331,8 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 	if (!is_idle)
 		return cpu;
 	/* An idle CPU and nobody waiting: user space would only add latency. */
-	if (is_usersched(p) || (!usersched_has_work() && !scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
+	if (is_usersched(p) || ((degraded || !usersched_has_work()) &&
+				!scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
 		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
 	}
@@ -260,13 +347,14 @@ static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 		kick_cpu_for(p, 0);
 }
 
-/* The daemon cannot take the task: schedule it here, at its last deadline. */
-static void enqueue_congested(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+/* The daemon cannot take the task (congested or stalled): schedule it here. */
+static void enqueue_alone(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
-	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice_ns, tctx->deadline, enq_flags);
-	__sync_fetch_and_add(&counters.nr_sched_congested, 1);
+	u64 vtime = alone_vtime(p, tctx);
+
+	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice_ns, vtime, enq_flags);
 	__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
-	kick_cpu_for(p, tctx->deadline);
+	kick_cpu_for(p, vtime);
 }
 
 static void fill_queued(struct cland_queued *q, struct task_struct *p, struct task_ctx *tctx,
@@ -285,9 +373,29 @@ static void fill_queued(struct cland_queued *q, struct task_struct *p, struct ta
 	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
 }
 
-void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
+/* Hand @p to user space; false when the ring or the in-flight table is full. */
+static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
 	struct cland_queued *q;
+	s32 pid = p->pid;
+
+	if (bpf_map_update_elem(&inflight, &pid, &tctx->gen, BPF_ANY))
+		return false;
+	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
+	if (!q) {
+		bpf_map_delete_elem(&inflight, &pid);
+		return false;
+	}
+	if (!usersched_has_work())
+		work_since = cland_now();
+	fill_queued(q, p, tctx, enq_flags);
+	bpf_ringbuf_submit(q, 0);
+	__sync_fetch_and_add(&counters.nr_queued, 1);
+	return true;
+}
+
+void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
+{
 	struct task_ctx *tctx;
 
 	if (is_usersched(p)) {
@@ -305,23 +413,26 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	tctx->gen++;
-	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
-	if (!q) {
-		enqueue_congested(p, tctx, enq_flags);
+	if (check_stall()) {
+		__sync_fetch_and_add(&counters.nr_degraded_dispatches, 1);
+		enqueue_alone(p, tctx, enq_flags);
 		return;
 	}
-	fill_queued(q, p, tctx, enq_flags);
-	bpf_ringbuf_submit(q, 0);
-	__sync_fetch_and_add(&counters.nr_queued, 1);
+	if (!send_to_user(p, tctx, enq_flags)) {
+		__sync_fetch_and_add(&counters.nr_sched_congested, 1);
+		enqueue_alone(p, tctx, enq_flags);
+	}
 }
 
 /* The task left the scheduler's custody: decisions in flight are stale. */
 void BPF_STRUCT_OPS(cland_dequeue, struct task_struct *p, u64 deq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
+	s32 pid = p->pid;
 
 	if (tctx)
 		tctx->gen++;
+	bpf_map_delete_elem(&inflight, &pid);
 }
 
 /* Insert @p as @d says; returns false when the decision was not applied. */
@@ -335,6 +446,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
 		return;
 	}
+	bpf_map_delete_elem(&inflight, &d->pid);
 	tctx->vtime = d->vtime;
 	tctx->deadline = d->deadline;
 	if (cpu != CLAND_CPU_ANY && !bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
@@ -377,16 +489,56 @@ static bool consume_usersched(void)
 {
 	if (!cland_dsq_move_to_local(CLAND_DSQ_USERSCHED))
 		return false;
-	usersched_needed = false;
+	usersched_needed = 0;
 	__sync_fetch_and_add(&counters.nr_usersched_runs, 1);
 	return true;
 }
 
+/* Take back a task the stalled daemon holds: schedule it in BPF. */
+static long rescue_one(struct bpf_map *map, s32 *pid, u64 *gen, bool *more)
+{
+	struct task_ctx *tctx;
+	struct task_struct *p;
+	u64 vtime;
+
+	p = bpf_task_from_pid(*pid);
+	bpf_map_delete_elem(map, pid);
+	if (!p)
+		return 0;
+	tctx = lookup_task_ctx(p);
+	if (tctx && tctx->gen == *gen) {
+		tctx->gen++; /* the daemon's decision, if it ever comes, is stale */
+		vtime = alone_vtime(p, tctx);
+		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice_ns, vtime, 0);
+		__sync_fetch_and_add(&counters.nr_rescued, 1);
+		kick_cpu_for(p, vtime);
+	}
+	bpf_task_release(p);
+	if (scx_bpf_dispatch_nr_slots())
+		return 0;
+	*more = true; /* no slot left in this round: go on in the next one */
+	return 1;
+}
+
+static void rescue_inflight(void)
+{
+	bool more = false;
+
+	bpf_for_each_map_elem(&inflight, rescue_one, &more, 0);
+	if (!more)
+		rescue_pending = 0;
+}
+
 void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 {
+	bool stalled = check_stall();
+
+	/* Even when degraded: a daemon that is runnable again takes over. */
 	if ((usersched_needed || usersched_has_work()) && consume_usersched())
 		return;
 	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
+	if (stalled && rescue_pending)
+		rescue_inflight();
 	if (cland_dsq_move_to_local((u64)cpu))
 		return;
 	if (cland_dsq_move_to_local(CLAND_DSQ_SHARED))
@@ -408,14 +560,18 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	struct cpu_ctx *cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 
 	if (is_usersched(p)) {
-		usersched_last_run = cland_now();
+		usersched_last_seen = cland_now();
+		usersched_running = 1;
 		preempt_claimed = 0;
+		leave_degraded(usersched_last_seen);
 		return;
 	}
 	tctx = lookup_task_ctx(p);
 	if (!tctx)
 		return;
 	tctx->start_ts = cland_now();
+	if ((s64)(tctx->deadline - vclock) > 0)
+		vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
 		cctx->busy = 1;
@@ -430,7 +586,12 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 
 	if (cctx)
 		cctx->busy = 0;
-	if (!tctx || is_usersched(p))
+	if (is_usersched(p)) {
+		usersched_running = 0;
+		usersched_last_seen = now;
+		return;
+	}
+	if (!tctx)
 		return;
 	tctx->stop_ts = now;
 	if (now > tctx->start_ts)
@@ -440,11 +601,11 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 /* Give a CPU to the daemon within a tick when tasks wait for it. */
 void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)
 {
-	if (is_usersched(p) || !usersched_waiting() || !usersched_has_work())
+	if (is_usersched(p) || check_stall() || !usersched_waiting() || !usersched_has_work())
 		return;
 	if (__sync_val_compare_and_swap(&preempt_claimed, 0, 1))
 		return;
-	usersched_needed = true;
+	usersched_needed = 1;
 	cland_task_set_slice(p, 0);
 }
 
@@ -460,9 +621,13 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 {
 	u64 now = cland_now();
 
-	if (usersched_waiting() &&
-	    (usersched_has_work() || now - usersched_last_run > USERSCHED_MAX_WAIT_NS)) {
-		usersched_needed = true;
+	/* Degraded: make a CPU dispatch, which takes back the stranded tasks. */
+	if (check_stall()) {
+		if (rescue_pending)
+			scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
+	} else if (usersched_waiting() &&
+		   (usersched_has_work() || now - usersched_last_seen > USERSCHED_MAX_WAIT_NS)) {
+		usersched_needed = 1;
 		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
 	}
@@ -504,7 +669,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cland_init)
 	err = scx_bpf_create_dsq(CLAND_DSQ_USERSCHED, -1);
 	if (err)
 		return err;
-	usersched_last_run = cland_now();
+	usersched_last_seen = cland_now();
 	return start_heartbeat();
 }
 

@@ -16,6 +16,7 @@
 #define CLAND_OPS_NAME "cland"
 
 enum cland_limits {
+	CLAND_MAX_INFLIGHT = 65536, /* tasks handed to user space at once (tracked) */
 	CLAND_MAX_CPUS = 1024,    /* per-CPU DSQs are created for cpu < this */
 	CLAND_COMM_LEN = 16,      /* TASK_COMM_LEN */
 	CLAND_EXIT_MSG_LEN = 256, /* bytes of the kernel's exit reason/message kept */
@@ -86,6 +87,11 @@ struct cland_counters {
 	__u64 nr_usersched_runs;  /* times the daemon was dispatched */
 	__u64 nr_heartbeats;      /* heartbeat timer firings that woke the daemon */
 	__u64 nr_preemptions;     /* CPUs kicked to run a more urgent task (or the daemon) */
+	__u64 nr_degraded_enter;  /* the daemon stalled: BPF took over scheduling */
+	__u64 nr_degraded_leave;  /* the daemon ran again: user space back in charge */
+	__u64 nr_degraded_dispatches; /* tasks BPF scheduled alone while degraded */
+	__u64 nr_rescued;         /* tasks taken back from a stalled daemon */
+	__u64 degraded_ns;        /* total time spent degraded (closed periods) */
 };
 
 /* What ops.exit recorded: kind 0 while the scheduler is running. */

@@ -136,6 +136,7 @@ static int configure(struct cland_sched *s, const struct cland_open_opts *opts)
 
 	s->skel->rodata->usersched_tgid = getpid();
 	s->skel->rodata->slice_ns = opts->slice_ns;
+	s->skel->rodata->stall_ns = opts->stall_ns;
 	if (opts->partial)
 		ops->flags |= kernel_enum(btf, "SCX_OPS_SWITCH_PARTIAL", 8);
 	if (read_sysfs(SCX_SYSFS "/hotplug_seq", seq, sizeof(seq)) == 0)

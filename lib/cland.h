@@ -29,6 +29,7 @@ struct cland_sched;
 struct cland_open_opts {
 	uint64_t slice_ns; /* slice of a decision that gives none, and of the daemon */
 	bool partial;	   /* schedule only tasks that set SCHED_EXT */
+	uint64_t stall_ns; /* BPF schedules alone after the daemon stalls this long; 0: never */
 };
 
 /* Why cland_open() failed (also in the message it writes). */

@@ -104,7 +104,11 @@ static void report_exit(struct cland_sched *s)
  */
 static int run_once(const struct cland_policy *pol, const struct cland_options *o, bool *restart)
 {
-	struct cland_open_opts oo = { .slice_ns = o->slice_ns, .partial = o->partial };
+	struct cland_open_opts oo = {
+		.slice_ns = o->slice_ns,
+		.partial = o->partial,
+		.stall_ns = o->stall_ns,
+	};
 	struct cland_run_opts ro = { .stop = &stop, .stats_interval_ms = STATS_INTERVAL_MS };
 	struct cland_sched *s;
 	struct cland_host host;

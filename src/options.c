@@ -14,12 +14,13 @@
 #include "options.h"
 #include "policy.h"
 
-enum { OPT_PARTIAL = 256 }; /* long-only options */
+enum { OPT_PARTIAL = 256, OPT_STALL_MS }; /* long-only options */
 
 static const struct option long_opts[] = {
 	{"slice-us", required_argument, NULL, 's'},
 	{"slice-min-us", required_argument, NULL, 'S'},
 	{"partial", no_argument, NULL, OPT_PARTIAL},
+	{"stall-ms", required_argument, NULL, OPT_STALL_MS},
 	{"verbose", no_argument, NULL, 'v'},
 	{"policy", required_argument, NULL, 'p'},
 	{"list-policies", no_argument, NULL, 'l'},
@@ -93,6 +94,33 @@ static int parse_us(int val, const char *arg, uint64_t *ns, char *err, size_t er
 	return CLAND_EXIT_OK;
 }
 
+/* Parse --stall-ms: 0 (never degrade) .. CLAND_MAX_STALL_MS, into ns. */
+static int parse_stall_ms(const char *arg, uint64_t *ns, char *err, size_t errlen)
+{
+	unsigned long long ms;
+	char *end;
+
+	if (*arg < '0' || *arg > '9')
+		return usage_error(err, errlen,
+				   "option --stall-ms: invalid value '%s' (expected a whole number "
+				   "of milliseconds, 0 to disable)",
+				   arg);
+	errno = 0;
+	ms = strtoull(arg, &end, 10);
+	if (*end)
+		return usage_error(err, errlen,
+				   "option --stall-ms: invalid value '%s' (expected a whole number "
+				   "of milliseconds, 0 to disable)",
+				   arg);
+	if (errno == ERANGE || ms > CLAND_MAX_STALL_MS)
+		return usage_error(err, errlen,
+				   "option --stall-ms: value '%s' is too large (at most %llu ms, "
+				   "below the kernel watchdog's timeout)",
+				   arg, CLAND_MAX_STALL_MS);
+	*ns = (uint64_t)ms * 1000000;
+	return CLAND_EXIT_OK;
+}
+
 /* How many long options start with the @len bytes at @prefix. */
 static int nr_prefix_matches(const char *prefix, size_t len)
 {
@@ -131,6 +159,7 @@ void cland_options_defaults(struct cland_options *o)
 	o->slice_ns = CLAND_DEFAULT_SLICE_US * 1000;
 	o->slice_min_ns = CLAND_DEFAULT_SLICE_MIN_US * 1000;
 	o->policy = CLAND_DEFAULT_POLICY;
+	o->stall_ns = CLAND_DEFAULT_STALL_MS * 1000000;
 }
 
 int cland_parse_options(int argc, char **argv, struct cland_options *o, char *err, size_t errlen)
@@ -156,6 +185,11 @@ int cland_parse_options(int argc, char **argv, struct cland_options *o, char *er
 			break;
 		case OPT_PARTIAL:
 			o->partial = true;
+			break;
+		case OPT_STALL_MS:
+			ret = parse_stall_ms(optarg, &o->stall_ns, err, errlen);
+			if (ret)
+				return ret;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -206,15 +240,17 @@ void cland_usage(FILE *f, const char *prog)
 		"  -S, --slice-min-us N   minimum time slice, in us (default %llu, at most -s)\n"
 		"      --partial          schedule only tasks that set SCHED_EXT "
 		"(default: all tasks)\n"
+		"      --stall-ms N       schedule in BPF alone when the daemon has not run for\n"
+		"                         N ms while tasks wait (default %llu, 0: never)\n"
 		"  -p, --policy NAME      scheduling policy (default %s)\n"
 		"  -l, --list-policies    list the policies and exit\n"
-		"  -v, --verbose          print more about what the scheduler does\n"
+		"  -v, --verbose          print the counters every second\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"\n"
 		"Policies:",
 		prog ? prog : "scx_cland", CLAND_DEFAULT_SLICE_US, CLAND_MAX_SLICE_US,
-		CLAND_DEFAULT_SLICE_MIN_US, CLAND_DEFAULT_POLICY);
+		CLAND_DEFAULT_SLICE_MIN_US, CLAND_DEFAULT_STALL_MS, CLAND_DEFAULT_POLICY);
 	for (p = cland_policies; *p; p++)
 		fprintf(f, " %s", (*p)->name);
 	fprintf(f,

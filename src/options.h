@@ -15,6 +15,8 @@
 #define CLAND_DEFAULT_SLICE_MIN_US 1000ULL
 #define CLAND_MAX_SLICE_US	   10000000ULL /* 10 s: longer is surely a mistake */
 #define CLAND_DEFAULT_POLICY	   "deadline"
+#define CLAND_DEFAULT_STALL_MS	   50ULL
+#define CLAND_MAX_STALL_MS	   4000ULL /* the kernel watchdog fires at 5 s */
 
 /* Exit codes of scx_cland. */
 enum cland_exit_code {
@@ -27,6 +29,7 @@ struct cland_options {
 	uint64_t slice_ns;     /* -s/--slice-us, converted to ns */
 	uint64_t slice_min_ns; /* -S/--slice-min-us, converted to ns */
 	bool partial;	       /* --partial: only tasks that set SCHED_EXT */
+	uint64_t stall_ns;     /* --stall-ms, in ns: degraded mode after; 0: never */
 	bool verbose;	       /* -v/--verbose */
 	const char *policy;    /* -p/--policy: a name found in cland_policies */
 	bool list_policies;    /* -l/--list-policies */
