@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cland.h"
@@ -21,6 +22,16 @@
 #define STATS_INTERVAL_MS 1000
 
 static volatile sig_atomic_t stop;
+static long faults_at_start; /* page faults before the main loop started */
+
+/* Page faults of the daemon so far (minor + major). */
+static long nr_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt + ru.ru_majflt;
+}
 
 static void on_signal(int sig)
 {
@@ -46,7 +57,8 @@ static void print_counters(const struct cland_counters *c, uint64_t nr_pending, 
 
 	(void)arg;
 	cland_format_counters(line, sizeof(line), c, nr_pending);
-	printf("cland: %s\n", line);
+	/* Faults in the main loop: 0 in steady state (memory is locked). */
+	printf("cland: %s faults=%ld\n", line, nr_faults() - faults_at_start);
 	fflush(stdout);
 }
 
@@ -132,6 +144,7 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		o->partial ? " (SCHED_EXT tasks only)" : "");
 	if (o->verbose)
 		ro.stats = print_counters;
+	faults_at_start = nr_faults();
 	ret = cland_run(s, pol, ctx, &ro);
 	if (ret < 0)
 		fprintf(stderr, "scx_cland: backend error: %s\n", strerror(-ret));
