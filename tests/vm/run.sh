@@ -102,7 +102,7 @@ show() {
 	if [ $verbose = 1 ]; then
 		cat
 	else
-		grep -a --line-buffered -E "$pat" | grep -a --line-buffered -v -E '^CLAND-INFO: dmesg:'
+		grep -a --line-buffered -E "$pat"
 	fi
 }
 

@@ -99,7 +99,7 @@ start_cland() {
 	n=$(ls /tmp/cland.*.log 2>/dev/null | wc -l)
 	CLAND_LOG=/tmp/cland.$((n + 1)).log
 	: >"$CLAND_LOG"
-	info "start: scx_cland $* (output: $CLAND_LOG)"
+	info "start: scx_cland${*:+ $*} (output: $CLAND_LOG)"
 	sigdfl "$CLAND" "$@" >"$CLAND_LOG" 2>&1 </dev/null &
 	CLAND_PID=$!
 	if [ "${CLAND_LIVE:-0}" = 1 ]; then
