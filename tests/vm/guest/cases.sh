@@ -195,4 +195,9 @@ case_self_pass() {
 	figure selftest_nproc "$(nproc)"
 }
 case_self_fail() { die "deliberate failure"; }
+case_self_dmesg() {
+	echo "cland selftest: WARNING: injected line" >/dev/kmsg
+	(case_dmesg) 2>/dev/null && die "case_dmesg missed an injected WARNING line"
+	dmesg -c >/dev/null
+}
 case_self_timeout() { sleep 1000; }

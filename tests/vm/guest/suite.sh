@@ -8,7 +8,7 @@
 #   smoke:    loads, sigterm, dmesg
 #   demo:     demo (scx_cland -v under a small workload), dmesg
 #   selftest: harness self-check without the daemon (one PASS, one FAIL,
-#             one case timeout, dmesg)
+#             one case timeout, dmesg detection, dmesg)
 #   panic:    harness self-check: crashes the kernel (run.sh must fail)
 #   hang:     harness self-check: never ends (run.sh must time out)
 #   script:   /tests/script.sh (run.sh --script FILE), for debugging
@@ -44,6 +44,7 @@ selftest)
 	run_case self_pass 30 case_self_pass
 	run_case self_fail 30 case_self_fail
 	run_case self_timeout 3 case_self_timeout
+	run_case self_dmesg 30 case_self_dmesg
 	run_case dmesg 30 case_dmesg
 	;;
 panic)
