@@ -1,8 +1,9 @@
 # Makefile - scx_cland's only entry point.
 #
 #   make          build build/scx_cland (BPF backend + libcland + policies + daemon)
+#                 and build/cland-sim (the policies on simulated CPUs, sim/README.md)
 #   make run      run scx_cland for real (sched_ext kernel, root), else a VM demo
-#   make check    every test: unit tests on the host, then the VM suites
+#   make check    every test: unit and simulator tests on the host, then the VM suites
 #   make deps     install the Debian packages needed (run by the targets above)
 #   V=1           show the full commands
 #
@@ -33,6 +34,12 @@ OBJS		:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS) $(POLICY_SRCS) $(DAEMON_SRC
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 UNIT_DEPS	:= lib/heap.c $(POLICY_SRCS) src/options.c
 
+# The simulator: sim/ drives the same policies through a simulated backend (no libbpf).
+SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c $(POLICY_SRCS)
+SIM_HDRS	:= $(wildcard sim/*.h lib/*.h) src/options.h bpf/intf.h
+SIM_LIBS	:= -ljson-c -lm
+SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
+
 ifeq ($(V),1)
 Q =
 msg =
@@ -41,10 +48,10 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps run check unit vm-check clean
+.PHONY: all deps run check unit sim-unit vm-check clean
 .DELETE_ON_ERROR:
 
-all: $(BUILD)/scx_cland
+all: $(BUILD)/scx_cland $(BUILD)/cland-sim
 
 deps:
 	$(Q)scripts/deps.sh
@@ -82,9 +89,22 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h bpf/int
 
 unit: $(UNIT_TESTS)
 
+$(BUILD)/cland-sim: sim/main.c $(SIM_DEPS) $(SIM_HDRS) | deps
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc sim/main.c $(SIM_DEPS) $(SIM_LIBS) -o $@
+
+# Simulator tests: each tests/sim/test_X.c with the simulator's sources.
+$(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc $< $(SIM_DEPS) $(SIM_LIBS) -lcmocka -o $@
+
+sim-unit: $(BUILD)/cland-sim $(SIM_TESTS)
+
 # All tests; prints "N passed, N failed" last and fails if any failed.
-check: $(BUILD)/scx_cland unit
-	$(Q)scripts/check.sh $(UNIT_TESTS)
+check: $(BUILD)/scx_cland unit sim-unit
+	$(Q)scripts/check.sh $(UNIT_TESTS) $(SIM_TESTS)
 
 # Only the VM suites (CHECK_ARGS are passed to tests/vm/run.sh).
 vm-check: $(BUILD)/scx_cland

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cli.c - cland-sim's command line: options, usage text, and the sequence
+ * load workload -> simulate -> report, with its exit codes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "options.h"
+#include "report.h"
+#include "workload.h"
+
+#define PROG "cland-sim"
+
+struct sim_opts {
+	const char *policy;
+	const char *workload;
+	uint64_t seed;
+	bool json;
+	bool rtt_set;
+	uint64_t rtt_us;
+	uint64_t slice_us;
+	uint64_t slice_min_us;
+	bool list;
+	bool help;
+};
+
+static void usage(FILE *f)
+{
+	const struct cland_policy *const *p;
+
+	fprintf(f,
+		"Usage: " PROG " --workload FILE.json [--policy NAME] [--seed N] [--json]\n"
+		"                 [--rtt-us N] [-s US] [-S US]\n"
+		"Simulate scx_cland running policy NAME on the CPUs and tasks of FILE.json\n"
+		"(schema: sim/README.md); print per-group CPU shares and wake-up latencies.\n"
+		"\n"
+		"  -p, --policy NAME      policy to run (default: %s)\n"
+		"  -w, --workload FILE    the workload (JSON), required\n"
+		"      --seed N           seed of the \"exp\" distributions (default: %llu)\n"
+		"      --json             print a JSON document instead of a table\n"
+		"      --rtt-us N         round trip through user space per decision, in us\n"
+		"                         (default: the workload's rtt_us, else %llu)\n"
+		"  -s, --slice-us N       maximum slice in us (default: %llu)\n"
+		"  -S, --slice-min-us N   minimum slice in us (default: %llu)\n"
+		"  -l, --list-policies    list the policies and exit\n"
+		"  -h, --help             print this help and exit\n"
+		"\n"
+		"Policies:",
+		CLAND_DEFAULT_POLICY, (unsigned long long)SIM_DEFAULT_SEED,
+		(unsigned long long)SIM_DEFAULT_RTT_NS / 1000, CLAND_DEFAULT_SLICE_US,
+		CLAND_DEFAULT_SLICE_MIN_US);
+	for (p = cland_policies; *p; p++)
+		fprintf(f, " %s", (*p)->name);
+	fprintf(f, "\nExit status: 0 done, 1 the simulation failed (policy error), "
+		   "2 bad command line or workload.\n");
+}
+
+static void list_policies(FILE *f)
+{
+	const struct cland_policy *const *p;
+
+	for (p = cland_policies; *p; p++)
+		fprintf(f, "%-12s %s\n", (*p)->name, (*p)->summary);
+}
+
+/* @s as an unsigned number in [@min, @max]; false if it is not one. */
+static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int __attribute__((format(printf, 2, 3))) bad_usage(FILE *errf, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(errf, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(errf, fmt, ap);
+	va_end(ap);
+	fprintf(errf, "\n");
+	usage(errf);
+	return SIM_EXIT_USAGE;
+}
+
+static int number_opt(FILE *errf, const char *name, const char *arg, uint64_t min, uint64_t max,
+		      uint64_t *out)
+{
+	char range[64];
+
+	if (parse_u64(arg, min, max, out))
+		return 0;
+	snprintf(range, sizeof(range), "a number in %llu..%llu", (unsigned long long)min,
+		 (unsigned long long)max);
+	fprintf(errf, PROG ": %s: \"%s\" is not %s\n", name, arg, range);
+	usage(errf);
+	return SIM_EXIT_USAGE;
+}
+
+enum { OPT_SEED = 256, OPT_JSON, OPT_RTT };
+
+static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
+{
+	switch (c) {
+	case 'p':
+		o->policy = optarg;
+		return 0;
+	case 'w':
+		o->workload = optarg;
+		return 0;
+	case OPT_SEED:
+		return number_opt(errf, "--seed", optarg, 0, UINT64_MAX, &o->seed);
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case OPT_RTT:
+		o->rtt_set = true;
+		return number_opt(errf, "--rtt-us", optarg, 0, SIM_MAX_US, &o->rtt_us);
+	case 's':
+		return number_opt(errf, "--slice-us", optarg, 1, CLAND_MAX_SLICE_US, &o->slice_us);
+	case 'S':
+		return number_opt(errf, "--slice-min-us", optarg, 1, CLAND_MAX_SLICE_US,
+				  &o->slice_min_us);
+	case 'l':
+		o->list = true;
+		return 0;
+	case 'h':
+		o->help = true;
+		return 0;
+	case ':':
+		return bad_usage(errf, "%s: missing argument", argv[optind - 1]);
+	default:
+		return bad_usage(errf, "unknown option \"%s\"", argv[optind - 1]);
+	}
+}
+
+static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
+{
+	static const struct option longopts[] = {
+		{"policy", required_argument, NULL, 'p'},
+		{"workload", required_argument, NULL, 'w'},
+		{"seed", required_argument, NULL, OPT_SEED},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"rtt-us", required_argument, NULL, OPT_RTT},
+		{"slice-us", required_argument, NULL, 's'},
+		{"slice-min-us", required_argument, NULL, 'S'},
+		{"list-policies", no_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, ret;
+
+	*o = (struct sim_opts){.policy = CLAND_DEFAULT_POLICY,
+			       .seed = SIM_DEFAULT_SEED,
+			       .slice_us = CLAND_DEFAULT_SLICE_US,
+			       .slice_min_us = CLAND_DEFAULT_SLICE_MIN_US};
+	optind = 0; /* full reset: the function may be called again */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:w:s:S:lh", longopts, NULL)) != -1) {
+		ret = parse_opt(c, o, errf, argv);
+		if (ret)
+			return ret;
+	}
+	if (o->help || o->list)
+		return 0;
+	if (optind < argc)
+		return bad_usage(errf, "unexpected argument \"%s\"", argv[optind]);
+	if (!o->workload)
+		return bad_usage(errf, "--workload FILE is required");
+	if (o->slice_min_us > o->slice_us)
+		return bad_usage(errf, "--slice-min-us is larger than --slice-us");
+	return 0;
+}
+
+static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FILE *out, FILE *errf)
+{
+	struct sim_workload w;
+	struct sim_result r;
+	struct sim_config cfg = {.policy = pol,
+				 .seed = o->seed,
+				 .slice_ns = o->slice_us * 1000,
+				 .slice_min_ns = o->slice_min_us * 1000};
+	struct sim_run_info info = {.workload = o->workload, .w = &w, .cfg = &cfg};
+	char err[512];
+	int ret = SIM_EXIT_OK;
+
+	if (sim_workload_load(o->workload, &w, err, sizeof(err))) {
+		fprintf(errf, PROG ": %s\n", err);
+		return SIM_EXIT_USAGE;
+	}
+	cfg.rtt_ns = o->rtt_set ? o->rtt_us * 1000 : w.has_rtt ? w.rtt_ns : SIM_DEFAULT_RTT_NS;
+	if (sim_run(&w, &cfg, &r, err, sizeof(err))) {
+		fprintf(errf, PROG ": %s\n", err);
+		sim_workload_free(&w);
+		return SIM_EXIT_FAILED;
+	}
+	if (o->json)
+		ret = sim_report_json(out, &info, &r) ? SIM_EXIT_FAILED : SIM_EXIT_OK;
+	else
+		sim_report_text(out, &info, &r);
+	if (fflush(out) || ferror(out)) {
+		fprintf(errf, PROG ": cannot write the report\n");
+		ret = SIM_EXIT_FAILED;
+	}
+	sim_result_free(&r);
+	sim_workload_free(&w);
+	return ret;
+}
+
+int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
+{
+	const struct cland_policy *const *p;
+	const struct cland_policy *pol;
+	struct sim_opts o;
+	int ret = parse_args(argc, argv, &o, errf);
+
+	if (ret)
+		return ret;
+	if (o.help) {
+		usage(out);
+		return SIM_EXIT_OK;
+	}
+	if (o.list) {
+		list_policies(out);
+		return SIM_EXIT_OK;
+	}
+	pol = cland_policy_find(o.policy);
+	if (!pol) {
+		fprintf(errf, PROG ": --policy: unknown policy \"%s\"; known:", o.policy);
+		for (p = cland_policies; *p; p++)
+			fprintf(errf, " %s", (*p)->name);
+		fprintf(errf, "\n");
+		return SIM_EXIT_USAGE;
+	}
+	return simulate(&o, pol, out, errf);
+}

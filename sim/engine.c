@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * engine.c - cland-sim's discrete-event loop: moves the clock from one event
+ * to the next (a burst or a slice ends, a task wakes up, the daemon's next
+ * round), lets the simulated backend (kernel.c) and daemon (daemon.c) act,
+ * and collects what the results report.
+ *
+ * Events at the same instant are handled in a fixed order - CPUs whose task
+ * stops (by CPU number), tasks that wake up (by task number), the daemon's
+ * round, kicked CPUs (by CPU number) - so that a run depends only on the
+ * workload, the configuration and the seed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "prng.h"
+#include "sim.h"
+
+/* Passes at one instant before the simulation is declared stuck. */
+#define MAX_PASSES_PER_INSTANT 1000000
+
+const struct sim_group *sim_task_group(const struct sim *s, const struct sim_task *t)
+{
+	return &s->w->groups[t->group];
+}
+
+void sim_fail(struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->failed)
+		return;
+	s->failed = true;
+	if (!s->err || !s->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->err, s->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void add_sample(struct sim *s, struct sim_samples *l, uint64_t v)
+{
+	if (l->nr == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		uint64_t *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			sim_fail(s, "out of memory");
+			return;
+		}
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->nr++] = v;
+}
+
+static void note_wait(struct sim *s, const struct sim_task *t, uint64_t wait)
+{
+	struct sim_group_stats *g = &s->res->groups[t->group];
+
+	if (wait > g->max_wait_ns)
+		g->max_wait_ns = wait;
+	if (wait > s->res->max_wait_ns) {
+		s->res->max_wait_ns = wait;
+		s->res->max_wait_group = t->group;
+	}
+}
+
+void sim_task_waits(struct sim *s, struct sim_task *t, bool woke)
+{
+	t->waiting_since = s->now;
+	t->woke = woke;
+}
+
+/* @task was just put on @cpu: count it and check its affinity. */
+void sim_task_started(struct sim *s, int cpu, int task)
+{
+	struct sim_task *t = &s->tasks[task];
+	struct sim_group_stats *g = &s->res->groups[t->group];
+	struct sim_cpu *c = &s->cpus[cpu];
+	uint64_t wait = s->now - t->waiting_since;
+
+	if (!sim_cpu_allowed(sim_task_group(s, t)->cpus, cpu))
+		s->res->affinity_violations++;
+	g->runs++;
+	g->cpus_used[cpu / 64] |= 1ULL << (cpu % 64);
+	if (c->last != task)
+		s->res->context_switches++;
+	c->last = task;
+	note_wait(s, t, wait);
+	if (t->woke) {
+		g->wakeups++;
+		add_sample(s, &s->lat[t->group], wait);
+		t->woke = false;
+	}
+}
+
+/* A burst or sleep length around @mean, as the task's group draws them. */
+static uint64_t draw(struct sim *s, struct sim_task *t, uint64_t mean)
+{
+	if (sim_task_group(s, t)->dist == SIM_DIST_EXP && mean)
+		return sim_prng_exp(&t->prng, mean);
+	return mean;
+}
+
+/* The @k-th CPU @g allows, counting round the allowed ones. */
+static int nth_allowed(const struct sim *s, const struct sim_group *g, int k)
+{
+	int cpu, n = k % g->nr_cpus_allowed;
+
+	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
+		if (sim_cpu_allowed(g->cpus, cpu) && !n--)
+			return cpu;
+	}
+	return 0;
+}
+
+static void init_tasks(struct sim *s)
+{
+	int gi, k, idx = 0;
+
+	for (gi = 0; gi < s->w->nr_groups; gi++) {
+		const struct sim_group *g = &s->w->groups[gi];
+
+		for (k = 0; k < g->count; k++, idx++) {
+			struct sim_task *t = &s->tasks[idx];
+
+			t->group = gi;
+			t->pid = SIM_PID0 + idx;
+			t->state = SIM_T_NEW;
+			t->weight = sim_nice_weight(g->nice);
+			t->prng = sim_prng_seed(s->cfg.seed, (uint64_t)idx);
+			t->wake_at = g->start_ns + (uint64_t)k * g->stagger_ns;
+			t->cpu = nth_allowed(s, g, idx);
+		}
+	}
+	for (k = 0; k < s->w->nr_cpus; k++)
+		s->cpus[k].task = s->cpus[k].last = -1;
+}
+
+/* When @cpu's running task stops by itself: end of burst or of slice. */
+static uint64_t cpu_next(const struct sim *s, int cpu)
+{
+	const struct sim_cpu *c = &s->cpus[cpu];
+	uint64_t burst_end;
+
+	if (c->task < 0)
+		return SIM_NONE;
+	burst_end = c->seg_start + s->tasks[c->task].burst_left;
+	return burst_end < c->slice_end ? burst_end : c->slice_end;
+}
+
+static uint64_t next_event(const struct sim *s)
+{
+	uint64_t t = sim_daemon_next(s), v;
+	int i;
+
+	for (i = 0; i < s->w->nr_cpus; i++) {
+		v = cpu_next(s, i);
+		if (v < t)
+			t = v;
+	}
+	for (i = 0; i < s->nr_tasks; i++) {
+		const struct sim_task *k = &s->tasks[i];
+
+		if ((k->state == SIM_T_NEW || k->state == SIM_T_SLEEPING) && k->wake_at < t)
+			t = k->wake_at;
+	}
+	return t;
+}
+
+/* @cpu's task ran its burst out: it goes to sleep, the CPU looks for work. */
+static void task_sleeps(struct sim *s, int cpu)
+{
+	struct sim_task *t = &s->tasks[s->cpus[cpu].task];
+	uint64_t sleep;
+
+	sim_stopping(s, cpu, false);
+	sleep = draw(s, t, sim_task_group(s, t)->sleep_ns);
+	t->state = SIM_T_SLEEPING;
+	t->wake_at = s->now + sleep;
+	sim_daemon_cpu_freed(s);
+	sim_cpu_dispatch(s, cpu);
+}
+
+static void handle_cpus(struct sim *s)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
+		struct sim_cpu *c = &s->cpus[cpu];
+
+		if (c->task < 0 || cpu_next(s, cpu) > s->now)
+			continue;
+		if (c->seg_start + s->tasks[c->task].burst_left <= s->now) {
+			task_sleeps(s, cpu);
+		} else {
+			/* slice over: the CPU goes through dispatch with the task on it */
+			sim_daemon_cpu_freed(s);
+			sim_cpu_dispatch(s, cpu);
+		}
+	}
+}
+
+static void handle_wakeups(struct sim *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr_tasks && !s->failed; i++) {
+		struct sim_task *t = &s->tasks[i];
+		bool woke = t->state == SIM_T_SLEEPING;
+
+		if ((t->state != SIM_T_NEW && !woke) || t->wake_at > s->now)
+			continue;
+		t->burst_left = draw(s, t, sim_task_group(s, t)->run_ns);
+		if (!t->burst_left)
+			t->burst_left = 1;
+		sim_wakeup(s, i, woke);
+	}
+}
+
+static void step(struct sim *s)
+{
+	handle_cpus(s);
+	handle_wakeups(s);
+	if (!s->failed && sim_daemon_next(s) <= s->now)
+		sim_daemon_round(s);
+	if (!s->failed)
+		sim_resched(s);
+}
+
+static void run_loop(struct sim *s)
+{
+	uint64_t end = s->w->duration_ns, t;
+	long passes = 0;
+
+	while (!s->failed) {
+		t = next_event(s);
+		if (t >= end)
+			break;
+		passes = t == s->now ? passes + 1 : 0;
+		if (passes > MAX_PASSES_PER_INSTANT) {
+			sim_fail(s, "simulation stuck at %llu ns: policy %s makes no progress",
+				 (unsigned long long)t, s->cfg.policy->name);
+			break;
+		}
+		s->now = t;
+		step(s);
+	}
+	s->now = end;
+}
+
+static void finish_jain(struct sim *s)
+{
+	struct sim_result *r = s->res;
+	uint64_t *x = calloc((size_t)s->nr_tasks, sizeof(*x));
+	int nice, i;
+
+	r->jain_min = -1;
+	if (!x) {
+		sim_fail(s, "out of memory");
+		return;
+	}
+	for (nice = -20; nice < 20; nice++) {
+		size_t n = 0;
+		double j;
+
+		for (i = 0; i < s->nr_tasks; i++) {
+			const struct sim_group *g = sim_task_group(s, &s->tasks[i]);
+
+			if (g->nice == nice && !g->sleep_ns && !g->pinned)
+				x[n++] = s->tasks[i].cpu_ns;
+		}
+		j = n >= 2 ? sim_jain_index(x, n) : -1;
+		if (j < 0)
+			continue;
+		r->jain[r->nr_jain++] =
+			(struct sim_jain){.nice = nice, .nr_tasks = (int)n, .index = j};
+		if (r->jain_min < 0 || j < r->jain_min)
+			r->jain_min = j;
+	}
+	free(x);
+}
+
+static void finish(struct sim *s)
+{
+	struct sim_result *r = s->res;
+	int i;
+
+	for (i = 0; i < s->w->nr_cpus; i++) {
+		if (s->cpus[i].task >= 0)
+			sim_account(s, i);
+	}
+	for (i = 0; i < s->nr_tasks; i++) {
+		const struct sim_task *t = &s->tasks[i];
+
+		if (t->state == SIM_T_USER || t->state == SIM_T_DSQ)
+			note_wait(s, t, s->now - t->waiting_since);
+		r->nr_waiting_user += t->state == SIM_T_USER;
+	}
+	for (i = 0; i < s->w->nr_groups; i++) {
+		struct sim_samples *l = &s->lat[i];
+		struct sim_group_stats *g = &r->groups[i];
+
+		sim_sort(l->v, l->nr);
+		g->lat_p50_ns = sim_percentile(l->v, l->nr, 50);
+		g->lat_p99_ns = sim_percentile(l->v, l->nr, 99);
+		g->lat_max_ns = l->nr ? l->v[l->nr - 1] : 0;
+	}
+	r->capacity_ns = (uint64_t)s->w->nr_cpus * s->w->duration_ns;
+	r->nr_policy_pending = s->daemon.pol->nr_pending(s->daemon.ctx);
+	finish_jain(s);
+}
+
+static int alloc_sim(struct sim *s, struct sim_result *res)
+{
+	const struct sim_workload *w = s->w;
+
+	memset(res, 0, sizeof(*res));
+	s->res = res;
+	res->nr_groups = w->nr_groups;
+	res->groups = calloc((size_t)w->nr_groups, sizeof(*res->groups));
+	s->lat = calloc((size_t)w->nr_groups, sizeof(*s->lat));
+	s->tasks = calloc((size_t)s->nr_tasks, sizeof(*s->tasks));
+	s->cpus = calloc((size_t)w->nr_cpus, sizeof(*s->cpus));
+	if (!res->groups || !s->lat || !s->tasks || !s->cpus || sim_dsq_alloc(s)) {
+		sim_fail(s, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void free_sim(struct sim *s)
+{
+	int i;
+
+	if (s->lat) {
+		for (i = 0; i < s->w->nr_groups; i++)
+			free(s->lat[i].v);
+	}
+	free(s->lat);
+	free(s->tasks);
+	free(s->cpus);
+	sim_dsq_free(s);
+}
+
+static bool config_ok(struct sim *s, const struct sim_workload *w, const struct sim_config *cfg)
+{
+	if (!cfg->policy)
+		sim_fail(s, "no policy");
+	else if (!w->nr_cpus || !w->nr_groups || !w->nr_tasks || !w->duration_ns)
+		sim_fail(s, "empty workload");
+	else if (!cfg->slice_ns || !cfg->slice_min_ns || cfg->slice_min_ns > cfg->slice_ns)
+		sim_fail(s, "bad slices: min %llu ns, max %llu ns",
+			 (unsigned long long)cfg->slice_min_ns, (unsigned long long)cfg->slice_ns);
+	return !s->failed;
+}
+
+int sim_run(const struct sim_workload *w, const struct sim_config *cfg, struct sim_result *res,
+	    char *err, size_t errlen)
+{
+	struct sim s = {.w = w, .cfg = *cfg, .nr_tasks = w->nr_tasks, .err = err, .errlen = errlen};
+
+	memset(res, 0, sizeof(*res));
+	if (!config_ok(&s, w, cfg))
+		return -1;
+	if (!alloc_sim(&s, res)) {
+		init_tasks(&s);
+		sim_host_init(&s);
+		if (!sim_daemon_init(&s)) {
+			run_loop(&s);
+			if (!s.failed)
+				finish(&s);
+		}
+		sim_daemon_exit(&s);
+	}
+	free_sim(&s);
+	if (!s.failed)
+		return 0;
+	sim_result_free(res);
+	return -1;
+}
+
+void sim_result_free(struct sim_result *res)
+{
+	free(res->groups);
+	res->groups = NULL;
+	res->nr_groups = 0;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * engine.h - cland-sim's simulation: runs a workload on N simulated CPUs
+ * under a policy (the same struct cland_policy the daemon drives) and returns
+ * what happened: CPU shares, wake-up latencies, waits and backend counters.
+ */
+#ifndef __CLAND_SIM_ENGINE_H
+#define __CLAND_SIM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "workload.h"
+
+#define SIM_DEFAULT_RTT_NS   50000ULL /* 50 us per decision */
+#define SIM_DEFAULT_SEED     1ULL
+#define SIM_SCX_SLICE_DFL_NS 20000000ULL /* the kernel's SCX_SLICE_DFL */
+#define SIM_TICK_NS	     1000000ULL /* HZ=1000: the daemon re-polls a policy that holds tasks */
+#define SIM_NICE_LEVELS	     40
+
+struct sim_config {
+	const struct cland_policy *policy;
+	uint64_t seed;
+	uint64_t rtt_ns;       /* round trip through user space, per decision */
+	uint64_t slice_ns;     /* the policy's slice and the backend's default slice */
+	uint64_t slice_min_ns; /* the policy's minimum slice */
+};
+
+struct sim_group_stats {
+	uint64_t cpu_ns;     /* CPU time used by the group's tasks */
+	uint64_t runs;	     /* times one of its tasks was put on a CPU */
+	uint64_t wakeups;    /* wake-ups after a sleep that got to run */
+	uint64_t lat_p50_ns; /* wake-up latency: runnable after a sleep -> running */
+	uint64_t lat_p99_ns;
+	uint64_t lat_max_ns;
+	uint64_t max_wait_ns; /* longest runnable-but-not-running stretch, any cause */
+	uint64_t cpus_used[SIM_MASK_WORDS]; /* CPUs its tasks ran on */
+};
+
+/* Jain's index over the always-running, unpinned tasks of one nice level. */
+struct sim_jain {
+	int nice;
+	int nr_tasks;
+	double index;
+};
+
+/* The backend's counters (the fields of struct cland_counters it models). */
+struct sim_counters {
+	uint64_t nr_queued;	       /* tasks sent to user space */
+	uint64_t nr_decisions;	       /* decisions the policy produced */
+	uint64_t nr_user_dispatches;   /* decisions applied */
+	uint64_t nr_kernel_dispatches; /* wake-ups run on an idle CPU, no round trip */
+	uint64_t nr_cancel_dispatches; /* stale decisions dropped (generation, unknown task) */
+	uint64_t nr_bounce_dispatches; /* target CPU not allowed: shared queue instead */
+	uint64_t nr_failed_dispatches; /* malformed decisions (CPU out of range) */
+	uint64_t nr_preemptions;       /* CPUs kicked for a task with an earlier deadline */
+	uint64_t nr_rounds;	       /* times the daemon drove the policy */
+};
+
+struct sim_result {
+	int nr_groups;
+	struct sim_group_stats *groups;
+	uint64_t capacity_ns;	   /* CPUs x duration */
+	uint64_t busy_ns;	   /* CPU time used by all tasks */
+	uint64_t context_switches; /* a CPU changed what it runs (idle counts, as in Linux) */
+	uint64_t max_wait_ns;	   /* longest wait of any runnable task (starvation bound) */
+	int max_wait_group;
+	uint64_t affinity_violations; /* a task ran on a CPU it may not use: always 0 */
+	uint64_t nr_waiting_user;     /* tasks still waiting for a decision at the end */
+	uint64_t nr_policy_pending;   /* policy->nr_pending() at the end */
+	struct sim_counters counters;
+	int nr_jain;
+	struct sim_jain jain[SIM_NICE_LEVELS];
+	double jain_min; /* lowest index of jain[]; -1 when nr_jain is 0 */
+};
+
+/*
+ * Run @w under @cfg. Returns 0 with @res filled (free it with
+ * sim_result_free()), or -1 with a message in @err: the policy failed to
+ * initialise or misbehaved so badly that the simulation cannot go on.
+ */
+int sim_run(const struct sim_workload *w, const struct sim_config *cfg, struct sim_result *res,
+	    char *err, size_t errlen);
+void sim_result_free(struct sim_result *res);
+
+/* The sched_ext weight of @nice: DIV_ROUND_CLOSEST(sched_prio_to_weight * 100, 1024). */
+uint64_t sim_nice_weight(int nice);
+
+#endif /* __CLAND_SIM_ENGINE_H */

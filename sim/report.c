@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - cland-sim's output: the per-group table and overall lines for
+ * people, or the same figures as a JSON document (json-c). Numbers are
+ * printed with fixed precision, so equal results give equal bytes.
+ */
+#include <stdio.h>
+#include <json-c/json.h>
+
+#include "report.h"
+
+#define NSEC_PER_USEC 1000.0
+#define NSEC_PER_MSEC 1000000.0
+
+static double pct(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0;
+}
+
+static double us(uint64_t ns)
+{
+	return (double)ns / NSEC_PER_USEC;
+}
+
+static void text_header(FILE *f, const struct sim_run_info *info)
+{
+	const struct sim_config *c = info->cfg;
+	const struct sim_workload *w = info->w;
+
+	fprintf(f, "cland-sim: policy %s, workload %s, seed %llu\n", c->policy->name,
+		info->workload, (unsigned long long)c->seed);
+	fprintf(f,
+		"%d CPUs, %.0f ms, round trip %.1f us, slice %.0f us (min %.0f us), %d tasks\n\n",
+		w->nr_cpus, (double)w->duration_ns / NSEC_PER_MSEC, us(c->rtt_ns), us(c->slice_ns),
+		us(c->slice_min_ns), w->nr_tasks);
+	fprintf(f, "%-16s %5s %4s %10s %6s %6s %8s %8s %10s %10s %10s %11s\n", "group", "tasks",
+		"nice", "cpu_ms", "cap%", "used%", "runs", "wakeups", "lat_p50_us", "lat_p99_us",
+		"lat_max_us", "max_wait_us");
+}
+
+static void text_groups(FILE *f, const struct sim_run_info *info, const struct sim_result *r)
+{
+	int i;
+
+	for (i = 0; i < r->nr_groups; i++) {
+		const struct sim_group *g = &info->w->groups[i];
+		const struct sim_group_stats *s = &r->groups[i];
+
+		fprintf(f, "%-16s %5d %4d %10.3f %6.2f %6.2f %8llu %8llu ", g->name, g->count,
+			g->nice, (double)s->cpu_ns / NSEC_PER_MSEC, pct(s->cpu_ns, r->capacity_ns),
+			pct(s->cpu_ns, r->busy_ns), (unsigned long long)s->runs,
+			(unsigned long long)s->wakeups);
+		if (s->wakeups)
+			fprintf(f, "%10.1f %10.1f %10.1f", us(s->lat_p50_ns), us(s->lat_p99_ns),
+				us(s->lat_max_ns));
+		else
+			fprintf(f, "%10s %10s %10s", "-", "-", "-");
+		fprintf(f, " %11.1f\n", us(s->max_wait_ns));
+	}
+	fprintf(f, "%-16s %5d %4s %10.3f %6.2f %6.2f\n", "(all)", info->w->nr_tasks, "",
+		(double)r->busy_ns / NSEC_PER_MSEC, pct(r->busy_ns, r->capacity_ns), 100.0);
+	fprintf(f, "\ncap%%: share of the CPU capacity (CPUs x duration); used%%: share of the "
+		   "CPU time all tasks used.\n");
+}
+
+static void text_overall(FILE *f, const struct sim_run_info *info, const struct sim_result *r)
+{
+	const struct sim_counters *n = &r->counters;
+	int i;
+
+	fprintf(f, "fairness (Jain, always-running unpinned tasks of one nice):");
+	for (i = 0; i < r->nr_jain; i++)
+		fprintf(f, " nice %d: %.4f (%d tasks)%s", r->jain[i].nice, r->jain[i].index,
+			r->jain[i].nr_tasks, i + 1 < r->nr_jain ? "," : "");
+	fprintf(f, "%s\n", r->nr_jain ? "" : " n/a");
+	fprintf(f, "context switches: %llu\n", (unsigned long long)r->context_switches);
+	fprintf(f, "decisions: %llu (applied %llu, stale %llu, bounced %llu, malformed %llu)\n",
+		(unsigned long long)n->nr_decisions, (unsigned long long)n->nr_user_dispatches,
+		(unsigned long long)n->nr_cancel_dispatches,
+		(unsigned long long)n->nr_bounce_dispatches,
+		(unsigned long long)n->nr_failed_dispatches);
+	fprintf(f,
+		"queued to user space: %llu, kernel dispatches: %llu, preemptions: %llu, "
+		"daemon rounds: %llu\n",
+		(unsigned long long)n->nr_queued, (unsigned long long)n->nr_kernel_dispatches,
+		(unsigned long long)n->nr_preemptions, (unsigned long long)n->nr_rounds);
+	fprintf(f, "longest wait of a runnable task: %.1f us (group %s)\n", us(r->max_wait_ns),
+		info->w->groups[r->max_wait_group].name);
+	fprintf(f, "at the end: %llu tasks wait for a decision, the policy holds %llu\n",
+		(unsigned long long)r->nr_waiting_user, (unsigned long long)r->nr_policy_pending);
+	fprintf(f, "affinity violations: %llu\n", (unsigned long long)r->affinity_violations);
+}
+
+void sim_report_text(FILE *f, const struct sim_run_info *info, const struct sim_result *r)
+{
+	text_header(f, info);
+	text_groups(f, info, r);
+	text_overall(f, info, r);
+}
+
+/* A double printed with @fmt: fixed text, the same on every run. */
+static struct json_object *num(const char *fmt, double v)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), fmt, v);
+	return json_object_new_double_s(v, buf);
+}
+
+static struct json_object *u64(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static void add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static struct json_object *json_config(const struct sim_run_info *info)
+{
+	struct json_object *o = json_object_new_object();
+
+	add(o, "cpus", json_object_new_int(info->w->nr_cpus));
+	add(o, "duration_ms", num("%.3f", (double)info->w->duration_ns / NSEC_PER_MSEC));
+	add(o, "rtt_us", num("%.3f", us(info->cfg->rtt_ns)));
+	add(o, "slice_us", num("%.3f", us(info->cfg->slice_ns)));
+	add(o, "slice_min_us", num("%.3f", us(info->cfg->slice_min_ns)));
+	add(o, "tasks", json_object_new_int(info->w->nr_tasks));
+	return o;
+}
+
+static struct json_object *json_cpus(const struct sim_group_stats *s, int nr_cpus)
+{
+	struct json_object *a = json_object_new_array();
+	int cpu;
+
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		if (sim_cpu_allowed(s->cpus_used, cpu))
+			json_object_array_add(a, json_object_new_int(cpu));
+	}
+	return a;
+}
+
+static struct json_object *json_group(const struct sim_run_info *info, const struct sim_result *r,
+				      int i)
+{
+	const struct sim_group *g = &info->w->groups[i];
+	const struct sim_group_stats *s = &r->groups[i];
+	struct json_object *o = json_object_new_object(), *lat = NULL;
+
+	add(o, "name", json_object_new_string(g->name));
+	add(o, "tasks", json_object_new_int(g->count));
+	add(o, "nice", json_object_new_int(g->nice));
+	add(o, "cpu_ms", num("%.3f", (double)s->cpu_ns / NSEC_PER_MSEC));
+	add(o, "share_of_capacity_pct", num("%.3f", pct(s->cpu_ns, r->capacity_ns)));
+	add(o, "share_of_used_pct", num("%.3f", pct(s->cpu_ns, r->busy_ns)));
+	add(o, "runs", u64(s->runs));
+	add(o, "wakeups", u64(s->wakeups));
+	if (s->wakeups) {
+		lat = json_object_new_object();
+		add(lat, "p50", num("%.3f", us(s->lat_p50_ns)));
+		add(lat, "p99", num("%.3f", us(s->lat_p99_ns)));
+		add(lat, "max", num("%.3f", us(s->lat_max_ns)));
+	}
+	/* null when the group never woke up (always runnable) */
+	add(o, "wakeup_latency_us", s->wakeups ? lat : NULL);
+	add(o, "max_wait_us", num("%.3f", us(s->max_wait_ns)));
+	add(o, "cpus_used", json_cpus(s, info->w->nr_cpus));
+	return o;
+}
+
+static struct json_object *json_jain(const struct sim_result *r)
+{
+	struct json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; i < r->nr_jain; i++) {
+		struct json_object *o = json_object_new_object();
+
+		add(o, "nice", json_object_new_int(r->jain[i].nice));
+		add(o, "tasks", json_object_new_int(r->jain[i].nr_tasks));
+		add(o, "index", num("%.6f", r->jain[i].index));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *json_counters(const struct sim_counters *n)
+{
+	struct json_object *o = json_object_new_object();
+
+	add(o, "queued", u64(n->nr_queued));
+	add(o, "decisions", u64(n->nr_decisions));
+	add(o, "user_dispatches", u64(n->nr_user_dispatches));
+	add(o, "kernel_dispatches", u64(n->nr_kernel_dispatches));
+	add(o, "cancel_dispatches", u64(n->nr_cancel_dispatches));
+	add(o, "bounce_dispatches", u64(n->nr_bounce_dispatches));
+	add(o, "failed_dispatches", u64(n->nr_failed_dispatches));
+	add(o, "preemptions", u64(n->nr_preemptions));
+	add(o, "daemon_rounds", u64(n->nr_rounds));
+	return o;
+}
+
+static struct json_object *json_overall(const struct sim_run_info *info, const struct sim_result *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	add(o, "busy_pct", num("%.3f", pct(r->busy_ns, r->capacity_ns)));
+	add(o, "jain", r->nr_jain ? num("%.6f", r->jain_min) : NULL);
+	add(o, "jain_by_nice", json_jain(r));
+	add(o, "context_switches", u64(r->context_switches));
+	add(o, "decisions", u64(r->counters.nr_decisions));
+	add(o, "max_wait_us", num("%.3f", us(r->max_wait_ns)));
+	add(o, "max_wait_group", json_object_new_string(info->w->groups[r->max_wait_group].name));
+	add(o, "affinity_violations", u64(r->affinity_violations));
+	add(o, "waiting_for_decision_at_end", u64(r->nr_waiting_user));
+	add(o, "policy_pending_at_end", u64(r->nr_policy_pending));
+	return o;
+}
+
+int sim_report_json(FILE *f, const struct sim_run_info *info, const struct sim_result *r)
+{
+	struct json_object *root = json_object_new_object(), *groups = json_object_new_array();
+	const char *text;
+	int i;
+
+	if (!root || !groups) {
+		json_object_put(root);
+		json_object_put(groups);
+		return -1;
+	}
+	add(root, "policy", json_object_new_string(info->cfg->policy->name));
+	add(root, "workload", json_object_new_string(info->workload));
+	add(root, "seed", u64(info->cfg->seed));
+	add(root, "config", json_config(info));
+	for (i = 0; i < r->nr_groups; i++)
+		json_object_array_add(groups, json_group(info, r, i));
+	add(root, "groups", groups);
+	add(root, "overall", json_overall(info, r));
+	add(root, "counters", json_counters(&r->counters));
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							    JSON_C_TO_STRING_SPACED |
+							    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (text)
+		fprintf(f, "%s\n", text);
+	json_object_put(root);
+	return text ? 0 : -1;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim.h - the simulator's internal state, shared by its parts: the event loop
+ * (engine.c), the simulated BPF backend (kernel.c), the simulated daemon
+ * (daemon.c) and the dispatch queues (dsq.c). Not a public interface.
+ */
+#ifndef __CLAND_SIM_SIM_H
+#define __CLAND_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+#define SIM_NONE   UINT64_MAX /* "no such time" */
+#define SIM_PID0   100	      /* pid of task 0; task i has pid SIM_PID0 + i */
+#define SIM_SHARED (-1)	      /* dsq id of the shared queue (per-CPU: the CPU) */
+
+enum sim_task_state {
+	SIM_T_NEW,	/* not started yet */
+	SIM_T_SLEEPING, /* between bursts */
+	SIM_T_USER,	/* queued to user space, waiting for its decision */
+	SIM_T_DSQ,	/* decided: waiting in a dispatch queue */
+	SIM_T_RUNNING,
+};
+
+struct sim_task {
+	int group;
+	int32_t pid;
+	enum sim_task_state state;
+	int cpu;		/* the CPU it last ran on (or was placed on) */
+	uint64_t weight;	/* sched_ext weight */
+	uint64_t prng;		/* its own random stream */
+	uint64_t burst_left;	/* CPU time still to use before it sleeps */
+	uint64_t wake_at;	/* NEW or SLEEPING: when it becomes runnable */
+	uint64_t waiting_since; /* runnable and not running since then */
+	bool woke;		/* that wait started with a wake-up: a latency sample */
+	uint64_t dsq_slice;	/* in a DSQ: the slice it will run with */
+	uint64_t cpu_ns;
+	/* struct task_ctx of the BPF backend */
+	uint64_t gen;
+	uint64_t vtime;
+	uint64_t deadline;
+	uint64_t exec_runtime;
+	uint64_t start_ts;
+	uint64_t stop_ts;
+};
+
+struct sim_cpu {
+	int task;	    /* running task or -1 */
+	bool claimed;	    /* idle but claimed (select_cpu, kick): not idle any more */
+	bool resched;	    /* kicked: goes through dispatch at the end of this instant */
+	bool preempt;	    /* kicked with SCX_KICK_PREEMPT: the running slice ends */
+	uint64_t seg_start; /* start of the run segment not accounted yet */
+	uint64_t slice_end;
+	int last; /* what it ran last: a task or -1 (idle), for context switches */
+	/* struct cpu_ctx of the BPF backend */
+	uint64_t deadline;
+	bool busy;
+};
+
+struct sim_dsq_ent {
+	uint64_t deadline;
+	uint64_t seq; /* insertion order: FIFO among equal deadlines */
+	int task;
+};
+
+/* A dispatch queue: sorted by (deadline, seq). */
+struct sim_dsq {
+	struct sim_dsq_ent *e;
+	int nr;
+	int cap;
+};
+
+/* A task record in flight to the daemon, delivered at @due. */
+struct sim_record {
+	uint64_t due;
+	cland_task_t task;
+};
+
+struct sim_daemon {
+	const struct cland_policy *pol;
+	void *ctx;
+	struct sim_record *ring; /* FIFO, at most one record per task */
+	int head;
+	int nr;
+	uint64_t next_poll;  /* next round for tasks the policy holds, or SIM_NONE */
+	uint64_t nr_pending; /* what the policy held after the last round */
+};
+
+/* Latency samples of one group. */
+struct sim_samples {
+	uint64_t *v;
+	size_t nr;
+	size_t cap;
+};
+
+struct sim {
+	const struct sim_workload *w;
+	struct sim_config cfg;
+	uint64_t now;
+	int nr_tasks;
+	struct sim_task *tasks;
+	struct sim_cpu *cpus;
+	struct sim_dsq *dsqs; /* [0, nr_cpus): per CPU; [nr_cpus]: shared */
+	uint64_t dsq_seq;
+	struct sim_daemon daemon;
+	struct cland_host host;
+	struct sim_samples *lat; /* per group */
+	struct sim_result *res;
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+/* engine.c */
+const struct sim_group *sim_task_group(const struct sim *s, const struct sim_task *t);
+void sim_fail(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_task_started(struct sim *s, int cpu, int task);
+void sim_task_waits(struct sim *s, struct sim_task *t, bool woke);
+
+/* dsq.c */
+int sim_dsq_alloc(struct sim *s);
+void sim_dsq_free(struct sim *s);
+struct sim_dsq *sim_dsq_of(struct sim *s, int id);
+int sim_dsq_insert(struct sim *s, int id, int task, uint64_t deadline);
+/* Remove and return the first task of queue @id that may run on @cpu, or -1. */
+int sim_dsq_take(struct sim *s, int id, int cpu);
+bool sim_dsq_has(struct sim *s, int id, int cpu);
+
+/* kernel.c */
+bool sim_cpu_idle(const struct sim *s, int cpu);
+void sim_wakeup(struct sim *s, int task, bool woke);
+void sim_enqueue(struct sim *s, int task, uint64_t flags);
+void sim_apply_decision(struct sim *s, const struct cland_decision *d);
+void sim_cpu_dispatch(struct sim *s, int cpu);
+void sim_resched(struct sim *s);
+void sim_account(struct sim *s, int cpu);
+void sim_stopping(struct sim *s, int cpu, bool runnable);
+void sim_host_init(struct sim *s);
+
+/* daemon.c */
+int sim_daemon_init(struct sim *s);
+void sim_daemon_exit(struct sim *s);
+void sim_daemon_queue(struct sim *s, const cland_task_t *task);
+bool sim_daemon_has_work(const struct sim *s);
+uint64_t sim_daemon_next(const struct sim *s);
+void sim_daemon_cpu_freed(struct sim *s);
+void sim_daemon_round(struct sim *s);
+
+#endif /* __CLAND_SIM_SIM_H */
