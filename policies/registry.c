@@ -9,9 +9,13 @@
 #include "policy.h"
 
 extern const struct cland_policy cland_policy_deadline;
+extern const struct cland_policy cland_policy_vruntime;
+extern const struct cland_policy cland_policy_fifo;
 
 const struct cland_policy *const cland_policies[] = {
 	&cland_policy_deadline,
+	&cland_policy_vruntime,
+	&cland_policy_fifo,
 	NULL,
 };
 

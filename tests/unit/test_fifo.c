@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_fifo.c - unit tests of the "fifo" policy (policies/fifo.c): arrival
+ * order whatever the task, a fixed slice, strictly increasing deadlines on the
+ * host's clock (so that no decision can preempt an earlier one), generations
+ * echoed and the idle CPU from select_cpu() used.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy.h"
+
+#define NSEC_PER_MSEC 1000000ULL
+#define SLICE_NS      (20 * NSEC_PER_MSEC)
+#define SLICE_MIN_NS  (1 * NSEC_PER_MSEC)
+
+extern const struct cland_policy cland_policy_fifo;
+
+/* A backend with a settable clock, whose select_cpu() records the call. */
+struct mock_be {
+	uint64_t now;
+	int ret;
+	int calls;
+	int32_t pid;
+	int32_t prev_cpu;
+	uint64_t flags;
+};
+
+struct fixture {
+	const struct cland_policy *pol;
+	void *ctx;
+	struct mock_be be;
+	struct cland_host host;
+};
+
+static int mock_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags)
+{
+	struct mock_be *m = be;
+
+	m->calls++;
+	m->pid = pid;
+	m->prev_cpu = prev_cpu;
+	m->flags = flags;
+	return m->ret;
+}
+
+static uint64_t mock_now(void *be)
+{
+	return ((struct mock_be *)be)->now;
+}
+
+static int setup(void **state)
+{
+	static const struct cland_policy_cfg cfg = {.slice_ns = SLICE_NS,
+						    .slice_min_ns = SLICE_MIN_NS};
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	f->pol = &cland_policy_fifo;
+	f->ctx = calloc(1, f->pol->ctx_size);
+	if (!f->ctx) {
+		free(f);
+		return -1;
+	}
+	f->be.ret = -EBUSY;
+	f->be.now = 1000 * NSEC_PER_MSEC;
+	f->host.be = &f->be;
+	f->host.select_cpu = mock_select_cpu;
+	f->host.now = mock_now;
+	f->host.nr_cpus = 4;
+	if (f->pol->init(f->ctx, &cfg, &f->host)) {
+		free(f->ctx);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pol->exit(f->ctx);
+	free(f->ctx);
+	free(f);
+	return 0;
+}
+
+/* Task @pid, made different from the others in every field fifo must ignore. */
+static cland_task_t task(int32_t pid)
+{
+	cland_task_t t;
+
+	memset(&t, 0, sizeof(t));
+	t.pid = pid;
+	t.cpu = pid % 4;
+	t.flags = pid % 3 ? CLAND_TASK_WAKEUP : 0;
+	t.weight = 1 + (uint64_t)(pid * 7919) % 10000;
+	t.vtime = (uint64_t)(pid * 104729) % 1000 * NSEC_PER_MSEC;
+	t.exec_runtime = (uint64_t)(pid * 31) % 97 * NSEC_PER_MSEC;
+	t.start_ts = 10 * NSEC_PER_MSEC;
+	t.stop_ts = t.start_ts + (uint64_t)pid * 1000;
+	t.gen = 1000 + (uint64_t)pid;
+	t.nr_cpus_allowed = 4;
+	return t;
+}
+
+static void enqueue(struct fixture *f, int32_t pid)
+{
+	cland_task_t t = task(pid);
+
+	f->pol->enqueue(f->ctx, &t);
+}
+
+static struct cland_decision dispatch(struct fixture *f)
+{
+	struct cland_decision d;
+
+	assert_true(f->pol->dispatch(f->ctx, &d));
+	return d;
+}
+
+static uint64_t pending(struct fixture *f)
+{
+	return f->pol->nr_pending(f->ctx);
+}
+
+static void test_registered(void **state)
+{
+	const struct cland_policy *const *p;
+	int idx = -1, i = 0;
+
+	(void)state;
+	assert_ptr_equal(cland_policy_find("fifo"), &cland_policy_fifo);
+	for (p = cland_policies; *p; p++, i++) {
+		if (*p == &cland_policy_fifo)
+			idx = i;
+	}
+	assert_true(idx > 0); /* listed, and not the default */
+	assert_string_equal(cland_policy_fifo.name, "fifo");
+	assert_non_null(cland_policy_fifo.summary);
+	assert_null(strchr(cland_policy_fifo.summary, '\n'));
+	assert_true(cland_policy_fifo.ctx_size > 0);
+}
+
+static void test_empty(void **state)
+{
+	struct fixture *f = *state;
+	struct cland_decision d;
+
+	assert_int_equal(pending(f), 0);
+	assert_false(f->pol->dispatch(f->ctx, &d));
+	assert_int_equal(f->be.calls, 0);
+}
+
+/* Whatever their weight, vtime, runtime or flags: first come, first served. */
+static void test_arrival_order(void **state)
+{
+	struct fixture *f = *state;
+	int32_t pid;
+
+	for (pid = 1; pid <= 1000; pid++) {
+		enqueue(f, pid);
+		assert_int_equal(pending(f), (uint64_t)pid);
+	}
+	for (pid = 1; pid <= 1000; pid++) {
+		assert_int_equal(dispatch(f).pid, pid);
+		assert_int_equal(pending(f), (uint64_t)(1000 - pid));
+	}
+}
+
+static void test_arrival_order_interleaved(void **state)
+{
+	struct fixture *f = *state;
+
+	enqueue(f, 3);
+	enqueue(f, 1);
+	assert_int_equal(dispatch(f).pid, 3);
+	enqueue(f, 2);
+	enqueue(f, 3);
+	assert_int_equal(dispatch(f).pid, 1);
+	assert_int_equal(dispatch(f).pid, 2);
+	enqueue(f, 1);
+	assert_int_equal(dispatch(f).pid, 3);
+	assert_int_equal(dispatch(f).pid, 1);
+	assert_int_equal(pending(f), 0);
+}
+
+/* Three CPU hogs on one CPU: each runs in turn, always in the same order. */
+static void test_round_robin(void **state)
+{
+	struct fixture *f = *state;
+	int i;
+
+	enqueue(f, 1);
+	enqueue(f, 2);
+	enqueue(f, 3);
+	for (i = 0; i < 300; i++) {
+		struct cland_decision d = dispatch(f);
+
+		assert_int_equal(d.pid, 1 + i % 3);
+		f->be.now += d.slice;
+		enqueue(f, d.pid);
+	}
+}
+
+static void test_fixed_slice(void **state)
+{
+	struct fixture *f = *state;
+	int32_t pid;
+
+	for (pid = 1; pid <= 100; pid++)
+		enqueue(f, pid);
+	/* however many wait, whatever the weight */
+	for (pid = 1; pid <= 100; pid++)
+		assert_int_equal(dispatch(f).slice, SLICE_NS);
+	enqueue(f, 1);
+	assert_int_equal(dispatch(f).slice, SLICE_NS);
+}
+
+/*
+ * The backend preempts a running task for a decision with an earlier deadline.
+ * Deadlines only grow, even when the clock stands still or goes back, so no
+ * decision ever preempts one made before it.
+ */
+static void test_deadlines_strictly_increasing(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t prev = 0;
+	int32_t pid;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		for (pid = 1; pid <= 20; pid++)
+			enqueue(f, pid);
+		for (pid = 1; pid <= 20; pid++) {
+			struct cland_decision d = dispatch(f);
+
+			assert_true(d.deadline > prev);
+			prev = d.deadline;
+			/* the clock: stands still, goes on, or (bad host) goes back */
+			if (i % 3 == 1)
+				f->be.now += 1000;
+			else if (i % 3 == 2)
+				f->be.now -= 10;
+		}
+	}
+}
+
+/* Deadlines are times on the host's clock, as the backend's own are. */
+static void test_deadline_is_dispatch_time(void **state)
+{
+	struct fixture *f = *state;
+	struct cland_decision d;
+
+	enqueue(f, 1);
+	d = dispatch(f);
+	assert_int_equal(d.deadline, f->be.now);
+	/* same instant: one ns later */
+	enqueue(f, 2);
+	assert_int_equal(dispatch(f).deadline, f->be.now + 1);
+	/* time went on: the clock again */
+	f->be.now += 5 * NSEC_PER_MSEC;
+	enqueue(f, 3);
+	assert_int_equal(dispatch(f).deadline, f->be.now);
+}
+
+static void test_generation_echoed(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t a = task(5), b = task(6);
+	struct cland_decision d;
+
+	a.gen = 0xdeadbeefcafeULL;
+	b.gen = 0;
+	f->pol->enqueue(f->ctx, &a);
+	f->pol->enqueue(f->ctx, &b);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 5);
+	assert_true(d.gen == 0xdeadbeefcafeULL);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 6);
+	assert_int_equal(d.gen, 0);
+}
+
+static void test_select_cpu_used(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t t = task(42);
+	struct cland_decision d;
+
+	t.cpu = 2;
+	f->be.ret = 3;
+	f->pol->enqueue(f->ctx, &t);
+	d = dispatch(f);
+	assert_int_equal(d.cpu, 3);
+	assert_int_equal(f->be.calls, 1);
+	assert_int_equal(f->be.pid, 42);
+	assert_int_equal(f->be.prev_cpu, 2);
+	assert_int_equal(f->be.flags, 0);
+
+	f->be.ret = 0; /* CPU 0 is a real CPU, not "none" */
+	f->pol->enqueue(f->ctx, &t);
+	assert_int_equal(dispatch(f).cpu, 0);
+
+	f->be.ret = -EBUSY; /* no idle CPU: whichever frees up first */
+	f->pol->enqueue(f->ctx, &t);
+	assert_int_equal(dispatch(f).cpu, CLAND_CPU_ANY);
+	f->be.ret = -1;
+	f->pol->enqueue(f->ctx, &t);
+	assert_int_equal(dispatch(f).cpu, CLAND_CPU_ANY);
+	assert_int_equal(f->be.calls, 4);
+}
+
+/* As many tasks as the backend can have in flight: all kept, in order. */
+static void test_holds_all_in_flight(void **state)
+{
+	struct fixture *f = *state;
+	int32_t pid;
+
+	for (pid = 1; pid <= CLAND_MAX_INFLIGHT; pid++)
+		enqueue(f, pid);
+	assert_int_equal(pending(f), CLAND_MAX_INFLIGHT);
+	for (pid = 1; pid <= CLAND_MAX_INFLIGHT; pid++) {
+		struct cland_decision d = dispatch(f);
+
+		assert_int_equal(d.pid, pid);
+		assert_int_equal(d.gen, 1000 + (uint64_t)pid);
+	}
+	assert_int_equal(pending(f), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registered),
+		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arrival_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arrival_order_interleaved, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_robin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fixed_slice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlines_strictly_increasing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_is_dispatch_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_select_cpu_used, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_holds_all_in_flight, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_vruntime.c - unit tests of the "vruntime" policy (policies/vruntime.c):
+ * weighted charging, fairness by weight, no latency boost, wake-up placement
+ * at min_vruntime, slice sizing, CPU selection and the heap-full path.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "policy.h"
+
+#define NSEC_PER_MSEC 1000000ULL
+#define SLICE_NS      (20 * NSEC_PER_MSEC)
+#define SLICE_MIN_NS  (1 * NSEC_PER_MSEC)
+
+/* sched_ext weights: DIV_ROUND_CLOSEST(sched_prio_to_weight[] * 100, 1024) */
+#define WEIGHT_NICE_0  100 /* 1024 */
+#define WEIGHT_NICE_5  33  /* 335 */
+#define WEIGHT_NICE_M5 305 /* 3121 */
+
+/* More tasks than the policy's heap holds after init (65536): it must grow. */
+#define MANY_TASKS 100000
+
+extern const struct cland_policy cland_policy_vruntime;
+extern const struct cland_policy cland_policy_deadline;
+
+/* A backend whose select_cpu() returns a fixed answer and records the call. */
+struct mock_be {
+	int ret;
+	int calls;
+	int32_t pid;
+	int32_t prev_cpu;
+	uint64_t flags;
+};
+
+struct fixture {
+	const struct cland_policy *pol;
+	void *ctx;
+	struct mock_be be;
+	struct cland_host host;
+};
+
+static const struct cland_policy_cfg cfg = {.slice_ns = SLICE_NS, .slice_min_ns = SLICE_MIN_NS};
+
+static int mock_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags)
+{
+	struct mock_be *m = be;
+
+	m->calls++;
+	m->pid = pid;
+	m->prev_cpu = prev_cpu;
+	m->flags = flags;
+	return m->ret;
+}
+
+static struct fixture *fixture_new(const struct cland_policy *pol)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->pol = pol;
+	f->ctx = calloc(1, pol->ctx_size);
+	if (!f->ctx) {
+		free(f);
+		return NULL;
+	}
+	f->be.ret = -EBUSY;
+	f->host.be = &f->be;
+	f->host.select_cpu = mock_select_cpu;
+	f->host.nr_cpus = 4;
+	if (pol->init(f->ctx, &cfg, &f->host)) {
+		free(f->ctx);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void fixture_free(struct fixture *f)
+{
+	f->pol->exit(f->ctx);
+	free(f->ctx);
+	free(f);
+}
+
+static int setup(void **state)
+{
+	*state = fixture_new(&cland_policy_vruntime);
+	return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	fixture_free(*state);
+	return 0;
+}
+
+static cland_task_t task(int32_t pid, uint64_t vtime, uint64_t exec_runtime)
+{
+	cland_task_t t;
+
+	memset(&t, 0, sizeof(t));
+	t.pid = pid;
+	t.cpu = pid % 4;
+	t.weight = WEIGHT_NICE_0;
+	t.vtime = vtime;
+	t.exec_runtime = exec_runtime;
+	t.gen = 1000 + (uint64_t)pid;
+	t.nr_cpus_allowed = 4;
+	return t;
+}
+
+/* A task that has just woken up. */
+static cland_task_t waking(int32_t pid, uint64_t vtime)
+{
+	cland_task_t t = task(pid, vtime, 0);
+
+	t.flags = CLAND_TASK_WAKEUP;
+	return t;
+}
+
+static void enqueue(struct fixture *f, const cland_task_t *t)
+{
+	f->pol->enqueue(f->ctx, t);
+}
+
+static struct cland_decision dispatch(struct fixture *f)
+{
+	struct cland_decision d;
+
+	assert_true(f->pol->dispatch(f->ctx, &d));
+	assert_true(d.deadline == d.vtime); /* ordered by vruntime alone */
+	return d;
+}
+
+static uint64_t pending(struct fixture *f)
+{
+	return f->pol->nr_pending(f->ctx);
+}
+
+/* Make the policy's min_vruntime @v by dispatching a task with that vruntime. */
+static void set_min_vruntime(struct fixture *f, uint64_t v)
+{
+	cland_task_t t = task(999, v, 0);
+
+	enqueue(f, &t);
+	assert_int_equal(dispatch(f).vtime, v);
+	assert_int_equal(pending(f), 0);
+}
+
+/* The vruntime @t is dispatched with (alone in the queue). */
+static uint64_t placed(struct fixture *f, const cland_task_t *t)
+{
+	enqueue(f, t);
+	return dispatch(f).vtime;
+}
+
+static void test_registered(void **state)
+{
+	const struct cland_policy *const *p;
+	int idx = -1, i = 0;
+
+	(void)state;
+	assert_ptr_equal(cland_policy_find("vruntime"), &cland_policy_vruntime);
+	for (p = cland_policies; *p; p++, i++) {
+		if (*p == &cland_policy_vruntime)
+			idx = i;
+	}
+	assert_true(idx > 0); /* listed, and not the default */
+	assert_string_equal(cland_policy_vruntime.name, "vruntime");
+	assert_non_null(cland_policy_vruntime.summary);
+	assert_null(strchr(cland_policy_vruntime.summary, '\n'));
+	assert_true(cland_policy_vruntime.ctx_size > 0);
+}
+
+static void test_init_rejects_bad_cfg(void **state)
+{
+	const struct cland_policy *pol = &cland_policy_vruntime;
+	struct cland_policy_cfg zero_min = {.slice_ns = SLICE_NS, .slice_min_ns = 0};
+	struct cland_policy_cfg min_gt_max = {.slice_ns = SLICE_MIN_NS, .slice_min_ns = SLICE_NS};
+	void *ctx = calloc(1, pol->ctx_size);
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_int_equal(pol->init(ctx, NULL, NULL), -EINVAL);
+	pol->exit(ctx); /* safe after a failed init */
+	assert_int_equal(pol->init(ctx, &zero_min, NULL), -EINVAL);
+	pol->exit(ctx);
+	assert_int_equal(pol->init(ctx, &min_gt_max, NULL), -EINVAL);
+	pol->exit(ctx);
+	pol->exit(ctx); /* and twice */
+	free(ctx);
+}
+
+static void test_empty(void **state)
+{
+	struct fixture *f = *state;
+	struct cland_decision d;
+
+	assert_int_equal(pending(f), 0);
+	assert_false(f->pol->dispatch(f->ctx, &d));
+}
+
+static void test_pending_counts(void **state)
+{
+	struct fixture *f = *state;
+	int32_t pid;
+
+	for (pid = 1; pid <= 10; pid++) {
+		cland_task_t t = task(pid, 0, 0);
+
+		enqueue(f, &t);
+		assert_int_equal(pending(f), (uint64_t)pid);
+	}
+	for (pid = 9; pid >= 0; pid--) {
+		dispatch(f);
+		assert_int_equal(pending(f), (uint64_t)pid);
+	}
+}
+
+static void test_lowest_vruntime_first(void **state)
+{
+	struct fixture *f = *state;
+	static const uint64_t v[] = {50, 10, 40, 20, 30};
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		cland_task_t t = task(i + 1, v[i] * NSEC_PER_MSEC, 0);
+
+		enqueue(f, &t);
+	}
+	assert_int_equal(dispatch(f).pid, 2);
+	assert_int_equal(dispatch(f).pid, 4);
+	assert_int_equal(dispatch(f).pid, 5);
+	assert_int_equal(dispatch(f).pid, 3);
+	assert_int_equal(dispatch(f).pid, 1);
+}
+
+/*
+ * Same vruntime: a task that ran 100 us since it last slept is not ordered
+ * before a hog that ran 50 ms (the "deadline" policy does exactly that).
+ */
+static void test_no_latency_boost(void **state)
+{
+	struct fixture *f = *state, *dl = fixture_new(&cland_policy_deadline);
+	cland_task_t hog = task(1, 5 * SLICE_NS, 50 * NSEC_PER_MSEC);
+	cland_task_t interactive = waking(2, 5 * SLICE_NS);
+	struct cland_decision d;
+
+	interactive.exec_runtime = 100000;
+	assert_non_null(dl);
+	enqueue(f, &hog);
+	enqueue(f, &interactive);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 1);
+	assert_int_equal(d.deadline, 5 * SLICE_NS);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 2);
+	assert_int_equal(d.deadline, 5 * SLICE_NS);
+
+	/* the same two tasks under "deadline": the interactive one goes first */
+	enqueue(dl, &hog);
+	enqueue(dl, &interactive);
+	assert_true(dl->pol->dispatch(dl->ctx, &d));
+	assert_int_equal(d.pid, 2);
+	fixture_free(dl);
+}
+
+/* A slightly higher vruntime is enough to go after the hog, however short its runs. */
+static void test_short_runs_do_not_jump_the_queue(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t interactive = task(2, 5 * SLICE_NS + 1, 1);
+	cland_task_t hog = task(1, 5 * SLICE_NS, 100 * SLICE_NS);
+
+	enqueue(f, &interactive);
+	enqueue(f, &hog);
+	assert_int_equal(dispatch(f).pid, 1);
+	assert_int_equal(dispatch(f).pid, 2);
+}
+
+/* Waking tasks are placed at min_vruntime: sleeping earns no credit. */
+static void test_wakeup_placed_at_min_vruntime(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t min = 1000 * SLICE_NS;
+	cland_task_t long_sleeper = waking(1, min - 3 * SLICE_NS);
+	cland_task_t short_sleeper = waking(2, min - SLICE_MIN_NS);
+	cland_task_t ahead = waking(3, min + SLICE_NS);
+	cland_task_t fresh = task(4, 0, 0); /* never seen: vtime 0, no flag */
+
+	set_min_vruntime(f, min);
+	assert_int_equal(placed(f, &long_sleeper), min);
+	assert_int_equal(placed(f, &short_sleeper), min);
+	assert_int_equal(placed(f, &fresh), min);
+	/* last: dispatching it moves min_vruntime up */
+	assert_int_equal(placed(f, &ahead), min + SLICE_NS);
+}
+
+/* The last run is charged before the placement: no part of it is forgiven. */
+static void test_wakeup_charged_then_placed(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t min = 1000 * SLICE_NS;
+	cland_task_t t = waking(1, 0);
+
+	set_min_vruntime(f, min);
+	t.start_ts = 50 * SLICE_NS;
+	t.stop_ts = t.start_ts + 3 * NSEC_PER_MSEC;
+	/* ran less than its lag (5 ms): placed at min_vruntime */
+	t.vtime = min - 5 * NSEC_PER_MSEC;
+	assert_int_equal(placed(f, &t), min);
+	/* ran more than its lag (1 ms): 2 ms beyond min_vruntime */
+	t.vtime = min - NSEC_PER_MSEC;
+	assert_int_equal(placed(f, &t), min + 2 * NSEC_PER_MSEC);
+}
+
+/* A task put back without sleeping keeps up to one slice of lag. */
+static void test_requeue_keeps_bounded_lag(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t min = 1000 * SLICE_NS;
+	cland_task_t recent = task(1, min - SLICE_NS / 2, 0);
+	cland_task_t stale = task(2, min - 3 * SLICE_NS, 0);
+
+	set_min_vruntime(f, min);
+	assert_int_equal(placed(f, &recent), min - SLICE_NS / 2);
+	assert_int_equal(placed(f, &stale), min - SLICE_NS);
+}
+
+static void test_no_underflow_near_zero(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t requeued = task(1, 1, 0);
+	cland_task_t woken = waking(2, 0);
+
+	/* min_vruntime (SLICE_NS / 2) is less than a slice: floor at 0 */
+	set_min_vruntime(f, SLICE_NS / 2);
+	assert_int_equal(placed(f, &requeued), 1);
+	assert_int_equal(placed(f, &woken), SLICE_NS / 2);
+}
+
+static void test_min_vruntime_monotonic(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t high = 500 * SLICE_NS;
+	cland_task_t low = task(1, 10 * SLICE_NS, 0);
+	cland_task_t woken = waking(2, 0);
+
+	set_min_vruntime(f, high);
+	/* dispatching a task with a lower vruntime does not move it back */
+	assert_int_equal(placed(f, &low), high - SLICE_NS);
+	assert_int_equal(placed(f, &woken), high);
+}
+
+/* The vruntime charged for @ran ns to a task of @weight. */
+static uint64_t charged(struct fixture *f, uint64_t weight, uint64_t ran)
+{
+	static uint64_t base;
+	cland_task_t t;
+
+	/* above every vruntime dispatched so far: no placement */
+	base += 1000000 * SLICE_NS;
+	t = task(1, base, 0);
+	t.weight = weight;
+	t.start_ts = 7 * SLICE_NS;
+	t.stop_ts = t.start_ts + ran;
+	return placed(f, &t) - base;
+}
+
+static void test_weighted_charge(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t ran = 3 * NSEC_PER_MSEC;
+	uint64_t nice0 = charged(f, WEIGHT_NICE_0, ran);
+	uint64_t nice5 = charged(f, WEIGHT_NICE_5, ran);
+	uint64_t nicem5 = charged(f, WEIGHT_NICE_M5, ran);
+
+	assert_int_equal(nice0, ran);
+	assert_int_equal(nice5, ran * 100 / WEIGHT_NICE_5);
+	assert_int_equal(nicem5, ran * 100 / WEIGHT_NICE_M5);
+	/* extreme weights */
+	assert_int_equal(charged(f, 1, ran), ran * 100);
+	assert_int_equal(charged(f, 10000, ran), ran / 100);
+}
+
+static void test_bad_timestamps_and_weight(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t t = task(1, 100 * SLICE_NS, 0);
+
+	/* stop before start: nothing charged */
+	t.start_ts = 10 * SLICE_NS;
+	t.stop_ts = 9 * SLICE_NS;
+	assert_int_equal(placed(f, &t), 100 * SLICE_NS);
+	/* weight 0 (malformed) is charged like nice 0, without dividing by 0 */
+	assert_int_equal(charged(f, 0, 5000), 5000);
+	/* weights above the kernel's range are clamped to 10000 */
+	assert_int_equal(charged(f, 1000000, 500000), 5000);
+}
+
+static void test_saturates_instead_of_wrapping(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t t = task(1, UINT64_MAX - 10, 0);
+
+	t.weight = 1;
+	t.start_ts = 0;
+	t.stop_ts = UINT64_MAX;
+	assert_true(placed(f, &t) == UINT64_MAX);
+	/* min_vruntime is now UINT64_MAX: a waking task goes there, not to 0 */
+	t = waking(2, 5);
+	assert_true(placed(f, &t) == UINT64_MAX);
+}
+
+static void test_fifo_among_equal_vruntimes(void **state)
+{
+	struct fixture *f = *state;
+	int32_t pid;
+
+	for (pid = 1; pid <= 20; pid++) {
+		/* two groups with interleaved enqueues */
+		cland_task_t t = task(pid, pid % 2 ? 2 * SLICE_NS : SLICE_NS, 0);
+
+		enqueue(f, &t);
+	}
+	for (pid = 2; pid <= 20; pid += 2)
+		assert_int_equal(dispatch(f).pid, pid);
+	for (pid = 1; pid <= 19; pid += 2)
+		assert_int_equal(dispatch(f).pid, pid);
+}
+
+static void test_slice_shrinks_with_pending(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t prev = 0;
+	int32_t pid;
+
+	for (pid = 1; pid <= 4; pid++) {
+		cland_task_t t = task(pid, 0, 0);
+
+		enqueue(f, &t);
+	}
+	assert_int_equal(dispatch(f).slice, SLICE_NS / 4);
+	assert_int_equal(dispatch(f).slice, SLICE_NS / 3);
+	assert_int_equal(dispatch(f).slice, SLICE_NS / 2);
+	assert_int_equal(dispatch(f).slice, SLICE_NS);
+	/* 100 queued: never below the minimum, grows as the queue drains */
+	for (pid = 1; pid <= 100; pid++) {
+		cland_task_t t = task(pid, 0, 0);
+
+		enqueue(f, &t);
+	}
+	for (pid = 1; pid <= 100; pid++) {
+		uint64_t slice = dispatch(f).slice;
+
+		assert_in_range(slice, SLICE_MIN_NS, SLICE_NS);
+		assert_true(slice >= prev);
+		prev = slice;
+	}
+	assert_int_equal(prev, SLICE_NS);
+}
+
+static void test_slice_not_scaled_by_weight(void **state)
+{
+	struct fixture *f = *state;
+	static const uint64_t weight[] = {1, WEIGHT_NICE_5, WEIGHT_NICE_0, WEIGHT_NICE_M5, 10000};
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		cland_task_t t = task(1, 0, 0);
+
+		t.weight = weight[i];
+		enqueue(f, &t);
+		assert_int_equal(dispatch(f).slice, SLICE_NS);
+	}
+}
+
+static void test_select_cpu_used(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t t = task(42, 0, 0);
+	struct cland_decision d;
+
+	t.cpu = 2;
+	f->be.ret = 3;
+	enqueue(f, &t);
+	d = dispatch(f);
+	assert_int_equal(d.cpu, 3);
+	assert_int_equal(f->be.calls, 1);
+	assert_int_equal(f->be.pid, 42);
+	assert_int_equal(f->be.prev_cpu, 2);
+	assert_int_equal(f->be.flags, 0);
+
+	f->be.ret = 0; /* CPU 0 is a real CPU, not "none" */
+	enqueue(f, &t);
+	assert_int_equal(dispatch(f).cpu, 0);
+
+	f->be.ret = -EBUSY; /* no idle CPU */
+	enqueue(f, &t);
+	assert_int_equal(dispatch(f).cpu, CLAND_CPU_ANY);
+	assert_int_equal(f->be.calls, 3);
+
+	t.nr_cpus_allowed = 0; /* malformed: not asked */
+	f->be.ret = 3;
+	enqueue(f, &t);
+	assert_int_equal(dispatch(f).cpu, CLAND_CPU_ANY);
+	assert_int_equal(f->be.calls, 3);
+}
+
+static void test_no_select_cpu_in_host(void **state)
+{
+	const struct cland_policy *pol = &cland_policy_vruntime;
+	struct cland_host host = {.nr_cpus = 1};
+	cland_task_t t = task(7, 0, 0);
+	struct cland_decision d;
+	void *ctx = calloc(1, pol->ctx_size);
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_int_equal(pol->init(ctx, &cfg, &host), 0);
+	pol->enqueue(ctx, &t);
+	assert_true(pol->dispatch(ctx, &d));
+	assert_int_equal(d.cpu, CLAND_CPU_ANY);
+	pol->exit(ctx);
+
+	/* no host at all */
+	assert_int_equal(pol->init(ctx, &cfg, NULL), 0);
+	pol->enqueue(ctx, &t);
+	assert_true(pol->dispatch(ctx, &d));
+	assert_int_equal(d.cpu, CLAND_CPU_ANY);
+	pol->exit(ctx);
+	free(ctx);
+}
+
+static void test_generation_echoed(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t a = task(5, 0, 0), b = task(6, 0, 0);
+	struct cland_decision d;
+
+	a.gen = 0xdeadbeefcafeULL;
+	b.gen = 0;
+	enqueue(f, &a);
+	enqueue(f, &b);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 5);
+	assert_true(d.gen == 0xdeadbeefcafeULL);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 6);
+	assert_int_equal(d.gen, 0);
+}
+
+/* Far more tasks than the heap holds: each is dispatched once, in order. */
+static void test_heap_full_loses_nothing(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char *seen = calloc(MANY_TASKS + 1, 1);
+	uint64_t prev = 0;
+	int32_t pid;
+
+	assert_non_null(seen);
+	for (pid = 1; pid <= MANY_TASKS; pid++) {
+		cland_task_t t = task(pid, (uint64_t)((pid * 7919) % 1000) * 1000, 0);
+
+		enqueue(f, &t);
+	}
+	assert_int_equal(pending(f), MANY_TASKS);
+	for (pid = 1; pid <= MANY_TASKS; pid++) {
+		struct cland_decision d = dispatch(f);
+
+		assert_in_range(d.pid, 1, MANY_TASKS);
+		assert_int_equal(seen[d.pid], 0);
+		seen[d.pid] = 1;
+		assert_int_equal(d.gen, 1000 + (uint64_t)d.pid);
+		assert_true(d.vtime >= prev);
+		prev = d.vtime;
+	}
+	assert_int_equal(pending(f), 0);
+	free(seen);
+}
+
+/*
+ * One CPU: dispatch, run for the slice, re-enqueue with the returned vruntime.
+ * Tasks with @sleeps set wake up right after each run of at most @burst ns
+ * (flag CLAND_TASK_WAKEUP, exec_runtime reset); the others never sleep.
+ */
+static void simulate(struct fixture *f, const uint64_t *weight, const bool *sleeps, uint64_t burst,
+		     uint64_t *ran, int nr, uint64_t duration)
+{
+	cland_task_t t[8];
+	uint64_t now = 0;
+	int i;
+
+	assert_true(nr <= 8);
+	for (i = 0; i < nr; i++) {
+		t[i] = task(i + 1, 0, 0);
+		t[i].weight = weight[i];
+		ran[i] = 0;
+		enqueue(f, &t[i]);
+	}
+	while (now < duration) {
+		struct cland_decision d = dispatch(f);
+		uint64_t run = d.slice;
+
+		i = d.pid - 1;
+		assert_in_range(i, 0, nr - 1);
+		assert_int_equal(d.gen, t[i].gen);
+		if (sleeps && sleeps[i] && run > burst)
+			run = burst;
+		t[i].vtime = d.vtime;
+		t[i].start_ts = now;
+		now += run;
+		t[i].stop_ts = now;
+		t[i].exec_runtime += run;
+		t[i].flags = 0;
+		if (sleeps && sleeps[i]) {
+			t[i].flags = CLAND_TASK_WAKEUP;
+			t[i].exec_runtime = 0;
+		}
+		t[i].gen++;
+		ran[i] += run;
+		enqueue(f, &t[i]);
+	}
+}
+
+/* @got (a ratio of CPU times) is @want within 5%. */
+static void assert_ratio(double got, double want)
+{
+	if (got < want * 0.95 || got > want * 1.05)
+		fail_msg("CPU share ratio %.3f, expected %.3f +- 5%%", got, want);
+}
+
+/* Nice 0 and nice 5 hogs: CPU shares follow the kernel's weights, 1024 / 335. */
+static void test_fairness_nice0_nice5(void **state)
+{
+	static const uint64_t weight[] = {WEIGHT_NICE_0, WEIGHT_NICE_5};
+	struct fixture *f = *state;
+	uint64_t ran[2];
+
+	simulate(f, weight, NULL, 0, ran, 2, 10000 * NSEC_PER_MSEC);
+	assert_ratio((double)ran[0] / (double)ran[1], 1024.0 / 335.0);
+}
+
+static void test_fairness_mixed_weights(void **state)
+{
+	static const uint64_t weight[] = {WEIGHT_NICE_0, WEIGHT_NICE_5, WEIGHT_NICE_M5, 1000};
+	struct fixture *f = *state;
+	uint64_t ran[4];
+	int i;
+
+	simulate(f, weight, NULL, 0, ran, 4, 60000 * NSEC_PER_MSEC);
+	for (i = 1; i < 4; i++)
+		assert_ratio((double)ran[i] / (double)ran[0],
+			     (double)weight[i] / (double)weight[0]);
+}
+
+/*
+ * A task that runs 1 ms at a time and wakes straight up again, against a hog
+ * of the same weight: frequent wake-ups buy it nothing beyond half the CPU.
+ */
+static void test_wakeups_earn_no_extra_share(void **state)
+{
+	static const uint64_t weight[] = {WEIGHT_NICE_0, WEIGHT_NICE_0};
+	static const bool sleeps[] = {false, true};
+	struct fixture *f = *state;
+	uint64_t ran[2];
+
+	simulate(f, weight, sleeps, NSEC_PER_MSEC, ran, 2, 10000 * NSEC_PER_MSEC);
+	assert_ratio((double)ran[1] / (double)ran[0], 1.0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registered),
+		cmocka_unit_test(test_init_rejects_bad_cfg),
+		cmocka_unit_test(test_no_select_cpu_in_host),
+		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lowest_vruntime_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_latency_boost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_runs_do_not_jump_the_queue, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_wakeup_placed_at_min_vruntime, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_wakeup_charged_then_placed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_requeue_keeps_bounded_lag, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_underflow_near_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_min_vruntime_monotonic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weighted_charge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_timestamps_and_weight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_saturates_instead_of_wrapping, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_among_equal_vruntimes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slice_shrinks_with_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slice_not_scaled_by_weight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_select_cpu_used, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heap_full_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fairness_nice0_nice5, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fairness_mixed_weights, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wakeups_earn_no_extra_share, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
