@@ -23,6 +23,7 @@ struct sim_opts {
 	const char *workload;
 	uint64_t seed;
 	bool json;
+	bool trace;
 	bool rtt_set;
 	uint64_t rtt_us;
 	uint64_t slice_us;
@@ -37,7 +38,7 @@ static void usage(FILE *f)
 
 	fprintf(f,
 		"Usage: " PROG " --workload FILE.json [--policy NAME] [--seed N] [--json]\n"
-		"                 [--rtt-us N] [-s US] [-S US]\n"
+		"                 [--rtt-us N] [-s US] [-S US] [--trace]\n"
 		"Simulate scx_cland running policy NAME on the CPUs and tasks of FILE.json\n"
 		"(schema: sim/README.md); print per-group CPU shares and wake-up latencies.\n"
 		"\n"
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 		"  -w, --workload FILE    the workload (JSON), required\n"
 		"      --seed N           seed of the \"exp\" distributions (default: %llu)\n"
 		"      --json             print a JSON document instead of a table\n"
+		"      --trace            print every event (wake-up, decision, run...) to stderr\n"
 		"      --rtt-us N         round trip through user space per decision, in us\n"
 		"                         (default: the workload's rtt_us, else %llu)\n"
 		"  -s, --slice-us N       maximum slice in us (default: %llu)\n"
@@ -113,7 +115,7 @@ static int number_opt(FILE *errf, const char *name, const char *arg, uint64_t mi
 	return SIM_EXIT_USAGE;
 }
 
-enum { OPT_SEED = 256, OPT_JSON, OPT_RTT };
+enum { OPT_SEED = 256, OPT_JSON, OPT_RTT, OPT_TRACE };
 
 static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 {
@@ -128,6 +130,9 @@ static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 		return number_opt(errf, "--seed", optarg, 0, UINT64_MAX, &o->seed);
 	case OPT_JSON:
 		o->json = true;
+		return 0;
+	case OPT_TRACE:
+		o->trace = true;
 		return 0;
 	case OPT_RTT:
 		o->rtt_set = true;
@@ -157,6 +162,7 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 		{"workload", required_argument, NULL, 'w'},
 		{"seed", required_argument, NULL, OPT_SEED},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"trace", no_argument, NULL, OPT_TRACE},
 		{"rtt-us", required_argument, NULL, OPT_RTT},
 		{"slice-us", required_argument, NULL, 's'},
 		{"slice-min-us", required_argument, NULL, 'S'},
@@ -195,7 +201,8 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 	struct sim_config cfg = {.policy = pol,
 				 .seed = o->seed,
 				 .slice_ns = o->slice_us * 1000,
-				 .slice_min_ns = o->slice_min_us * 1000};
+				 .slice_min_ns = o->slice_min_us * 1000,
+				 .trace = o->trace ? errf : NULL};
 	struct sim_run_info info = {.workload = o->workload, .w = &w, .cfg = &cfg};
 	char err[512];
 	int ret = SIM_EXIT_OK;

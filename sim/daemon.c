@@ -97,6 +97,16 @@ void sim_daemon_cpu_freed(struct sim *s)
 		d->next_poll = t;
 }
 
+static int due_records(const struct sim *s)
+{
+	const struct sim_daemon *d = &s->daemon;
+	int n = 0;
+
+	while (n < d->nr && d->ring[(d->head + n) % s->nr_tasks].due <= s->now)
+		n++;
+	return n;
+}
+
 static void deliver(struct sim *s)
 {
 	struct sim_daemon *d = &s->daemon;
@@ -115,6 +125,7 @@ void sim_daemon_round(struct sim *s)
 	struct cland_decision dec;
 
 	s->res->counters.nr_rounds++;
+	SIM_TRACE(s, "daemon round: %d records due", due_records(s));
 	deliver(s);
 	memset(&dec, 0, sizeof(dec));
 	while (!s->failed && d->pol->dispatch(d->ctx, &dec)) {

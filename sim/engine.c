@@ -22,11 +22,6 @@
 /* Passes at one instant before the simulation is declared stuck. */
 #define MAX_PASSES_PER_INSTANT 1000000
 
-const struct sim_group *sim_task_group(const struct sim *s, const struct sim_task *t)
-{
-	return &s->w->groups[t->group];
-}
-
 void sim_fail(struct sim *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -39,6 +34,26 @@ void sim_fail(struct sim *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->err, s->errlen, fmt, ap);
 	va_end(ap);
+}
+
+void sim_trace(const struct sim *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->cfg.trace)
+		return;
+	fprintf(s->cfg.trace, "%14.3f us  ", (double)s->now / 1000.0);
+	va_start(ap, fmt);
+	vfprintf(s->cfg.trace, fmt, ap);
+	va_end(ap);
+	fputc('\n', s->cfg.trace);
+}
+
+const char *sim_task_name(const struct sim *s, int task, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%d", sim_task_group(s, &s->tasks[task])->name,
+		 (int)s->tasks[task].pid);
+	return buf;
 }
 
 static void add_sample(struct sim *s, struct sim_samples *l, uint64_t v)
@@ -135,6 +150,7 @@ static void init_tasks(struct sim *s)
 			t->prng = sim_prng_seed(s->cfg.seed, (uint64_t)idx);
 			t->wake_at = g->start_ns + (uint64_t)k * g->stagger_ns;
 			t->cpu = nth_allowed(s, g, idx);
+			sim_wakeq_push(s, idx, t->wake_at);
 		}
 	}
 	for (k = 0; k < s->w->nr_cpus; k++)
@@ -155,19 +171,15 @@ static uint64_t cpu_next(const struct sim *s, int cpu)
 
 static uint64_t next_event(const struct sim *s)
 {
-	uint64_t t = sim_daemon_next(s), v;
+	uint64_t t = sim_daemon_next(s), v = sim_wakeq_next(s);
 	int i;
 
+	if (v < t)
+		t = v;
 	for (i = 0; i < s->w->nr_cpus; i++) {
 		v = cpu_next(s, i);
 		if (v < t)
 			t = v;
-	}
-	for (i = 0; i < s->nr_tasks; i++) {
-		const struct sim_task *k = &s->tasks[i];
-
-		if ((k->state == SIM_T_NEW || k->state == SIM_T_SLEEPING) && k->wake_at < t)
-			t = k->wake_at;
 	}
 	return t;
 }
@@ -175,13 +187,17 @@ static uint64_t next_event(const struct sim *s)
 /* @cpu's task ran its burst out: it goes to sleep, the CPU looks for work. */
 static void task_sleeps(struct sim *s, int cpu)
 {
-	struct sim_task *t = &s->tasks[s->cpus[cpu].task];
+	int task = s->cpus[cpu].task;
+	struct sim_task *t = &s->tasks[task];
 	uint64_t sleep;
 
 	sim_stopping(s, cpu, false);
 	sleep = draw(s, t, sim_task_group(s, t)->sleep_ns);
 	t->state = SIM_T_SLEEPING;
 	t->wake_at = s->now + sleep;
+	sim_wakeq_push(s, task, t->wake_at);
+	SIM_TRACE(s, "cpu %d: %s sleeps for %llu us", cpu, SIM_TASK_NAME(s, task),
+		  (unsigned long long)sleep / 1000);
 	sim_daemon_cpu_freed(s);
 	sim_cpu_dispatch(s, cpu);
 }
@@ -205,20 +221,18 @@ static void handle_cpus(struct sim *s)
 	}
 }
 
+/* Tasks whose wake-up time has come, in task order (the queue's tie-break). */
 static void handle_wakeups(struct sim *s)
 {
 	int i;
 
-	for (i = 0; i < s->nr_tasks && !s->failed; i++) {
+	while (!s->failed && (i = sim_wakeq_pop(s, s->now)) >= 0) {
 		struct sim_task *t = &s->tasks[i];
-		bool woke = t->state == SIM_T_SLEEPING;
 
-		if ((t->state != SIM_T_NEW && !woke) || t->wake_at > s->now)
-			continue;
 		t->burst_left = draw(s, t, sim_task_group(s, t)->run_ns);
 		if (!t->burst_left)
 			t->burst_left = 1;
-		sim_wakeup(s, i, woke);
+		sim_wakeup(s, i, t->state == SIM_T_SLEEPING);
 	}
 }
 
@@ -326,7 +340,8 @@ static int alloc_sim(struct sim *s, struct sim_result *res)
 	s->lat = calloc((size_t)w->nr_groups, sizeof(*s->lat));
 	s->tasks = calloc((size_t)s->nr_tasks, sizeof(*s->tasks));
 	s->cpus = calloc((size_t)w->nr_cpus, sizeof(*s->cpus));
-	if (!res->groups || !s->lat || !s->tasks || !s->cpus || sim_dsq_alloc(s)) {
+	if (!res->groups || !s->lat || !s->tasks || !s->cpus || sim_dsq_alloc(s) ||
+	    sim_wakeq_alloc(s)) {
 		sim_fail(s, "out of memory");
 		return -1;
 	}
@@ -345,6 +360,7 @@ static void free_sim(struct sim *s)
 	free(s->tasks);
 	free(s->cpus);
 	sim_dsq_free(s);
+	sim_wakeq_free(s);
 }
 
 static bool config_ok(struct sim *s, const struct sim_workload *w, const struct sim_config *cfg)

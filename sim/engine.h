@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "policy.h"
 #include "workload.h"
@@ -25,6 +26,7 @@ struct sim_config {
 	uint64_t rtt_ns;       /* round trip through user space, per decision */
 	uint64_t slice_ns;     /* the policy's slice and the backend's default slice */
 	uint64_t slice_min_ns; /* the policy's minimum slice */
+	FILE *trace;	       /* when set: one line per event, for debugging a policy */
 };
 
 struct sim_group_stats {

@@ -92,6 +92,8 @@ static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 	c->slice_end = sat_add(s->now, slice);
 	c->deadline = t->deadline;
 	c->busy = true;
+	SIM_TRACE(s, "cpu %d: runs %s, slice %llu us, deadline %llu", cpu, SIM_TASK_NAME(s, task),
+		  (unsigned long long)slice / 1000, (unsigned long long)t->deadline);
 	sim_task_started(s, cpu, task);
 }
 
@@ -100,6 +102,7 @@ static void cpu_goes_idle(struct sim *s, int cpu)
 	struct sim_cpu *c = &s->cpus[cpu];
 
 	c->claimed = false;
+	SIM_TRACE(s, "cpu %d: idle", cpu);
 	if (c->last >= 0)
 		s->res->context_switches++;
 	c->last = -1;
@@ -125,6 +128,9 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 	/* comm: the group's name, cut to TASK_COMM_LEN - 1 characters */
 	memcpy(q.comm, sim_task_group(s, t)->name,
 	       strnlen(sim_task_group(s, t)->name, sizeof(q.comm) - 1));
+	SIM_TRACE(s, "%s queued to user space: gen %llu, vtime %llu, exec_runtime %llu us%s",
+		  SIM_TASK_NAME(s, task), (unsigned long long)q.gen, (unsigned long long)q.vtime,
+		  (unsigned long long)q.exec_runtime / 1000, flags ? ", wake-up" : "");
 	sim_daemon_queue(s, &q);
 	s->res->counters.nr_queued++;
 }
@@ -136,6 +142,8 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 
 	t->exec_runtime = 0; /* ops.runnable */
 	sim_task_waits(s, t, woke);
+	SIM_TRACE(s, "%s %s, burst %llu us", SIM_TASK_NAME(s, task), woke ? "wakes up" : "starts",
+		  (unsigned long long)t->burst_left / 1000);
 	cpu = pick_idle(s, task, t->cpu);
 	if (cpu < 0) {
 		sim_enqueue(s, task, woke ? CLAND_TASK_WAKEUP : 0);
@@ -147,6 +155,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 		return;
 	}
 	s->res->counters.nr_kernel_dispatches++;
+	SIM_TRACE(s, "%s: idle cpu %d, kernel dispatch", SIM_TASK_NAME(s, task), cpu);
 	run_task(s, cpu, task, s->cfg.slice_ns);
 }
 
@@ -191,6 +200,7 @@ static void kick_cpu_for(struct sim *s, int task, uint64_t deadline)
 	if (cpu >= 0) {
 		s->cpus[cpu].claimed = true;
 		s->cpus[cpu].resched = true;
+		SIM_TRACE(s, "cpu %d: kicked (idle)", cpu);
 		return;
 	}
 	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
@@ -207,6 +217,8 @@ static void kick_cpu_for(struct sim *s, int task, uint64_t deadline)
 		return;
 	s->cpus[best].preempt = true;
 	s->cpus[best].resched = true;
+	SIM_TRACE(s, "cpu %d: preempted (running deadline %llu > %llu)", best,
+		  (unsigned long long)latest, (unsigned long long)deadline);
 	s->res->counters.nr_preemptions++;
 }
 
@@ -217,6 +229,8 @@ static bool decision_valid(struct sim *s, const struct cland_decision *d)
 
 	if (d->pid <= 0 || d->cpu < CLAND_CPU_ANY || d->cpu >= s->w->nr_cpus) {
 		n->nr_failed_dispatches++;
+		SIM_TRACE(s, "decision for pid %d, cpu %d: malformed, dropped", (int)d->pid,
+			  (int)d->cpu);
 		return false;
 	}
 	task = d->pid - SIM_PID0;
@@ -224,6 +238,8 @@ static bool decision_valid(struct sim *s, const struct cland_decision *d)
 	if (task < 0 || task >= s->nr_tasks || s->tasks[task].state != SIM_T_USER ||
 	    s->tasks[task].gen != d->gen) {
 		n->nr_cancel_dispatches++;
+		SIM_TRACE(s, "decision for pid %d, gen %llu: stale, dropped", (int)d->pid,
+			  (unsigned long long)d->gen);
 		return false;
 	}
 	return true;
@@ -243,10 +259,16 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 	t->dsq_slice = d->slice ? d->slice : s->cfg.slice_ns;
 	if (cpu != CLAND_CPU_ANY && !allowed(s, task, cpu)) {
 		s->res->counters.nr_bounce_dispatches++;
+		SIM_TRACE(s, "decision for %s: cpu %d not allowed, bounced", SIM_TASK_NAME(s, task),
+			  cpu);
 		cpu = CLAND_CPU_ANY;
 	}
 	s->res->counters.nr_user_dispatches++;
 	t->state = SIM_T_DSQ;
+	SIM_TRACE(s, "decision for %s: %s%.0d, slice %llu us, vtime %llu, deadline %llu",
+		  SIM_TASK_NAME(s, task), cpu == CLAND_CPU_ANY ? "shared queue" : "cpu ",
+		  cpu == CLAND_CPU_ANY ? 0 : cpu, (unsigned long long)t->dsq_slice / 1000,
+		  (unsigned long long)t->vtime, (unsigned long long)t->deadline);
 	if (sim_dsq_insert(s, cpu == CLAND_CPU_ANY ? SIM_SHARED : cpu, task, d->deadline)) {
 		sim_fail(s, "out of memory");
 		return;
@@ -266,6 +288,7 @@ void sim_cpu_dispatch(struct sim *s, int cpu)
 {
 	struct sim_cpu *c = &s->cpus[cpu];
 	int next, prev = c->task;
+	bool preempted = c->preempt;
 
 	c->resched = false;
 	c->preempt = false;
@@ -273,11 +296,15 @@ void sim_cpu_dispatch(struct sim *s, int cpu)
 	if (next < 0)
 		next = sim_dsq_take(s, SIM_SHARED, cpu);
 	if (prev >= 0 && next < 0) {
+		SIM_TRACE(s, "cpu %d: nothing else to run, %s keeps it", cpu,
+			  SIM_TASK_NAME(s, prev));
 		sim_account(s, cpu);
 		c->slice_end = sat_add(s->now, SIM_SCX_SLICE_DFL_NS);
 		return;
 	}
 	if (prev >= 0) {
+		SIM_TRACE(s, "cpu %d: %s %s", cpu, SIM_TASK_NAME(s, prev),
+			  preempted ? "preempted" : "slice over");
 		sim_stopping(s, cpu, true);
 		sim_enqueue(s, prev, 0);
 	}

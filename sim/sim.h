@@ -2,12 +2,14 @@
 /*
  * sim.h - the simulator's internal state, shared by its parts: the event loop
  * (engine.c), the simulated BPF backend (kernel.c), the simulated daemon
- * (daemon.c) and the dispatch queues (dsq.c). Not a public interface.
+ * (daemon.c), the dispatch queues (dsq.c) and the wake-up queue (wakeq.c).
+ * Not a public interface.
  */
 #ifndef __CLAND_SIM_SIM_H
 #define __CLAND_SIM_SIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine.h"
@@ -88,6 +90,17 @@ struct sim_daemon {
 	uint64_t nr_pending; /* what the policy held after the last round */
 };
 
+struct sim_wake {
+	uint64_t at;
+	int task;
+};
+
+/* Tasks not runnable yet, by wake-up time (wakeq.c). */
+struct sim_wakeq {
+	struct sim_wake *e;
+	int nr;
+};
+
 /* Latency samples of one group. */
 struct sim_samples {
 	uint64_t *v;
@@ -105,6 +118,7 @@ struct sim {
 	struct sim_dsq *dsqs; /* [0, nr_cpus): per CPU; [nr_cpus]: shared */
 	uint64_t dsq_seq;
 	struct sim_daemon daemon;
+	struct sim_wakeq wakeq;
 	struct cland_host host;
 	struct sim_samples *lat; /* per group */
 	struct sim_result *res;
@@ -113,9 +127,24 @@ struct sim {
 	bool failed;
 };
 
+static inline const struct sim_group *sim_task_group(const struct sim *s, const struct sim_task *t)
+{
+	return &s->w->groups[t->group];
+}
+
 /* engine.c */
-const struct sim_group *sim_task_group(const struct sim *s, const struct sim_task *t);
 void sim_fail(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sim_trace(const struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Trace an event; the arguments are only evaluated when tracing. */
+#define SIM_TRACE(s, ...)                                                                          \
+	do {                                                                                       \
+		if ((s)->cfg.trace)                                                                \
+			sim_trace((s), __VA_ARGS__);                                               \
+	} while (0)
+/* "group/pid" of @task in @buf, for traces */
+const char *sim_task_name(const struct sim *s, int task, char *buf, size_t len);
+#define SIM_TASK_NAME(s, task)                                                                     \
+	sim_task_name(s, task, (char[SIM_NAME_LEN + 16]){0}, SIM_NAME_LEN + 16)
 void sim_task_started(struct sim *s, int cpu, int task);
 void sim_task_waits(struct sim *s, struct sim_task *t, bool woke);
 
@@ -127,6 +156,13 @@ int sim_dsq_insert(struct sim *s, int id, int task, uint64_t deadline);
 /* Remove and return the first task of queue @id that may run on @cpu, or -1. */
 int sim_dsq_take(struct sim *s, int id, int cpu);
 bool sim_dsq_has(struct sim *s, int id, int cpu);
+
+/* wakeq.c */
+int sim_wakeq_alloc(struct sim *s);
+void sim_wakeq_free(struct sim *s);
+void sim_wakeq_push(struct sim *s, int task, uint64_t at);
+uint64_t sim_wakeq_next(const struct sim *s);
+int sim_wakeq_pop(struct sim *s, uint64_t now);
 
 /* kernel.c */
 bool sim_cpu_idle(const struct sim *s, int cpu);

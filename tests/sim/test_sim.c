@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_sim.c - tests of cland-sim (sim/): the properties the policies must
+ * show in the simulator (weighted shares, interactive latency, no
+ * starvation, affinity), the backend mechanics it models (kernel dispatch on
+ * idle CPUs, round trip, stale and bounced decisions), determinism, and the
+ * rejection of bad workloads and command lines (exit 2).
+ *
+ * Tests that concern a policy loop over cland_policies[], or look the
+ * policies named in the issue (deadline, vruntime, fifo) up and skip when one
+ * is not built in.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "policy.h"
+#include "workload.h"
+
+#define NSEC_PER_USEC 1000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define SLICE_NS      (20 * NSEC_PER_MSEC) /* CLAND_DEFAULT_SLICE_US */
+#define SLICE_MIN_NS  (1 * NSEC_PER_MSEC)  /* CLAND_DEFAULT_SLICE_MIN_US */
+#define RTT_NS	      (50 * NSEC_PER_USEC)
+
+/* The issue's example workload (sim/workloads/example.json). */
+static const char example_json[] =
+	"{\"cpus\": 2, \"duration_ms\": 2000, \"groups\": ["
+	" {\"name\": \"hog\", \"count\": 4, \"nice\": 0, \"run_us\": 100000000, \"sleep_us\": 0},"
+	" {\"name\": \"ui\", \"count\": 1, \"nice\": 0, \"run_us\": 500, \"sleep_us\": 9500},"
+	" {\"name\": \"pinned\", \"count\": 1, \"nice\": 5, \"run_us\": 2000, \"sleep_us\": 2000,"
+	"  \"cpus\": [1]}]}";
+
+/* Two always-running tasks, nice 0 and nice 5, on one CPU. */
+static const char nice_json[] =
+	"{\"cpus\": 1, \"duration_ms\": 10000, \"groups\": ["
+	" {\"name\": \"nice0\", \"count\": 1, \"nice\": 0, \"run_us\": 100000000, \"sleep_us\": 0},"
+	" {\"name\": \"nice5\", \"count\": 1, \"nice\": 5, \"run_us\": 100000000, \"sleep_us\": "
+	"0}]}";
+
+/* The same with nice 10: a ratio of about 3 would pass the nice 5 test by chance. */
+static const char nice10_json[] =
+	"{\"cpus\": 1, \"duration_ms\": 10000, \"groups\": ["
+	" {\"name\": \"nice0\", \"count\": 1, \"nice\": 0, \"run_us\": 100000000, \"sleep_us\": 0},"
+	" {\"name\": \"nice10\", \"count\": 1, \"nice\": 10, \"run_us\": 100000000, \"sleep_us\": "
+	"0}]}";
+
+/* 0.5 ms run / 9.5 ms sleep among 4 hogs on 2 CPUs. */
+static const char interactive_json[] =
+	"{\"cpus\": 2, \"duration_ms\": 5000, \"groups\": ["
+	" {\"name\": \"hog\", \"count\": 4, \"nice\": 0, \"run_us\": 100000000, \"sleep_us\": 0},"
+	" {\"name\": \"ui\", \"count\": 1, \"nice\": 0, \"run_us\": 500, \"sleep_us\": 9500}]}";
+
+/* Weights, random bursts, staggered starts, partial affinity (sim/workloads/mixed.json). */
+static const char mixed_json[] =
+	"{\"cpus\": 4, \"duration_ms\": 3000, \"rtt_us\": 30, \"groups\": ["
+	" {\"name\": \"batch\", \"count\": 3, \"nice\": 10, \"run_us\": 100000000, \"sleep_us\": "
+	"0},"
+	" {\"name\": \"build\", \"count\": 3, \"nice\": 0, \"run_us\": 100000000, \"sleep_us\": 0,"
+	"  \"stagger_us\": 250000},"
+	" {\"name\": \"urgent\", \"count\": 1, \"nice\": -5, \"run_us\": 100000000, \"sleep_us\": "
+	"0,"
+	"  \"start_us\": 1000000},"
+	" {\"name\": \"server\", \"count\": 8, \"nice\": 0, \"run_us\": 300, \"sleep_us\": 2000,"
+	"  \"dist\": \"exp\", \"stagger_us\": 137},"
+	" {\"name\": \"audio\", \"count\": 1, \"nice\": -10, \"run_us\": 200, \"sleep_us\": 4800,"
+	"  \"cpus\": [0, 1]}]}";
+
+static const char *const starvation_workloads[] = {example_json, interactive_json, mixed_json};
+
+/* ---- helpers ---------------------------------------------------------- */
+
+struct run {
+	struct sim_workload w;
+	struct sim_result r;
+};
+
+static void run_policy(struct run *run, const char *json, const struct cland_policy *pol,
+		       uint64_t rtt_ns)
+{
+	struct sim_config cfg = {.policy = pol,
+				 .seed = 1,
+				 .rtt_ns = rtt_ns,
+				 .slice_ns = SLICE_NS,
+				 .slice_min_ns = SLICE_MIN_NS};
+	char err[512] = "";
+	int ret;
+
+	assert_int_equal(sim_workload_parse(json, "test", &run->w, err, sizeof(err)), 0);
+	if (run->w.has_rtt)
+		cfg.rtt_ns = run->w.rtt_ns;
+	ret = sim_run(&run->w, &cfg, &run->r, err, sizeof(err));
+	if (ret)
+		print_message("sim_run(%s): %s\n", pol->name, err);
+	assert_int_equal(ret, 0);
+}
+
+static void run_free(struct run *run)
+{
+	sim_result_free(&run->r);
+	sim_workload_free(&run->w);
+}
+
+static int group(const struct run *run, const char *name)
+{
+	int i;
+
+	for (i = 0; i < run->w.nr_groups; i++) {
+		if (!strcmp(run->w.groups[i].name, name))
+			return i;
+	}
+	fail_msg("no group %s", name);
+	return -1;
+}
+
+static const struct sim_group_stats *stats(const struct run *run, const char *name)
+{
+	return &run->r.groups[group(run, name)];
+}
+
+/* The policy @name, or skip the test when it is not built in. */
+static const struct cland_policy *policy_or_skip(const char *name)
+{
+	const struct cland_policy *pol = cland_policy_find(name);
+
+	if (!pol) {
+		print_message("policy %s not built in: skipped\n", name);
+		skip();
+	}
+	return pol;
+}
+
+/* ---- a policy for the backend tests: FIFO, with deliberate faults ---- */
+
+enum {
+	TP_WRONG_CPU = 1 << 0,	/* target CPU 0 whatever the task's affinity */
+	TP_STALE = 1 << 1,	/* send each decision with an old generation first */
+	TP_DUP = 1 << 2,	/* send each decision twice */
+	TP_MALFORMED = 1 << 3,	/* send a decision with a CPU out of range first */
+	TP_LOSE_FIRST = 1 << 4, /* never decide the first task queued */
+	TP_TP_QUEUE = 4096,
+};
+
+static unsigned int tp_mode;
+
+struct tp_ctx {
+	cland_task_t q[TP_TP_QUEUE];
+	int head, nr;
+	uint64_t seq;
+	bool lost;
+	bool have_extra; /* @extra goes out at the next dispatch */
+	struct cland_decision extra;
+};
+
+static int tp_init(void *ctx, const struct cland_policy_cfg *cfg, const struct cland_host *host)
+{
+	memset(ctx, 0, sizeof(struct tp_ctx));
+	return 0;
+}
+
+static void tp_enqueue(void *ctx, const cland_task_t *task)
+{
+	struct tp_ctx *c = ctx;
+
+	if ((tp_mode & TP_LOSE_FIRST) && !c->lost) {
+		c->lost = true;
+		return;
+	}
+	assert_true(c->nr < TP_TP_QUEUE);
+	c->q[(c->head + c->nr++) % TP_TP_QUEUE] = *task;
+}
+
+static bool tp_dispatch(void *ctx, struct cland_decision *out)
+{
+	struct tp_ctx *c = ctx;
+	cland_task_t t;
+
+	if (c->have_extra) {
+		*out = c->extra;
+		c->have_extra = false;
+		return true;
+	}
+	if (!c->nr)
+		return false;
+	t = c->q[c->head];
+	c->head = (c->head + 1) % TP_TP_QUEUE;
+	c->nr--;
+	*out = (struct cland_decision){.pid = t.pid, .gen = t.gen, .deadline = ++c->seq};
+	out->cpu = (tp_mode & TP_WRONG_CPU) ? 0 : CLAND_CPU_ANY;
+	c->extra = *out;
+	c->have_extra = tp_mode & (TP_STALE | TP_DUP | TP_MALFORMED);
+	if (tp_mode & TP_STALE)
+		out->gen = t.gen - 1;
+	if (tp_mode & TP_MALFORMED)
+		out->cpu = 4096;
+	return true;
+}
+
+static uint64_t tp_nr_pending(void *ctx)
+{
+	struct tp_ctx *c = ctx;
+
+	return (uint64_t)c->nr + c->have_extra;
+}
+
+static void tp_exit(void *ctx)
+{
+}
+
+static const struct cland_policy test_policy = {
+	.name = "test-fifo",
+	.summary = "FIFO with deliberate faults, for the backend tests",
+	.ctx_size = sizeof(struct tp_ctx),
+	.init = tp_init,
+	.enqueue = tp_enqueue,
+	.dispatch = tp_dispatch,
+	.nr_pending = tp_nr_pending,
+	.exit = tp_exit,
+};
+
+/* ---- properties of the policies --------------------------------------- */
+
+/*
+ * Two hogs on one CPU, nice 0 and @nice: the CPU shares must follow the
+ * kernel's weights (sched_prio_to_weight[20] / [20 + nice]) within 5%.
+ */
+static void nice_ratio(const char *name, const char *json, int nice, double want)
+{
+	const struct cland_policy *pol = policy_or_skip(name);
+	char other[16];
+	struct run run;
+	double ratio;
+
+	snprintf(other, sizeof(other), "nice%d", nice);
+	run_policy(&run, json, pol, RTT_NS);
+	ratio = (double)stats(&run, "nice0")->cpu_ns / (double)stats(&run, other)->cpu_ns;
+	print_message("%s: nice 0 / nice %d CPU share %.4f, kernel weights %.4f\n", name, nice,
+		      ratio, want);
+	assert_true(fabs(ratio / want - 1) <= 0.05);
+	assert_true(run.r.busy_ns >= run.r.capacity_ns * 99 / 100);
+	run_free(&run);
+}
+
+static void test_nice_ratio_deadline(void **state)
+{
+	nice_ratio("deadline", nice_json, 5, 1024.0 / 335.0);
+}
+
+static void test_nice_ratio_vruntime(void **state)
+{
+	nice_ratio("vruntime", nice_json, 5, 1024.0 / 335.0);
+}
+
+static void test_nice10_ratio_deadline(void **state)
+{
+	nice_ratio("deadline", nice10_json, 10, 1024.0 / 110.0);
+}
+
+static void test_nice10_ratio_vruntime(void **state)
+{
+	nice_ratio("vruntime", nice10_json, 10, 1024.0 / 110.0);
+}
+
+/* p99 wake-up latency of the "ui" task of the interactive workload. */
+static uint64_t ui_p99(const char *name, uint64_t rtt_ns)
+{
+	struct run run;
+	uint64_t p99;
+
+	run_policy(&run, interactive_json, policy_or_skip(name), rtt_ns);
+	p99 = stats(&run, "ui")->lat_p99_ns;
+	assert_true(stats(&run, "ui")->wakeups >= 100); /* at most 500: 5 s / 10 ms */
+	print_message("%s, rtt %llu us: ui p99 wake-up latency %.1f us\n", name,
+		      (unsigned long long)rtt_ns / NSEC_PER_USEC, (double)p99 / NSEC_PER_USEC);
+	run_free(&run);
+	return p99;
+}
+
+static void test_interactive_deadline(void **state)
+{
+	assert_true(ui_p99("deadline", RTT_NS) <= SLICE_MIN_NS + RTT_NS);
+	assert_true(ui_p99("deadline", 200 * NSEC_PER_USEC) <= SLICE_MIN_NS + 200 * NSEC_PER_USEC);
+}
+
+static void test_interactive_deadline_far_below_fifo(void **state)
+{
+	uint64_t fifo = ui_p99("fifo", RTT_NS), deadline = ui_p99("deadline", RTT_NS);
+
+	/* fifo makes the ui task wait behind the hogs' 20 ms slices */
+	assert_true(fifo >= 10 * deadline);
+	assert_true(fifo >= SLICE_NS / 2);
+}
+
+/*
+ * No starvation, for every policy: each runnable task starts running within
+ * (nr_tasks - 1) * slice_ns + rtt of becoming runnable (at most every other
+ * task runs one full slice first), including waits still going on when the
+ * simulation ends.
+ */
+static void test_no_starvation(void **state)
+{
+	const struct cland_policy *const *p;
+	size_t i;
+
+	for (p = cland_policies; *p; p++) {
+		for (i = 0; i < sizeof(starvation_workloads) / sizeof(*starvation_workloads); i++) {
+			struct run run;
+			uint64_t bound;
+
+			run_policy(&run, starvation_workloads[i], *p, RTT_NS);
+			bound = (uint64_t)(run.w.nr_tasks - 1) * SLICE_NS + RTT_NS;
+			print_message("%s, workload %zu: longest wait %.1f us (bound %.1f us)\n",
+				      (*p)->name, i, (double)run.r.max_wait_ns / NSEC_PER_USEC,
+				      (double)bound / NSEC_PER_USEC);
+			assert_true(run.r.max_wait_ns <= bound);
+			assert_int_equal(run.r.counters.nr_cancel_dispatches, 0);
+			assert_int_equal(run.r.counters.nr_failed_dispatches, 0);
+			run_free(&run);
+		}
+	}
+}
+
+/* Every always-running task of one nice gets the same CPU time. */
+static void test_equal_hogs_fair(void **state)
+{
+	const struct cland_policy *const *p;
+
+	for (p = cland_policies; *p; p++) {
+		struct run run;
+
+		run_policy(&run, example_json, *p, RTT_NS);
+		assert_int_equal(run.r.nr_jain, 1);
+		assert_true(run.r.jain_min >= 0.99);
+		run_free(&run);
+	}
+}
+
+static bool only_cpus(const struct sim_group_stats *g, uint64_t mask)
+{
+	return g->cpus_used[0] && !(g->cpus_used[0] & ~mask);
+}
+
+static void test_affinity_respected(void **state)
+{
+	const struct cland_policy *const *p;
+
+	for (p = cland_policies; *p; p++) {
+		struct run run;
+
+		run_policy(&run, example_json, *p, RTT_NS);
+		assert_int_equal(run.r.affinity_violations, 0);
+		assert_true(only_cpus(stats(&run, "pinned"), 1 << 1));
+		assert_true(stats(&run, "pinned")->runs > 10);
+		run_free(&run);
+		run_policy(&run, mixed_json, *p, RTT_NS);
+		assert_int_equal(run.r.affinity_violations, 0);
+		assert_true(only_cpus(stats(&run, "audio"), 1 << 0 | 1 << 1));
+		run_free(&run);
+	}
+}
+
+/* ---- backend mechanics ------------------------------------------------ */
+
+/* A decision for a CPU the task may not use goes to the shared queue. */
+static void test_disallowed_cpu_bounced(void **state)
+{
+	struct run run;
+
+	tp_mode = TP_WRONG_CPU;
+	run_policy(&run, example_json, &test_policy, RTT_NS);
+	assert_true(run.r.counters.nr_bounce_dispatches > 10);
+	assert_int_equal(run.r.affinity_violations, 0);
+	assert_true(only_cpus(stats(&run, "pinned"), 1 << 1));
+	assert_true(stats(&run, "pinned")->runs > 10);
+	run_free(&run);
+}
+
+/* Stale (old generation), duplicate and malformed decisions are dropped. */
+static void test_bad_decisions_dropped(void **state)
+{
+	static const unsigned int modes[] = {TP_STALE, TP_DUP, TP_MALFORMED};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		const struct sim_counters *n;
+		struct run run;
+
+		tp_mode = modes[i];
+		run_policy(&run, example_json, &test_policy, RTT_NS);
+		n = &run.r.counters;
+		assert_int_equal(n->nr_decisions, 2 * n->nr_user_dispatches);
+		if (tp_mode == TP_MALFORMED)
+			assert_int_equal(n->nr_failed_dispatches, n->nr_user_dispatches);
+		else
+			assert_int_equal(n->nr_cancel_dispatches, n->nr_user_dispatches);
+		assert_true(n->nr_user_dispatches > 100);
+		assert_true(run.r.max_wait_ns <= 5 * SLICE_NS + RTT_NS);
+		run_free(&run);
+	}
+	tp_mode = 0;
+}
+
+/* A task the policy never decides shows up as waiting the whole run. */
+static void test_lost_task_detected(void **state)
+{
+	struct run run;
+
+	tp_mode = TP_LOSE_FIRST;
+	run_policy(&run, example_json, &test_policy, RTT_NS);
+	assert_int_equal(run.r.nr_waiting_user, 1);
+	assert_true(run.r.max_wait_ns >= run.w.duration_ns - RTT_NS);
+	tp_mode = 0;
+	run_free(&run);
+}
+
+/* Waking on an idle CPU with nothing waiting: run at once, no round trip. */
+static void test_idle_wakeup_runs_at_once(void **state)
+{
+	static const char json[] = "{\"cpus\": 2, \"duration_ms\": 100, \"groups\": [{\"name\": "
+				   "\"t\", \"count\": 1, \"run_us\": 100, \"sleep_us\": 900}]}";
+	const struct cland_policy *const *p;
+
+	for (p = cland_policies; *p; p++) {
+		struct run run;
+
+		run_policy(&run, json, *p, RTT_NS);
+		assert_int_equal(stats(&run, "t")->wakeups, 99);
+		assert_int_equal(stats(&run, "t")->lat_max_ns, 0);
+		assert_int_equal(run.r.counters.nr_kernel_dispatches, 100);
+		assert_int_equal(run.r.counters.nr_queued, 0);
+		assert_int_equal(stats(&run, "t")->cpu_ns, 10 * NSEC_PER_MSEC);
+		run_free(&run);
+	}
+}
+
+/* A lone task keeps its CPU when its slice ends: nothing else to run. */
+static void test_lone_hog_keeps_cpu(void **state)
+{
+	static const char json[] = "{\"cpus\": 1, \"duration_ms\": 1000, \"groups\": [{\"name\": "
+				   "\"h\", \"count\": 1, \"run_us\": 5000000, \"sleep_us\": 0}]}";
+	struct run run;
+
+	run_policy(&run, json, cland_policies[0], RTT_NS);
+	assert_int_equal(stats(&run, "h")->runs, 1);
+	assert_int_equal(run.r.counters.nr_queued, 0);
+	assert_int_equal(run.r.busy_ns, run.r.capacity_ns);
+	assert_int_equal(run.r.context_switches, 1);
+	run_free(&run);
+}
+
+/* The round trip is what a waking task waits when it preempts at once. */
+static void test_round_trip_is_the_latency(void **state)
+{
+	struct run run;
+
+	run_policy(&run, interactive_json, policy_or_skip("deadline"), 200 * NSEC_PER_USEC);
+	assert_int_equal(stats(&run, "ui")->lat_p50_ns, 200 * NSEC_PER_USEC);
+	assert_true(run.r.counters.nr_preemptions > 0);
+	run_free(&run);
+}
+
+static void test_nice_weights(void **state)
+{
+	assert_int_equal(sim_nice_weight(0), 100);
+	assert_int_equal(sim_nice_weight(5), 33);
+	assert_int_equal(sim_nice_weight(-5), 305);
+	assert_int_equal(sim_nice_weight(-20), 8668);
+	assert_int_equal(sim_nice_weight(19), 1);
+}
+
+/* ---- the command line: determinism, exit codes, messages -------------- */
+
+struct cli_out {
+	int ret;
+	char *out;
+	char *err;
+};
+
+static struct cli_out cli(int argc, char **argv)
+{
+	struct cli_out r = {0};
+	size_t olen, elen;
+	FILE *out = open_memstream(&r.out, &olen), *err = open_memstream(&r.err, &elen);
+
+	assert_non_null(out);
+	assert_non_null(err);
+	r.ret = sim_cli_main(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+static void cli_free(struct cli_out *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* Write @text to a new temporary file; its name goes to @path. */
+static void temp_file(char *path, size_t len, const char *text)
+{
+	int fd;
+
+	snprintf(path, len, "/tmp/cland-sim-test-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void test_deterministic_output(void **state)
+{
+	const struct cland_policy *const *p;
+	char path[64];
+
+	temp_file(path, sizeof(path), mixed_json);
+	for (p = cland_policies; *p; p++) {
+		char *a1[] = {"cland-sim", "-p", (char *)(*p)->name, "-w", path, "--json", NULL};
+		char *a2[] = {"cland-sim", "-p", (char *)(*p)->name, "-w", path, NULL};
+		char *a3[] = {"cland-sim", "-p", (char *)(*p)->name, "-w", path, "--json", "--seed",
+			      "42",	   NULL};
+		struct cli_out x = cli(6, a1), y = cli(6, a1), t1 = cli(5, a2), t2 = cli(5, a2);
+		struct cli_out z = cli(8, a3);
+
+		assert_int_equal(x.ret, 0);
+		assert_int_equal(z.ret, 0);
+		assert_string_equal(x.out, y.out);
+		assert_string_equal(t1.out, t2.out);
+		assert_true(strstr(x.out, "\"share_of_capacity_pct\"") != NULL);
+		assert_true(strstr(t1.out, "lat_p99_us") != NULL);
+		/* "exp" bursts follow the seed */
+		assert_string_not_equal(x.out, z.out);
+		cli_free(&x);
+		cli_free(&y);
+		cli_free(&t1);
+		cli_free(&t2);
+		cli_free(&z);
+	}
+	unlink(path);
+}
+
+struct bad_case {
+	const char *json;
+	const char *msg; /* expected in the message */
+};
+
+#define GROUP_OK "{\"name\": \"a\", \"count\": 1, \"run_us\": 10, \"sleep_us\": 10"
+#define TOP(g)	 "{\"cpus\": 2, \"duration_ms\": 10, \"groups\": [" g "]}"
+
+static const struct bad_case bad_cases[] = {
+	{"not json", "not valid JSON"},
+	{"", "not valid JSON: unexpected end of file"},
+	{"{\"cpus\": 2,", "not valid JSON"},
+	{TOP(GROUP_OK "}") " x", "not valid JSON"},
+	{"[1, 2]", "expected a JSON object at the top, got array"},
+	{"{\"duration_ms\": 10, \"groups\": [" GROUP_OK "}]}", "missing field \"cpus\""},
+	{"{\"cpus\": 2, \"groups\": [" GROUP_OK "}]}", "missing field \"duration_ms\""},
+	{"{\"cpus\": 2, \"duration_ms\": 10}", "missing field \"groups\""},
+	{"{\"cpus\": \"2\", \"duration_ms\": 10, \"groups\": []}",
+	 "cpus: expected an integer, got string"},
+	{"{\"cpus\": 0, \"duration_ms\": 10, \"groups\": []}", "cpus: 0 is out of range 1..1024"},
+	{"{\"cpus\": 2, \"duration_ms\": -5, \"groups\": []}", "duration_ms: -5 is negative"},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"rtt_us\": -1, \"groups\": []}",
+	 "rtt_us: -1 is negative"},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"groups\": []}", "groups: empty list"},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"groups\": {}}", "groups: expected an array"},
+	{"{\"cpus\": 2, \"cpu\": 1, \"duration_ms\": 10, \"groups\": []}", "unknown key \"cpu\""},
+	{TOP("{\"count\": 1, \"run_us\": 10, \"sleep_us\": 10}"),
+	 "groups[0]: missing field \"name\""},
+	{TOP("3"), "groups[0]: expected an object, got int"},
+	{TOP("{\"name\": \"a\", \"count\": 1, \"sleep_us\": 10}"),
+	 "groups[0] (\"a\"): missing field \"run_us\""},
+	{TOP("{\"name\": \"a\", \"count\": 1, \"run_us\": 10}"),
+	 "groups[0] (\"a\"): missing field \"sleep_us\""},
+	{TOP("{\"name\": \"a\", \"run_us\": 10, \"sleep_us\": 10}"),
+	 "groups[0] (\"a\"): missing field \"count\""},
+	{TOP(GROUP_OK ", \"nice\": 20}"), "groups[0] (\"a\"): nice: 20 is out of range -20..19"},
+	{TOP(GROUP_OK ", \"nice\": -21}"), "groups[0] (\"a\"): nice: -21 is out of range -20..19"},
+	{TOP(GROUP_OK ", \"nice\": \"low\"}"), "nice: expected an integer, got string"},
+	{TOP(GROUP_OK ", \"cpus\": []}"), "groups[0] (\"a\"): cpus: empty list"},
+	{TOP(GROUP_OK ", \"cpus\": [2]}"), "cpus[0]: CPU 2 is out of range 0..1"},
+	{TOP(GROUP_OK ", \"cpus\": [-1]}"), "cpus[0]: CPU -1 is out of range 0..1"},
+	{TOP(GROUP_OK ", \"cpus\": [1, 1]}"), "cpus[1]: CPU 1 is listed twice"},
+	{TOP(GROUP_OK ", \"cpus\": 1}"), "cpus: expected an array of CPU numbers, got int"},
+	{TOP(GROUP_OK ", \"cpus\": [\"1\"]}"), "cpus[0]: expected an integer, got string"},
+	{TOP("{\"name\": \"a\", \"count\": 1, \"run_us\": -10, \"sleep_us\": 10}"),
+	 "groups[0] (\"a\"): run_us: -10 is negative"},
+	{TOP("{\"name\": \"a\", \"count\": 1, \"run_us\": 0, \"sleep_us\": 10}"),
+	 "run_us: 0 is out of range 1.."},
+	{TOP("{\"name\": \"a\", \"count\": 1, \"run_us\": 10, \"sleep_us\": -1}"),
+	 "groups[0] (\"a\"): sleep_us: -1 is negative"},
+	{TOP("{\"name\": \"a\", \"count\": 1, \"run_us\": 1.5, \"sleep_us\": 1}"),
+	 "run_us: expected an integer, got double"},
+	{TOP("{\"name\": \"a\", \"count\": 0, \"run_us\": 10, \"sleep_us\": 10}"),
+	 "count: 0 is out of range 1..100000"},
+	{TOP(GROUP_OK ", \"start_us\": -3}"), "start_us: -3 is negative"},
+	{TOP(GROUP_OK ", \"dist\": \"normal\"}"), "dist: \"normal\" is not \"fixed\" or \"exp\""},
+	{TOP(GROUP_OK ", \"nic\": 1}"), "groups[0] (\"a\"): unknown key \"nic\""},
+	{TOP(GROUP_OK "}, " GROUP_OK "}"), "groups[1]: name \"a\" is already used by groups[0]"},
+	{TOP("{\"name\": \"\", \"count\": 1, \"run_us\": 10, \"sleep_us\": 10}"),
+	 "name: must be 1 to 31 characters"},
+	{TOP("{\"name\": 7, \"count\": 1, \"run_us\": 10, \"sleep_us\": 10}"),
+	 "name: expected a string, got int"},
+};
+
+static void test_bad_workloads_rejected(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_cases) / sizeof(*bad_cases); i++) {
+		struct sim_workload w;
+		char err[512] = "";
+
+		assert_int_equal(
+			sim_workload_parse(bad_cases[i].json, "w.json", &w, err, sizeof(err)), -1);
+		if (!strstr(err, bad_cases[i].msg) || strncmp(err, "w.json: ", 8))
+			fail_msg("case %zu: message \"%s\", expected \"%s\"", i, err,
+				 bad_cases[i].msg);
+	}
+}
+
+static void test_good_workload_parsed(void **state)
+{
+	struct sim_workload w;
+	char err[512] = "";
+
+	assert_int_equal(sim_workload_parse(mixed_json, "m", &w, err, sizeof(err)), 0);
+	assert_int_equal(w.nr_cpus, 4);
+	assert_int_equal(w.nr_groups, 5);
+	assert_int_equal(w.nr_tasks, 16);
+	assert_true(w.has_rtt);
+	assert_int_equal(w.rtt_ns, 30 * NSEC_PER_USEC);
+	assert_int_equal(w.groups[0].nice, 10);
+	assert_int_equal(w.groups[1].stagger_ns, 250 * NSEC_PER_MSEC);
+	assert_int_equal(w.groups[3].dist, SIM_DIST_EXP);
+	assert_true(w.groups[4].pinned);
+	assert_int_equal(w.groups[4].nr_cpus_allowed, 2);
+	assert_false(w.groups[0].pinned);
+	assert_int_equal(w.groups[0].nr_cpus_allowed, 4);
+	sim_workload_free(&w);
+}
+
+static void expect_cli(int argc, char **argv, int ret, const char *in_err)
+{
+	struct cli_out r = cli(argc, argv);
+
+	if (r.ret != ret || !strstr(r.err, in_err))
+		fail_msg("%s %s: exit %d \"%s\", expected exit %d with \"%s\"", argv[1],
+			 argc > 2 ? argv[2] : "", r.ret, r.err, ret, in_err);
+	cli_free(&r);
+}
+
+static void test_cli_exit_codes(void **state)
+{
+	char good[64], bad[64];
+	char *a0[] = {"cland-sim", NULL};
+	char *a1[] = {"cland-sim", "-w", good, "--policy", "nope", NULL};
+	char *a2[] = {"cland-sim", "-w", good, "--seed", "abc", NULL};
+	char *a3[] = {"cland-sim", "--bogus", NULL};
+	char *a4[] = {"cland-sim", "-w", "/nonexistent/w.json", NULL};
+	char *a5[] = {"cland-sim", "-w", bad, NULL};
+	char *a6[] = {"cland-sim", "-w", good, "-S", "30000", NULL};
+	char *a7[] = {"cland-sim", "-w", good, "--rtt-us", "-1", NULL};
+	char *a8[] = {"cland-sim", "-w", good, "extra", NULL};
+	char *a9[] = {"cland-sim", "-w", good, "--rtt-us", "0", "-s", "5000", NULL};
+	char *a10[] = {"cland-sim", "--list-policies", NULL};
+	char *a11[] = {"cland-sim", "-w", NULL};
+	struct cli_out r;
+
+	temp_file(good, sizeof(good), example_json);
+	temp_file(bad, sizeof(bad), TOP(GROUP_OK ", \"nice\": 25}"));
+	expect_cli(1, a0, SIM_EXIT_USAGE, "--workload FILE is required");
+	expect_cli(1, a0, SIM_EXIT_USAGE, "Usage: cland-sim");
+	expect_cli(5, a1, SIM_EXIT_USAGE, "unknown policy \"nope\"");
+	expect_cli(5, a2, SIM_EXIT_USAGE, "--seed: \"abc\" is not a number");
+	expect_cli(2, a3, SIM_EXIT_USAGE, "unknown option \"--bogus\"");
+	expect_cli(3, a4, SIM_EXIT_USAGE, "/nonexistent/w.json: cannot open");
+	expect_cli(3, a5, SIM_EXIT_USAGE, "groups[0] (\"a\"): nice: 25 is out of range");
+	expect_cli(5, a6, SIM_EXIT_USAGE, "--slice-min-us is larger than --slice-us");
+	expect_cli(5, a7, SIM_EXIT_USAGE, "--rtt-us: \"-1\" is not a number");
+	expect_cli(4, a8, SIM_EXIT_USAGE, "unexpected argument \"extra\"");
+	expect_cli(2, a11, SIM_EXIT_USAGE, "missing argument");
+	expect_cli(7, a9, SIM_EXIT_OK, "");
+	r = cli(2, a10);
+	assert_int_equal(r.ret, 0);
+	assert_non_null(strstr(r.out, "deadline"));
+	cli_free(&r);
+	unlink(good);
+	unlink(bad);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nice_ratio_deadline),
+		cmocka_unit_test(test_nice_ratio_vruntime),
+		cmocka_unit_test(test_nice10_ratio_deadline),
+		cmocka_unit_test(test_nice10_ratio_vruntime),
+		cmocka_unit_test(test_interactive_deadline),
+		cmocka_unit_test(test_interactive_deadline_far_below_fifo),
+		cmocka_unit_test(test_no_starvation),
+		cmocka_unit_test(test_equal_hogs_fair),
+		cmocka_unit_test(test_affinity_respected),
+		cmocka_unit_test(test_disallowed_cpu_bounced),
+		cmocka_unit_test(test_bad_decisions_dropped),
+		cmocka_unit_test(test_lost_task_detected),
+		cmocka_unit_test(test_idle_wakeup_runs_at_once),
+		cmocka_unit_test(test_lone_hog_keeps_cpu),
+		cmocka_unit_test(test_round_trip_is_the_latency),
+		cmocka_unit_test(test_nice_weights),
+		cmocka_unit_test(test_deterministic_output),
+		cmocka_unit_test(test_bad_workloads_rejected),
+		cmocka_unit_test(test_good_workload_parsed),
+		cmocka_unit_test(test_cli_exit_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
