@@ -151,6 +151,8 @@ static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 	case ':':
 		return bad_usage(errf, "%s: missing argument", argv[optind - 1]);
 	default:
+		if (optopt)
+			return bad_usage(errf, "unknown option \"-%c\"", optopt);
 		return bad_usage(errf, "unknown option \"%s\"", argv[optind - 1]);
 	}
 }

@@ -133,6 +133,14 @@ static int nth_allowed(const struct sim *s, const struct sim_group *g, int k)
 	return 0;
 }
 
+/* When the @k-th task of @g starts; past any duration if that overflows. */
+static uint64_t start_time(const struct sim_group *g, int k)
+{
+	if (g->stagger_ns && (uint64_t)k > (SIM_NONE / 2 - g->start_ns) / g->stagger_ns)
+		return SIM_NONE / 2;
+	return g->start_ns + (uint64_t)k * g->stagger_ns;
+}
+
 static void init_tasks(struct sim *s)
 {
 	int gi, k, idx = 0;
@@ -148,7 +156,7 @@ static void init_tasks(struct sim *s)
 			t->state = SIM_T_NEW;
 			t->weight = sim_nice_weight(g->nice);
 			t->prng = sim_prng_seed(s->cfg.seed, (uint64_t)idx);
-			t->wake_at = g->start_ns + (uint64_t)k * g->stagger_ns;
+			t->wake_at = start_time(g, k);
 			t->cpu = nth_allowed(s, g, idx);
 			sim_wakeq_push(s, idx, t->wake_at);
 		}
