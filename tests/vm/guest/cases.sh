@@ -46,7 +46,7 @@ case_sigterm() { signal_case TERM; }
 
 # c. SIGKILL under load: disabled within 100 ms, workloads survive.
 case_sigkill() {
-	local sp hp r ms ex rc
+	local sp hp r ms ex fc rc
 	need_cland
 	cland_enable
 	stress-ng --cpu 4 --timeout 10 >/tmp/stress.out 2>&1 &
@@ -57,11 +57,14 @@ case_sigkill() {
 	proc_running "$hp" || info "note: hackbench already finished before the kill"
 	r=$(killwait KILL "$CLAND_PID" 10000)
 	ms=${r%% *}
-	ex=${r##*exiting=}
 	[ "$ms" = timeout ] && die "SIGKILL: state still '$(state)' 10 s later"
+	ex=${r#*exiting=}
+	ex=${ex%% *}
+	fc=${r##*files_closed=}
 	figure sigkill_to_disabled_ms "$ms"
 	figure sigkill_to_exiting_ms "$ex"
-	info "SIGKILL: disabled after $ms ms (daemon in do_exit after $ex ms)"
+	figure sigkill_to_files_closed_ms "$fc"
+	info "SIGKILL: disabled after $ms ms (daemon in do_exit after $ex ms, its files closed after $fc ms)"
 	wait_child "$hp" 120
 	rc=$?
 	[ $rc -eq 0 ] || die "hackbench exit $rc after the SIGKILL: $(tail -n 3 /tmp/hackbench.out | tr '\n' '|')"
@@ -69,7 +72,7 @@ case_sigkill() {
 	rc=$?
 	[ $rc -eq 0 ] || die "stress-ng exit $rc after the SIGKILL: $(tail -n 3 /tmp/stress.out | tr '\n' '|')"
 	ms_le "$ms" 100 ||
-		die "SIGKILL: state disabled after $ms ms, limit 100 ms (the daemon was in do_exit after $ex ms; the rest is the kernel unregistering the scheduler)"
+		die "SIGKILL: state disabled after $ms ms, limit 100 ms (daemon in do_exit after $ex ms, files closed after $fc ms; the rest is the kernel unregistering the scheduler)"
 }
 
 # d. 5 load/unload cycles.

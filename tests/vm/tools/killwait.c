@@ -10,13 +10,16 @@
  * (timed with CLOCK_MONOTONIC) until it reads "disabled", then prints the
  * elapsed time in milliseconds on stdout, followed by when PID was first
  * seen exiting (PF_EXITING in /proc/PID/stat, set at the start of
- * do_exit(), before the process's files - and so its struct_ops link -
- * are released):
+ * do_exit()) and when its file table was gone (/proc/PID/fd empty:
+ * exit_files(), after exit_mm() has torn its memory down; closing the
+ * struct_ops link, right after, unregisters the scheduler):
  *
- *   12.345 exiting=3.210      ("exiting=-" if not seen before "disabled")
+ *   12.345 exiting=3.210 files_closed=5.678   ("-" for what was not seen
+ *                                              before "disabled")
  *
  * so a slow SIGKILL can be split into "the process took long to get the
- * CPU and die" and "the kernel took long to unregister the scheduler".
+ * CPU", "... to tear its memory down" and "the kernel took long to
+ * unregister the scheduler".
  * It runs itself as SCHED_FIFO when it can, so that the measurement is not
  * delayed by the very load (and scheduler) it measures.
  *
@@ -33,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <dirent.h>
 
 #define STATE_PATH "/sys/kernel/sched_ext/state"
 #define PF_EXITING 0x00000004
@@ -64,32 +68,42 @@ static void read_small(const char *path, char *buf, size_t len)
 }
 
 /*
- * True once PID is exiting: PF_EXITING in the flags (9th field of
- * /proc/PID/stat), or the process is gone.
+ * Field 9 (flags) of /proc/PID/stat; PF_EXITING if the process is gone.
  */
-static int pid_exiting(const char *stat_path)
+static unsigned long read_flags(const char *stat_path)
 {
 	char stat[1024], *p;
-	unsigned long flags;
 	int field;
 
 	read_small(stat_path, stat, sizeof(stat));
-	if (!stat[0])
-		return 1;
 	p = strrchr(stat, ')');
-	if (!p)
-		return 0;
-	/* p + 2 is field 3 (state); skip to field 9 (flags). */
+	if (!stat[0] || !p)
+		return PF_EXITING;
+	/* p + 2 is field 3 (state). */
 	p += 2;
 	for (field = 3; field < 9 && p; field++) {
 		p = strchr(p, ' ');
 		if (p)
 			p++;
 	}
-	if (!p)
+	return p ? strtoul(p, NULL, 10) : 0;
+}
+
+/* Number of open files in /proc/PID/fd; 0 if the process is gone. */
+static int count_fds(const char *fd_path)
+{
+	struct dirent *d;
+	int n = 0;
+	DIR *dir;
+
+	dir = opendir(fd_path);
+	if (!dir)
 		return 0;
-	flags = strtoul(p, NULL, 10);
-	return !!(flags & PF_EXITING);
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
 }
 
 static int parse_sig(const char *s)
@@ -121,8 +135,9 @@ int main(int argc, char **argv)
 {
 	struct sched_param sp = { .sched_priority = 50 };
 	struct timespec tick = { 0, 1000000 };
-	double t0, t, timeout = 5000, exiting = -1;
-	char state[64], stat_path[64];
+	double t0, t, timeout = 5000, exiting = -1, closed = -1;
+	char ex[32] = "-", cl[32] = "-";
+	char state[64], stat_path[64], fd_path[64];
 	int sig;
 	long pid;
 
@@ -140,6 +155,7 @@ int main(int argc, char **argv)
 	}
 
 	snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", pid);
+	snprintf(fd_path, sizeof(fd_path), "/proc/%ld/fd", pid);
 
 	/* Best effort: neither is needed for correctness. */
 	sched_setscheduler(0, SCHED_FIFO, &sp);
@@ -151,15 +167,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (;;) {
-		if (exiting < 0 && pid_exiting(stat_path))
+		if (exiting < 0 && (read_flags(stat_path) & PF_EXITING))
 			exiting = now_ms() - t0;
+		if (exiting >= 0 && closed < 0 && !count_fds(fd_path))
+			closed = now_ms() - t0;
 		read_small(STATE_PATH, state, sizeof(state));
 		t = now_ms() - t0;
 		if (!strcmp(state, "disabled")) {
 			if (exiting >= 0)
-				printf("%.3f exiting=%.3f\n", t, exiting);
-			else
-				printf("%.3f exiting=-\n", t);
+				snprintf(ex, sizeof(ex), "%.3f", exiting);
+			if (closed >= 0)
+				snprintf(cl, sizeof(cl), "%.3f", closed);
+			printf("%.3f exiting=%s files_closed=%s\n", t, ex, cl);
 			return 0;
 		}
 		if (t > timeout) {
