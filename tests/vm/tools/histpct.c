@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 	long min = -1, avg = -1, max = -1, over = 0, v;
 	unsigned long total = 0, lat, cnt, cum;
 	unsigned long top = 0; /* highest latency row + 1 */
-	static const char *defaults[] = { "50", "99" };
+	static const char *defaults[] = {"50", "99"};
 	const char **pcts = defaults;
 	int npct = 2, i;
 	char line[4096];

@@ -112,9 +112,9 @@ static int parse_sig(const char *s)
 		const char *name;
 		int sig;
 	} sigs[] = {
-		{ "INT", SIGINT }, { "TERM", SIGTERM }, { "KILL", SIGKILL },
-		{ "HUP", SIGHUP }, { "QUIT", SIGQUIT }, { "USR1", SIGUSR1 },
-		{ "USR2", SIGUSR2 }, { "STOP", SIGSTOP }, { "CONT", SIGCONT },
+		{"INT", SIGINT},   {"TERM", SIGTERM}, {"KILL", SIGKILL},
+		{"HUP", SIGHUP},   {"QUIT", SIGQUIT}, {"USR1", SIGUSR1},
+		{"USR2", SIGUSR2}, {"STOP", SIGSTOP}, {"CONT", SIGCONT},
 	};
 	char *end;
 	long v;
@@ -133,8 +133,8 @@ static int parse_sig(const char *s)
 
 int main(int argc, char **argv)
 {
-	struct sched_param sp = { .sched_priority = 50 };
-	struct timespec tick = { 0, 1000000 };
+	struct sched_param sp = {.sched_priority = 50};
+	struct timespec tick = {0, 1000000};
 	double t0, t, timeout = 5000, exiting = -1, closed = -1;
 	char ex[32] = "-", cl[32] = "-";
 	char state[64], stat_path[64], fd_path[64];

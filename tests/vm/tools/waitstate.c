@@ -64,7 +64,7 @@ static int pid_exited(long pid)
 
 int main(int argc, char **argv)
 {
-	struct timespec tick = { 0, 1000000 };
+	struct timespec tick = {0, 1000000};
 	double t0, t, timeout;
 	char state[64];
 	long pid = 0;
