@@ -14,21 +14,41 @@
  * "deadline" policy, a task that runs in short bursts is not ordered before a
  * CPU hog with the same vruntime.
  *
- * min_vruntime is the largest vruntime dispatched so far. After charging, a
- * task is placed no earlier than:
+ * min_vruntime is the policy's view of how far the queue has got, CFS's
+ * min_vruntime (the lowest vruntime among runnable tasks), estimated from
+ * what the policy sees: when a task comes back, task->vtime is the vruntime
+ * its last run started with, and tasks start in vruntime order. Only tasks
+ * that did not sleep since count (a waking task's last start may be long
+ * ago), and min_vruntime is the lowest of the last `window` such starts
+ * (2 per CPU, 8 to VRUNTIME_WINDOW_MAX), never moving back. The lowest, not
+ * the latest: a CPU sometimes starts a task far ahead in vruntime (it found
+ * the shared queue empty while better tasks were on their round trip through
+ * user space, or it was idle), and that start says nothing of the queue.
+ * (The largest vruntime *dispatched* would not do either: the daemon
+ * dispatches every task as soon as it is queued, so that is the task furthest
+ * ahead, and a waking task placed there would queue behind every CPU hog.)
+ *
+ * After charging, a task is placed no earlier than:
  *  - min_vruntime exactly, if it is waking up or new (vtime 0): sleeping
  *    earns no credit, it only stops the task from falling behind. This is
  *    CFS's placement without the sleeper bonus, which would be a latency
  *    boost.
  *  - min_vruntime - slice_ns otherwise (a preempted task, or one whose slice
- *    ended): with several CPUs, tasks that ran side by side legitimately lag
- *    the last one dispatched; one slice keeps that lag while bounding the
- *    credit of a task whose vtime is stale (it ran without the policy).
+ *    ended): tasks that ran side by side on several CPUs legitimately lag
+ *    one another; one slice keeps that lag while bounding the credit of a
+ *    task whose vtime is stale (it ran without the policy).
  *
  * Time slice: slice_ns / (nr_still_pending + 1), clamped to [slice_min_ns,
- * slice_ns], like CFS dividing its scheduling period among the runnable
- * tasks: the more tasks wait, the sooner each gets its turn. The slice is not
- * scaled by weight: weights act through the vruntime charge alone.
+ * slice_ns], as in deadline.c: when many tasks become runnable at once, the
+ * first ones dispatched get shorter slices, so that the last ones do not wait
+ * long (CFS divides its period among the runnable tasks in the same spirit;
+ * the policy only sees those it holds). The slice is not scaled by weight:
+ * weights act through the vruntime charge alone.
+ *
+ * What "no latency boost" costs: a waking task is placed at min_vruntime and
+ * preempts only a running task that started with a later vruntime, so it may
+ * wait for a slice to end (the backend compares the vruntime a task started
+ * with, not what it has reached since). Use "deadline" for latency.
  *
  * Tasks wait in a heap keyed by vruntime (FIFO among ties), allocated by init
  * for VRUNTIME_HEAP_CAP tasks; when full it doubles, keeping its order (the
@@ -45,6 +65,9 @@
 #define VRUNTIME_HEAP_CAP 65536 /* tasks waiting in the heap */
 #endif
 
+#define VRUNTIME_WINDOW_MIN 8	/* starts min_vruntime is taken from, at least */
+#define VRUNTIME_WINDOW_MAX 256 /* and at most (2 per CPU in between) */
+
 #define WEIGHT_DFL 100	 /* sched_ext weight at nice 0 */
 #define WEIGHT_MAX 10000 /* largest sched_ext weight */
 
@@ -53,8 +76,12 @@ struct vruntime_ctx {
 	struct cland_host host;
 	uint64_t slice_ns;
 	uint64_t slice_min_ns;
-	uint64_t min_vruntime; /* largest vruntime dispatched so far */
-	uint64_t nr_dropped;   /* tasks lost: heap full and no memory to grow it */
+	uint64_t min_vruntime;		      /* see the top of the file; never decreases */
+	uint64_t starts[VRUNTIME_WINDOW_MAX]; /* vruntimes of the last starts, a ring */
+	unsigned int window;		      /* size of the ring */
+	unsigned int nr_starts;		      /* entries filled, up to window */
+	unsigned int next_start;	      /* entry to fill next */
+	uint64_t nr_dropped;		      /* tasks lost: heap full and no memory to grow it */
 };
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -118,8 +145,36 @@ static int vruntime_init(void *ctx, const struct cland_policy_cfg *cfg,
 	c->slice_min_ns = cfg->slice_min_ns;
 	if (host)
 		c->host = *host;
+	c->window = 2 * (c->host.nr_cpus > 0 ? (unsigned int)c->host.nr_cpus : 0);
+	if (c->window < VRUNTIME_WINDOW_MIN)
+		c->window = VRUNTIME_WINDOW_MIN;
+	if (c->window > VRUNTIME_WINDOW_MAX)
+		c->window = VRUNTIME_WINDOW_MAX;
 
 	return cland_heap_init(&c->heap, VRUNTIME_HEAP_CAP);
+}
+
+/*
+ * @task comes back: if it did not sleep, its last run started with
+ * task->vtime. Move min_vruntime up to the lowest of the last starts.
+ */
+static void update_min_vruntime(struct vruntime_ctx *c, const cland_task_t *task)
+{
+	uint64_t lowest = UINT64_MAX;
+	unsigned int i;
+
+	if ((task->flags & CLAND_TASK_WAKEUP) || !task->vtime)
+		return;
+	c->starts[c->next_start] = task->vtime;
+	c->next_start = (c->next_start + 1) % c->window;
+	if (c->nr_starts < c->window)
+		c->nr_starts++;
+	for (i = 0; i < c->nr_starts; i++) {
+		if (c->starts[i] < lowest)
+			lowest = c->starts[i];
+	}
+	if (lowest > c->min_vruntime)
+		c->min_vruntime = lowest;
 }
 
 /* The lowest vruntime @task may be placed at (see the top of the file). */
@@ -145,6 +200,7 @@ static void vruntime_enqueue(void *ctx, const cland_task_t *task)
 	struct vruntime_ctx *c = ctx;
 	cland_task_t t = *task;
 
+	update_min_vruntime(c, task);
 	t.vtime = task_vruntime(c, task);
 	if (!cland_heap_push(&c->heap, t.vtime, &t))
 		return;
@@ -194,9 +250,6 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	out->deadline = ent.task.vtime;
 	out->slice = task_slice(c);
 	out->cpu = task_cpu(c, &ent.task);
-
-	if (ent.task.vtime > c->min_vruntime)
-		c->min_vruntime = ent.task.vtime;
 	return true;
 }
 

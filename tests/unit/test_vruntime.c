@@ -59,7 +59,7 @@ static int mock_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t fla
 	return m->ret;
 }
 
-static struct fixture *fixture_new(const struct cland_policy *pol)
+static struct fixture *fixture_new(const struct cland_policy *pol, int nr_cpus)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
@@ -74,7 +74,7 @@ static struct fixture *fixture_new(const struct cland_policy *pol)
 	f->be.ret = -EBUSY;
 	f->host.be = &f->be;
 	f->host.select_cpu = mock_select_cpu;
-	f->host.nr_cpus = 4;
+	f->host.nr_cpus = nr_cpus;
 	if (pol->init(f->ctx, &cfg, &f->host)) {
 		free(f->ctx);
 		free(f);
@@ -92,7 +92,7 @@ static void fixture_free(struct fixture *f)
 
 static int setup(void **state)
 {
-	*state = fixture_new(&cland_policy_vruntime);
+	*state = fixture_new(&cland_policy_vruntime, 4);
 	return *state ? 0 : -1;
 }
 
@@ -249,7 +249,7 @@ static void test_lowest_vruntime_first(void **state)
  */
 static void test_no_latency_boost(void **state)
 {
-	struct fixture *f = *state, *dl = fixture_new(&cland_policy_deadline);
+	struct fixture *f = *state, *dl = fixture_new(&cland_policy_deadline, 4);
 	cland_task_t hog = task(1, 5 * SLICE_NS, 50 * NSEC_PER_MSEC);
 	cland_task_t interactive = waking(2, 5 * SLICE_NS);
 	struct cland_decision d;
@@ -302,6 +302,82 @@ static void test_wakeup_placed_at_min_vruntime(void **state)
 	assert_int_equal(placed(f, &fresh), min);
 	/* last: dispatching it moves min_vruntime up */
 	assert_int_equal(placed(f, &ahead), min + SLICE_NS);
+}
+
+/* Non-waking returns min_vruntime is taken from: 2 per CPU of the fixture, at least 8. */
+#define WINDOW 8
+
+/* @nr tasks come back without having slept; the i-th last started with @v + i * @step. */
+static void runs_started(struct fixture *f, int nr, uint64_t v, uint64_t step, uint64_t flags)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		cland_task_t t = task(100 + i, v + (uint64_t)i * step, 0);
+
+		t.flags = flags;
+		placed(f, &t);
+	}
+}
+
+/* Where a task waking from a long sleep is placed: min_vruntime. */
+static uint64_t wake_place(struct fixture *f)
+{
+	cland_task_t sleeper = waking(2, 1);
+
+	return placed(f, &sleeper);
+}
+
+/*
+ * min_vruntime is the lowest vruntime the last WINDOW tasks that came back
+ * without sleeping started their run with, and never moves back.
+ */
+static void test_min_vruntime_lowest_recent_start(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t min = 1000 * SLICE_NS;
+	cland_task_t hog = task(1, min, 0);
+
+	set_min_vruntime(f, min);
+	/* a hog charged 10 slices, dispatched but not back: it has not started */
+	hog.start_ts = 10 * SLICE_NS;
+	hog.stop_ts = 20 * SLICE_NS;
+	assert_int_equal(placed(f, &hog), min + 10 * SLICE_NS);
+	assert_int_equal(wake_place(f), min);
+	/* one task started far ahead (out of order): not the queue's progress */
+	runs_started(f, 1, min + 50 * SLICE_NS, 0, 0);
+	assert_int_equal(wake_place(f), min);
+	/* the first two tasks started with min: it holds while they are among the last WINDOW */
+	runs_started(f, WINDOW - 2, min + 10 * SLICE_NS, SLICE_NS, 0);
+	assert_int_equal(wake_place(f), min);
+	/* all of the last WINDOW starts are beyond it: the lowest of them */
+	runs_started(f, 1, min + 16 * SLICE_NS, 0, 0);
+	assert_int_equal(wake_place(f), min + 10 * SLICE_NS);
+	/* what waking tasks report started before they slept: ignored */
+	runs_started(f, WINDOW, min + 100 * SLICE_NS, 0, CLAND_TASK_WAKEUP);
+	assert_int_equal(wake_place(f), min + 10 * SLICE_NS);
+	/* lower starts never move it back */
+	runs_started(f, WINDOW, min, 0, 0);
+	assert_int_equal(wake_place(f), min + 10 * SLICE_NS);
+	runs_started(f, WINDOW, min + 20 * SLICE_NS, 0, 0);
+	assert_int_equal(wake_place(f), min + 20 * SLICE_NS);
+}
+
+/* With many CPUs, more out-of-order starts are outvoted. */
+static void test_window_grows_with_cpus(void **state)
+{
+	const uint64_t min = 1000 * SLICE_NS;
+	struct fixture *f;
+
+	(void)state;
+	f = fixture_new(&cland_policy_vruntime, 64);
+	assert_non_null(f);
+	set_min_vruntime(f, min);
+	runs_started(f, 2 * 64 - 1, min + 50 * SLICE_NS, 0, 0);
+	assert_int_equal(wake_place(f), min);
+	runs_started(f, 1, min + 50 * SLICE_NS, 0, 0);
+	assert_int_equal(wake_place(f), min + 50 * SLICE_NS);
+	fixture_free(f);
 }
 
 /* The last run is charged before the placement: no part of it is forgiven. */
@@ -415,9 +491,9 @@ static void test_saturates_instead_of_wrapping(void **state)
 	t.start_ts = 0;
 	t.stop_ts = UINT64_MAX;
 	assert_true(placed(f, &t) == UINT64_MAX);
-	/* min_vruntime is now UINT64_MAX: a waking task goes there, not to 0 */
+	/* it started with UINT64_MAX - 10: a waking task goes there, not to 5 */
 	t = waking(2, 5);
-	assert_true(placed(f, &t) == UINT64_MAX);
+	assert_true(placed(f, &t) == UINT64_MAX - 10);
 }
 
 static void test_fifo_among_equal_vruntimes(void **state)
@@ -691,6 +767,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_wakeup_placed_at_min_vruntime, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_min_vruntime_lowest_recent_start, setup,
+						teardown),
+		cmocka_unit_test(test_window_grows_with_cpus),
 		cmocka_unit_test_setup_teardown(test_wakeup_charged_then_placed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_requeue_keeps_bounded_lag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_underflow_near_zero, setup, teardown),
