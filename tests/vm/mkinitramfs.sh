@@ -19,7 +19,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 vm=$repo/build/vm
 out=${1:-$vm/initramfs.cpio.gz}
-root=$vm/initramfs.d
 tools=$vm/tools
 CC=${CC:-cc}
 
@@ -39,11 +38,14 @@ for src in "$here"/tools/*.c; do
 	bin=$tools/$(basename "$src" .c)
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
 		log "cc -static $(basename "$src")"
-		$CC -static -O2 -Wall -Wextra -o "$bin" "$src" || die "building $src failed"
+		$CC -static -O2 -Wall -Wextra -o "$bin.$$" "$src" || die "building $src failed"
+		mv -f "$bin.$$" "$bin"
 	fi
 done
 
-rm -rf "$root"
+# A staging directory of our own: several runs may build at once.
+root=$(mktemp -d "$vm/initramfs.XXXXXX.d")
+trap 'rm -rf "$root" "$out.$$"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,tmp,run,var,etc,root,tests/bin}
 
 # busybox and its applets
@@ -99,7 +101,7 @@ echo 'root:x:0:' >"$root/etc/group"
 
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . -print | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
-	gzip -1 >"$out.tmp"
-mv "$out.tmp" "$out"
+	gzip -1 >"$out.$$"
+mv -f "$out.$$" "$out"
 log "$(du -h "$out" | cut -f1) $out"
 echo "$out"

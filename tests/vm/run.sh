@@ -83,7 +83,9 @@ if [ -n "$script" ]; then
 	[ -f "$script" ] || die "$script not found"
 	export CLAND_VM_SCRIPT=$(cd "$(dirname "$script")" && pwd)/$(basename "$script")
 fi
-initrd=$("$here/mkinitramfs.sh" "$vm/initramfs.cpio.gz") || die "building the initramfs failed"
+# One initramfs per run (removed at exit): several runs may go at once.
+trap 'rm -f "$vm/initramfs.$$.cpio.gz"' EXIT
+initrd=$("$here/mkinitramfs.sh" "$vm/initramfs.$$.cpio.gz") || die "building the initramfs failed"
 
 log=$vm/$suite-$kname.console.log
 res=$vm/$suite-$kname.results
