@@ -24,8 +24,8 @@ case_loads() {
 	wait_child "$sp" 60
 	rc=$?
 	[ $rc -eq 0 ] || die "stress-ng exit $rc: $(tail -n 3 /tmp/stress.out | tr '\n' '|')"
-	[ "$(state)" = enabled ] || die "scheduler gone during the workload (state '$(state)')$(cland_tail)"
-	proc_running "$CLAND_PID" || die "scx_cland died during the workload$(cland_tail)"
+	[ "$(state)" = enabled ] || cland_gone "during the workload"
+	proc_running "$CLAND_PID" || cland_gone "during the workload"
 	cland_stop TERM 1000
 }
 
@@ -150,7 +150,7 @@ case_figures() {
 	hc=$(hackbench_median 3 120) || die "scx_cland: $hc"
 	figure hackbench_cland_s "$hc"
 	figure hackbench_ratio_cland_eevdf "$(awk -v a="$hc" -v b="$he" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
-	[ "$(state)" = enabled ] || die "scheduler gone during the figures (state '$(state)')$(cland_tail)"
+	[ "$(state)" = enabled ] || cland_gone "during the figures"
 	cland_stop TERM 1000
 }
 
@@ -180,7 +180,7 @@ case_demo() {
 		info "demo: hackbench round $n: $hb s"
 	done
 	wait_child "$sp" 30 || die "demo: stress-ng failed"
-	[ "$(state)" = enabled ] || die "scheduler gone during the demo (state '$(state)')$(cland_tail)"
+	[ "$(state)" = enabled ] || cland_gone "during the demo"
 	cland_stop INT 1000
 	grep -q '^cland: queued=[0-9]' "$CLAND_LOG" ||
 		die "no final counters line$(cland_tail)"

@@ -124,6 +124,15 @@ cland_wait_exit() {
 	return 0
 }
 
+# cland_gone WHEN: fail because the scheduler left while it should run;
+# says how the daemon ended.
+cland_gone() {
+	local st
+	st=$(state)
+	cland_wait_exit 5
+	die "scheduler gone $1 (state '$st', scx_cland exit status $CLAND_RC)$(cland_tail)"
+}
+
 # cland_tail: last lines of the daemon's output, for failure reasons.
 cland_tail() {
 	[ -s "$CLAND_LOG" ] || return 0
