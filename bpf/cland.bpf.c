@@ -533,8 +533,8 @@ void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 {
 	bool stalled = check_stall();
 
-	/* Even when degraded: a daemon that is runnable again takes over. */
-	if ((usersched_needed || usersched_has_work()) && consume_usersched())
+	/* Degraded: the daemon runs first as soon as it is runnable, to take over. */
+	if ((usersched_needed || degraded || usersched_has_work()) && consume_usersched())
 		return;
 	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
 	if (stalled && rescue_pending)
@@ -622,11 +622,11 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	u64 now = cland_now();
 
 	/* Degraded: make a CPU dispatch, which takes back the stranded tasks. */
-	if (check_stall()) {
-		if (rescue_pending)
-			scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
-	} else if (usersched_waiting() &&
-		   (usersched_has_work() || now - usersched_last_seen > USERSCHED_MAX_WAIT_NS)) {
+	if (check_stall() && rescue_pending)
+		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
+	/* The daemon waits (for long, or with work, or to end degraded mode). */
+	if (usersched_waiting() && (degraded || usersched_has_work() ||
+				    now - usersched_last_seen > USERSCHED_MAX_WAIT_NS)) {
 		usersched_needed = 1;
 		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
