@@ -103,7 +103,7 @@ $(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps
 sim-unit: $(BUILD)/cland-sim $(SIM_TESTS)
 
 # All tests; prints "N passed, N failed" last and fails if any failed.
-check: $(BUILD)/scx_cland unit sim-unit
+check: format-check $(BUILD)/scx_cland unit sim-unit
 	$(Q)scripts/check.sh $(UNIT_TESTS) $(SIM_TESTS)
 
 # Only the VM suites (CHECK_ARGS are passed to tests/vm/run.sh).
@@ -112,6 +112,16 @@ vm-check: $(BUILD)/scx_cland
 
 run: $(BUILD)/scx_cland
 	$(Q)scripts/run.sh $(RUN_ARGS)
+
+C_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+# Kernel style (.clang-format): `make format` applies it, `make check` checks it.
+format:
+	$(Q)clang-format -i $(C_FILES)
+
+format-check:
+	$(call msg,FORMAT,$(words $(C_FILES)) files)
+	$(Q)clang-format --dry-run -Werror $(C_FILES)
 
 clean:
 	$(Q)rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/scx_cland $(BUILD)/cland.* $(BUILD)/vm/*.cpio*

@@ -57,31 +57,31 @@
 
 char _license[] SEC("license") = "GPL";
 
-#define BPF_STRUCT_OPS(name, args...) SEC("struct_ops/" #name) BPF_PROG(name, ##args)
+#define BPF_STRUCT_OPS(name, args...)		SEC("struct_ops/" #name) BPF_PROG(name, ##args)
 #define BPF_STRUCT_OPS_SLEEPABLE(name, args...) SEC("struct_ops.s/" #name) BPF_PROG(name, ##args)
 
 /* scx_bpf_error() of the kernel's tools/sched_ext: fail the scheduler with a message. */
-#define cland_error(fmt, args...)                                                   \
-	({                                                                          \
-		static char ___fmt[] = fmt;                                         \
-		unsigned long long ___param[___bpf_narg(args)];                     \
-		___bpf_fill(___param, args);                                        \
-		scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));             \
+#define cland_error(fmt, args...)                                                                  \
+	({                                                                                         \
+		static char ___fmt[] = fmt;                                                        \
+		unsigned long long ___param[___bpf_narg(args)];                                    \
+		___bpf_fill(___param, args);                                                       \
+		scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));                            \
 	})
 
-#define PF_KSWAPD 0x00020000
-#define PF_KTHREAD 0x00200000
+#define PF_KSWAPD	0x00020000
+#define PF_KTHREAD	0x00200000
 #define CLOCK_MONOTONIC 1
-#define ENOMEM 12
-#define EINVAL 22
-#define ESRCH 3
+#define ENOMEM		12
+#define EINVAL		22
+#define ESRCH		3
 
-#define HEARTBEAT_NS (10ULL * 1000 * 1000)     /* timer period */
+#define HEARTBEAT_NS	      (10ULL * 1000 * 1000)  /* timer period */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
 
 /* Set by user space before loading. */
-const volatile __s32 usersched_tgid;		/* the daemon's process */
-const volatile __u64 slice_ns = SCX_SLICE_DFL;	/* default slice of decisions */
+const volatile __s32 usersched_tgid;		     /* the daemon's process */
+const volatile __u64 slice_ns = SCX_SLICE_DFL;	     /* default slice of decisions */
 const volatile __u64 stall_ns = 50ULL * 1000 * 1000; /* degraded mode after; 0: never */
 
 /* Shared with user space (.bss). */
@@ -99,9 +99,9 @@ __u64 work_since;	   /* when tasks started waiting on an idle daemon */
 __u32 degraded;		   /* BPF schedules alone (the daemon stalled) */
 __u32 rescue_pending;	   /* tasks handed to the stalled daemon may be left */
 __u64 degraded_since;
-__u64 vclock;		   /* latest deadline of a task that started running */
-__u32 usersched_needed;	   /* the daemon must run at the next dispatch */
-__u32 preempt_claimed;	   /* a CPU already gave its slice up for the daemon */
+__u64 vclock;		/* latest deadline of a task that started running */
+__u32 usersched_needed; /* the daemon must run at the next dispatch */
+__u32 preempt_claimed;	/* a CPU already gave its slice up for the daemon */
 
 struct task_ctx {
 	u64 gen;	  /* enqueue generation, echoed by decisions */
@@ -264,7 +264,7 @@ static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 	s32 cpu, best = -1;
 	u64 latest = deadline;
 
-	bpf_for(cpu, 0, nr_cpus) {
+	bpf_for (cpu, 0, nr_cpus) {
 		struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
 		if (!cctx || !cctx->busy || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
@@ -331,8 +331,8 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 	if (!is_idle)
 		return cpu;
 	/* An idle CPU and nobody waiting: user space would only add latency. */
-	if (is_usersched(p) || ((degraded || !usersched_has_work()) &&
-				!scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
+	if (is_usersched(p) ||
+	    ((degraded || !usersched_has_work()) && !scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
 		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
 	}
@@ -469,8 +469,8 @@ static long drain_one(struct bpf_dynptr *dynptr, void *ctx)
 	struct cland_decision d;
 	struct task_struct *p;
 
-	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0) ||
-	    d.pid <= 0 || d.cpu < CLAND_CPU_ANY || d.cpu >= (s32)scx_bpf_nr_cpu_ids()) {
+	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0) || d.pid <= 0 || d.cpu < CLAND_CPU_ANY ||
+	    d.cpu >= (s32)scx_bpf_nr_cpu_ids()) {
 		__sync_fetch_and_add(&counters.nr_failed_dispatches, 1);
 		return 0;
 	}
@@ -658,7 +658,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cland_init)
 		cland_error("%u CPUs, at most %d supported", nr_cpus, CLAND_MAX_CPUS);
 		return -EINVAL;
 	}
-	bpf_for(cpu, 0, nr_cpus) {
+	bpf_for (cpu, 0, nr_cpus) {
 		err = scx_bpf_create_dsq(cpu, -1);
 		if (err)
 			return err;

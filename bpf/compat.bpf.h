@@ -20,15 +20,17 @@
 #define __CLAND_COMPAT_BPF_H
 
 /* 6.12 names */
-void scx_bpf_dispatch___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
+void scx_bpf_dispatch___cland(struct task_struct *p, u64 dsq_id, u64 slice,
+			      u64 enq_flags) __ksym __weak;
 void scx_bpf_dispatch_vtime___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
-				     u64 enq_flags) __ksym __weak;
+				    u64 enq_flags) __ksym __weak;
 bool scx_bpf_consume___cland(u64 dsq_id) __ksym __weak;
 
 /* 6.13 names */
-void scx_bpf_dsq_insert___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
+void scx_bpf_dsq_insert___cland(struct task_struct *p, u64 dsq_id, u64 slice,
+				u64 enq_flags) __ksym __weak;
 void scx_bpf_dsq_insert_vtime___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
-				       u64 enq_flags) __ksym __weak;
+				      u64 enq_flags) __ksym __weak;
 bool scx_bpf_dsq_move_to_local___cland(u64 dsq_id) __ksym __weak;
 
 /* 6.14 */
@@ -41,9 +43,10 @@ struct scx_bpf_dsq_insert_vtime_args___cland {
 	u64 vtime;
 	u64 enq_flags;
 };
-bool scx_bpf_dsq_insert___v2___cland(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flags) __ksym __weak;
-bool __scx_bpf_dsq_insert_vtime___cland(struct task_struct *p,
-					struct scx_bpf_dsq_insert_vtime_args___cland *args) __ksym __weak;
+bool scx_bpf_dsq_insert___v2___cland(struct task_struct *p, u64 dsq_id, u64 slice,
+				     u64 enq_flags) __ksym __weak;
+bool __scx_bpf_dsq_insert_vtime___cland(
+	struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args___cland *args) __ksym __weak;
 bool scx_bpf_task_set_slice___cland(struct task_struct *p, u64 slice) __ksym __weak;
 
 /* 7.1 */

@@ -17,13 +17,13 @@
 
 enum cland_limits {
 	CLAND_MAX_INFLIGHT = 65536, /* tasks handed to user space at once (tracked) */
-	CLAND_MAX_CPUS = 1024,    /* per-CPU DSQs are created for cpu < this */
-	CLAND_COMM_LEN = 16,      /* TASK_COMM_LEN */
-	CLAND_EXIT_MSG_LEN = 256, /* bytes of the kernel's exit reason/message kept */
+	CLAND_MAX_CPUS = 1024,	    /* per-CPU DSQs are created for cpu < this */
+	CLAND_COMM_LEN = 16,	    /* TASK_COMM_LEN */
+	CLAND_EXIT_MSG_LEN = 256,   /* bytes of the kernel's exit reason/message kept */
 };
 
 /* Dispatch queues created by the backend (user DSQ ids are < 2^63). */
-#define CLAND_DSQ_SHARED    ((__u64)CLAND_MAX_CPUS)     /* vtime-ordered, any CPU */
+#define CLAND_DSQ_SHARED    ((__u64)CLAND_MAX_CPUS)	/* vtime-ordered, any CPU */
 #define CLAND_DSQ_USERSCHED ((__u64)CLAND_MAX_CPUS + 1) /* the daemon's own threads */
 /* Per-CPU DSQs use the CPU number as their id: 0 .. nr_cpu_ids - 1. */
 
@@ -43,14 +43,14 @@ enum cland_task_flags {
  */
 struct cland_queued {
 	__s32 pid;
-	__s32 cpu;          /* the CPU the task last ran on */
-	__u64 flags;        /* enum cland_task_flags */
-	__u64 weight;       /* sched_ext weight: 100 at nice 0, 1..10000 */
-	__u64 vtime;        /* the policy's own clock for this task */
+	__s32 cpu;	    /* the CPU the task last ran on */
+	__u64 flags;	    /* enum cland_task_flags */
+	__u64 weight;	    /* sched_ext weight: 100 at nice 0, 1..10000 */
+	__u64 vtime;	    /* the policy's own clock for this task */
 	__u64 exec_runtime; /* ns run since the task last slept */
-	__u64 start_ts;     /* when its last run started (ns, CLOCK_MONOTONIC) */
-	__u64 stop_ts;      /* when its last run stopped */
-	__u64 gen;          /* enqueue generation: echoed back in the decision */
+	__u64 start_ts;	    /* when its last run started (ns, CLOCK_MONOTONIC) */
+	__u64 stop_ts;	    /* when its last run stopped */
+	__u64 gen;	    /* enqueue generation: echoed back in the decision */
 	__u64 nr_cpus_allowed;
 	char comm[CLAND_COMM_LEN];
 };
@@ -58,11 +58,11 @@ struct cland_queued {
 /* A scheduling decision (BPF user ring buffer, user -> kernel). */
 struct cland_decision {
 	__s32 pid;
-	__s32 cpu;      /* target CPU or CLAND_CPU_ANY */
-	__u64 slice;    /* ns; 0 means the backend's default slice */
-	__u64 vtime;    /* the policy's clock for the task: stored, sent back next time */
+	__s32 cpu;	/* target CPU or CLAND_CPU_ANY */
+	__u64 slice;	/* ns; 0 means the backend's default slice */
+	__u64 vtime;	/* the policy's clock for the task: stored, sent back next time */
 	__u64 deadline; /* ordering key in the DSQ (earliest runs first) */
-	__u64 gen;      /* the generation of the cland_queued this answers */
+	__u64 gen;	/* the generation of the cland_queued this answers */
 };
 
 /* Input of the SEC("syscall") select-CPU program (bpf_prog_test_run). */
@@ -77,21 +77,21 @@ struct cland_select_cpu_arg {
  * one path so that any odd behaviour shows up in the stats.
  */
 struct cland_counters {
-	__u64 nr_queued;          /* tasks sent to user space */
-	__u64 nr_user_dispatches; /* decisions turned into DSQ inserts */
-	__u64 nr_kernel_dispatches; /* tasks dispatched by BPF alone */
-	__u64 nr_cancel_dispatches; /* stale decisions dropped (generation) */
-	__u64 nr_bounce_dispatches; /* target CPU not allowed: sent to the shared DSQ */
-	__u64 nr_failed_dispatches; /* malformed decisions */
-	__u64 nr_sched_congested; /* ring full: task dispatched in BPF instead */
-	__u64 nr_usersched_runs;  /* times the daemon was dispatched */
-	__u64 nr_heartbeats;      /* heartbeat timer firings that woke the daemon */
-	__u64 nr_preemptions;     /* CPUs kicked to run a more urgent task (or the daemon) */
-	__u64 nr_degraded_enter;  /* the daemon stalled: BPF took over scheduling */
-	__u64 nr_degraded_leave;  /* the daemon ran again: user space back in charge */
+	__u64 nr_queued;	      /* tasks sent to user space */
+	__u64 nr_user_dispatches;     /* decisions turned into DSQ inserts */
+	__u64 nr_kernel_dispatches;   /* tasks dispatched by BPF alone */
+	__u64 nr_cancel_dispatches;   /* stale decisions dropped (generation) */
+	__u64 nr_bounce_dispatches;   /* target CPU not allowed: sent to the shared DSQ */
+	__u64 nr_failed_dispatches;   /* malformed decisions */
+	__u64 nr_sched_congested;     /* ring full: task dispatched in BPF instead */
+	__u64 nr_usersched_runs;      /* times the daemon was dispatched */
+	__u64 nr_heartbeats;	      /* heartbeat timer firings that woke the daemon */
+	__u64 nr_preemptions;	      /* CPUs kicked to run a more urgent task (or the daemon) */
+	__u64 nr_degraded_enter;      /* the daemon stalled: BPF took over scheduling */
+	__u64 nr_degraded_leave;      /* the daemon ran again: user space back in charge */
 	__u64 nr_degraded_dispatches; /* tasks BPF scheduled alone while degraded */
-	__u64 nr_rescued;         /* tasks taken back from a stalled daemon */
-	__u64 degraded_ns;        /* total time spent degraded (closed periods) */
+	__u64 nr_rescued;	      /* tasks taken back from a stalled daemon */
+	__u64 degraded_ns;	      /* total time spent degraded (closed periods) */
 };
 
 /* What ops.exit recorded: kind 0 while the scheduler is running. */

@@ -23,8 +23,8 @@
 #include "cland.h"
 #include "cland.skel.h"
 
-#define SCX_SYSFS "/sys/kernel/sched_ext"
-#define SCX_EXIT_ERROR 1024
+#define SCX_SYSFS		  "/sys/kernel/sched_ext"
+#define SCX_EXIT_ERROR		  1024
 #define SCX_ECODE_ACT_RESTART_DFL (1ULL << 48)
 
 struct cland_sched {
@@ -34,7 +34,7 @@ struct cland_sched {
 	struct user_ring_buffer *dispatched;
 	int epoll_fd;
 	int select_cpu_fd;
-	uint64_t restart_flag; /* SCX_ECODE_ACT_RESTART, read from the kernel's BTF */
+	uint64_t restart_flag;	   /* SCX_ECODE_ACT_RESTART, read from the kernel's BTF */
 	struct cland_queued *slot; /* where on_queued() copies a task (cland_dequeue's) */
 	bool got;
 };
@@ -148,7 +148,7 @@ static int configure(struct cland_sched *s, const struct cland_open_opts *opts)
 
 static int setup_rings(struct cland_sched *s)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = {.events = EPOLLIN};
 
 	s->queued = ring_buffer__new(bpf_map__fd(s->skel->maps.queued), on_queued, s, NULL);
 	s->dispatched = user_ring_buffer__new(bpf_map__fd(s->skel->maps.dispatched), NULL);
@@ -164,7 +164,7 @@ static int setup_rings(struct cland_sched *s)
 
 static int lock_memory(void)
 {
-	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
 
 	if (setrlimit(RLIMIT_MEMLOCK, &r) < 0)
 		return -errno;
@@ -263,7 +263,7 @@ int cland_dispatch(struct cland_sched *s, const struct cland_decision *d)
 
 int cland_select_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu, uint64_t flags)
 {
-	struct cland_select_cpu_arg arg = { .pid = pid, .prev_cpu = prev_cpu, .flags = flags };
+	struct cland_select_cpu_arg arg = {.pid = pid, .prev_cpu = prev_cpu, .flags = flags};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &arg, .ctx_size_in = sizeof(arg));
 
 	if (bpf_prog_test_run_opts(s->select_cpu_fd, &opts) < 0)

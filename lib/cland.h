@@ -34,10 +34,10 @@ struct cland_open_opts {
 
 /* Why cland_open() failed (also in the message it writes). */
 enum cland_open_err {
-	CLAND_ERR_NOT_ROOT = 1,	  /* needs CAP_SYS_ADMIN: run as root */
-	CLAND_ERR_NO_SCHED_EXT,	  /* the kernel has no sched_ext */
-	CLAND_ERR_BUSY,		  /* another sched_ext scheduler is loaded */
-	CLAND_ERR_LOAD,		  /* the BPF backend did not load or attach */
+	CLAND_ERR_NOT_ROOT = 1, /* needs CAP_SYS_ADMIN: run as root */
+	CLAND_ERR_NO_SCHED_EXT, /* the kernel has no sched_ext */
+	CLAND_ERR_BUSY,		/* another sched_ext scheduler is loaded */
+	CLAND_ERR_LOAD,		/* the BPF backend did not load or attach */
 };
 
 /*

@@ -15,9 +15,9 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 	return snprintf(buf, len,
 			"queued=%" PRIu64 " pending=%" PRIu64 " user=%" PRIu64 " kernel=%" PRIu64
 			" cancel=%" PRIu64 " bounce=%" PRIu64 " failed=%" PRIu64
-			" congested=%" PRIu64 " usersched=%" PRIu64 " heartbeats=%" PRIu64 " preempt=%" PRIu64
-			" degraded=%" PRIu64 "/%" PRIu64 " degraded_dispatches=%" PRIu64
-			" rescued=%" PRIu64 " degraded_ms=%" PRIu64,
+			" congested=%" PRIu64 " usersched=%" PRIu64 " heartbeats=%" PRIu64
+			" preempt=%" PRIu64 " degraded=%" PRIu64 "/%" PRIu64
+			" degraded_dispatches=%" PRIu64 " rescued=%" PRIu64 " degraded_ms=%" PRIu64,
 			(uint64_t)c->nr_queued, nr_pending, (uint64_t)c->nr_user_dispatches,
 			(uint64_t)c->nr_kernel_dispatches, (uint64_t)c->nr_cancel_dispatches,
 			(uint64_t)c->nr_bounce_dispatches, (uint64_t)c->nr_failed_dispatches,

@@ -18,6 +18,7 @@ make
 gcc
 libcmocka-dev
 libjson-c-dev
+clang-format
 dpkg-dev
 busybox-static
 stress-ng

@@ -73,7 +73,7 @@ static void list_policies(void)
 static void *policy_start(const struct cland_policy *pol, const struct cland_options *o,
 			  struct cland_host *host)
 {
-	struct cland_policy_cfg cfg = { .slice_ns = o->slice_ns, .slice_min_ns = o->slice_min_ns };
+	struct cland_policy_cfg cfg = {.slice_ns = o->slice_ns, .slice_min_ns = o->slice_min_ns};
 	void *ctx = calloc(1, pol->ctx_size ? pol->ctx_size : 1);
 	int ret;
 
@@ -104,7 +104,8 @@ static void report_exit(struct cland_sched *s)
 	print_counters(&c, cland_nr_pending(s), NULL);
 	if (!ei->kind)
 		return;
-	fprintf(stderr, "scx_cland: the kernel unloaded the scheduler: %s (kind %d, code %#llx)%s%s%s%s\n",
+	fprintf(stderr,
+		"scx_cland: the kernel unloaded the scheduler: %s (kind %d, code %#llx)%s%s%s%s\n",
 		cland_exit_kind_str(ei->kind), ei->kind, (unsigned long long)ei->exit_code,
 		ei->reason[0] ? ": " : "", ei->reason, ei->msg[0] ? ": " : "", ei->msg);
 }
@@ -121,7 +122,7 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		.partial = o->partial,
 		.stall_ns = o->stall_ns,
 	};
-	struct cland_run_opts ro = { .stop = &stop, .stats_interval_ms = STATS_INTERVAL_MS };
+	struct cland_run_opts ro = {.stop = &stop, .stats_interval_ms = STATS_INTERVAL_MS};
 	struct cland_sched *s;
 	struct cland_host host;
 	char err[512];
@@ -189,7 +190,8 @@ int main(int argc, char **argv)
 	do {
 		ret = run_once(pol, &o, &restart);
 		if (restart)
-			fprintf(stderr, "scx_cland: the kernel asked for a restart: attaching again\n");
+			fprintf(stderr,
+				"scx_cland: the kernel asked for a restart: attaching again\n");
 	} while (restart);
 	return ret;
 }
