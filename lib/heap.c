@@ -109,3 +109,20 @@ size_t cland_heap_capacity(const struct cland_heap *h)
 {
 	return h->cap;
 }
+
+int cland_heap_grow(struct cland_heap *h)
+{
+	struct cland_heap_entry ent;
+	struct cland_heap bigger;
+	int err;
+
+	err = cland_heap_init(&bigger, cland_heap_capacity(h) * 2);
+	if (err)
+		return err;
+	/* popped in (key, seq) order: re-pushing renumbers ties in order */
+	while (cland_heap_pop(h, &ent))
+		cland_heap_push(&bigger, ent.key, &ent.task);
+	cland_heap_free(h);
+	*h = bigger;
+	return 0;
+}

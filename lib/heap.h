@@ -33,6 +33,11 @@ struct cland_heap {
 int cland_heap_init(struct cland_heap *h, size_t cap);
 /* Release the entries; the heap may be initialised again afterwards. */
 void cland_heap_free(struct cland_heap *h);
+/*
+ * Double the capacity, keeping the order of the entries (FIFO ties included).
+ * Allocates: for the rare overflow, not the hot path. Returns 0 or -ENOMEM.
+ */
+int cland_heap_grow(struct cland_heap *h);
 /* Add @task with @key. Returns 0 or -ENOSPC when the heap is full. */
 int cland_heap_push(struct cland_heap *h, uint64_t key, const cland_task_t *task);
 /*

@@ -82,24 +82,6 @@ static uint64_t scale_inv(const cland_task_t *task, uint64_t v)
 	return mul_div(v, WEIGHT_DFL, task_weight(task));
 }
 
-/* Double the heap's capacity, keeping the order of its entries. */
-static int heap_grow(struct cland_heap *h)
-{
-	struct cland_heap_entry ent;
-	struct cland_heap bigger;
-	int err;
-
-	err = cland_heap_init(&bigger, cland_heap_capacity(h) * 2);
-	if (err)
-		return err;
-	/* popped in (deadline, seq) order: re-pushing renumbers ties in order */
-	while (cland_heap_pop(h, &ent))
-		cland_heap_push(&bigger, ent.key, &ent.task);
-	cland_heap_free(h);
-	*h = bigger;
-	return 0;
-}
-
 static void deadline_exit(void *ctx)
 {
 	struct deadline_ctx *c = ctx;
@@ -153,7 +135,7 @@ static void deadline_enqueue(void *ctx, const cland_task_t *task)
 	if (!cland_heap_push(&c->heap, deadline, &t))
 		return;
 	/* full: grow rather than drop the task or reorder the queue */
-	if (heap_grow(&c->heap) || cland_heap_push(&c->heap, deadline, &t))
+	if (cland_heap_grow(&c->heap) || cland_heap_push(&c->heap, deadline, &t))
 		c->nr_dropped++;
 }
 

@@ -108,24 +108,6 @@ static uint64_t task_weight(const cland_task_t *task)
 	return task->weight > WEIGHT_MAX ? WEIGHT_MAX : task->weight;
 }
 
-/* Double the heap's capacity, keeping the order of its entries. */
-static int heap_grow(struct cland_heap *h)
-{
-	struct cland_heap_entry ent;
-	struct cland_heap bigger;
-	int err;
-
-	err = cland_heap_init(&bigger, cland_heap_capacity(h) * 2);
-	if (err)
-		return err;
-	/* popped in (key, seq) order: re-pushing renumbers ties in order */
-	while (cland_heap_pop(h, &ent))
-		cland_heap_push(&bigger, ent.key, &ent.task);
-	cland_heap_free(h);
-	*h = bigger;
-	return 0;
-}
-
 static void vruntime_exit(void *ctx)
 {
 	struct vruntime_ctx *c = ctx;
@@ -205,7 +187,7 @@ static void vruntime_enqueue(void *ctx, const cland_task_t *task)
 	if (!cland_heap_push(&c->heap, t.vtime, &t))
 		return;
 	/* full: grow rather than drop the task */
-	if (heap_grow(&c->heap) || cland_heap_push(&c->heap, t.vtime, &t))
+	if (cland_heap_grow(&c->heap) || cland_heap_push(&c->heap, t.vtime, &t))
 		c->nr_dropped++;
 }
 

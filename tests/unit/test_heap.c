@@ -140,6 +140,41 @@ static void test_full_capacity(void **state)
 }
 
 /* Random pushes and pops checked against a brute-force minimum search. */
+static void test_grow_keeps_order(void **state)
+{
+	struct cland_heap h;
+	struct cland_heap_entry ent;
+	int32_t pid;
+
+	(void)state;
+	assert_int_equal(cland_heap_init(&h, 4), 0);
+	for (pid = 1; pid <= 4; pid++) {
+		cland_task_t x = task_with_pid(pid);
+
+		/* pids 1 and 3 share key 5, 2 and 4 share key 1 */
+		assert_int_equal(cland_heap_push(&h, pid % 2 ? 5 : 1, &x), 0);
+	}
+	assert_int_equal(cland_heap_grow(&h), 0);
+	assert_int_equal(cland_heap_capacity(&h), 8);
+	assert_int_equal(cland_heap_size(&h), 4);
+	for (pid = 5; pid <= 8; pid++) {
+		cland_task_t x = task_with_pid(pid);
+
+		assert_int_equal(cland_heap_push(&h, 5, &x), 0);
+	}
+	/* key order, and push order among equal keys, across the grow */
+	{
+		const int32_t want[] = {2, 4, 1, 3, 5, 6, 7, 8};
+		size_t i;
+
+		for (i = 0; i < 8; i++) {
+			assert_true(cland_heap_pop(&h, &ent));
+			assert_int_equal(ent.task.pid, want[i]);
+		}
+	}
+	cland_heap_free(&h);
+}
+
 static void test_random_against_reference(void **state)
 {
 	enum { CAP = 257, OPS = 20000 };
@@ -208,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_orders_by_key),
 		cmocka_unit_test(test_equal_keys_fifo),
 		cmocka_unit_test(test_full_capacity),
+		cmocka_unit_test(test_grow_keeps_order),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_reinit_after_free),
 	};
