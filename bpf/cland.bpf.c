@@ -78,6 +78,9 @@ char _license[] SEC("license") = "GPL";
 
 #define HEARTBEAT_NS	      (10ULL * 1000 * 1000)  /* timer period */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
+#define STARVE_NS	      (500ULL * 1000 * 1000) /* a task waits longer: run it now */
+#define STARVE_SCAN_NS	      (20ULL * 1000 * 1000)  /* how often the shared DSQ is scanned */
+#define STARVE_MAX_MOVES      8			     /* starving tasks moved per scan */
 
 /* Set by user space before loading. */
 const volatile __s32 usersched_tgid;		     /* the daemon's process */
@@ -101,6 +104,7 @@ __u32 rescue_pending;	   /* tasks handed to the stalled daemon may be left */
 __u64 degraded_since;
 __u64 vclock;		/* latest deadline of a task that started running */
 __u32 usersched_needed; /* the daemon must run at the next dispatch */
+__u64 last_starve_scan; /* when the shared DSQ was last scanned for starving tasks */
 __u32 preempt_claimed;	/* a CPU already gave its slice up for the daemon */
 
 struct task_ctx {
@@ -110,6 +114,7 @@ struct task_ctx {
 	u64 exec_runtime; /* ns run since the task last slept */
 	u64 start_ts;
 	u64 stop_ts;
+	u64 runnable_at; /* when it last became runnable (woke, or was preempted) */
 };
 
 struct {
@@ -529,6 +534,35 @@ static void rescue_inflight(void)
 		rescue_pending = 0;
 }
 
+/*
+ * Safety net whatever the policy does: a task that has waited in the shared
+ * DSQ for longer than STARVE_NS (its deadline keeps losing to newer ones) is
+ * moved to this CPU now, long before the kernel's watchdog would eject us.
+ * One CPU scans, at most every STARVE_SCAN_NS.
+ */
+static bool run_starving(void)
+{
+	u64 now = cland_now(), last = last_starve_scan;
+	struct task_struct *p;
+	int moved = 0;
+
+	if (now - last < STARVE_SCAN_NS ||
+	    __sync_val_compare_and_swap(&last_starve_scan, last, now) != last)
+		return false;
+	bpf_for_each (scx_dsq, p, CLAND_DSQ_SHARED, 0) {
+		struct task_ctx *tctx = lookup_task_ctx(p);
+
+		if (!tctx || now - tctx->runnable_at < STARVE_NS)
+			continue;
+		if (!cland_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+			continue;
+		__sync_fetch_and_add(&counters.nr_starved, 1);
+		if (++moved >= STARVE_MAX_MOVES)
+			break;
+	}
+	return moved > 0;
+}
+
 void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 {
 	bool stalled = check_stall();
@@ -539,6 +573,8 @@ void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
 	if (stalled && rescue_pending)
 		rescue_inflight();
+	if (run_starving())
+		return;
 	if (cland_dsq_move_to_local((u64)cpu))
 		return;
 	if (cland_dsq_move_to_local(CLAND_DSQ_SHARED))
@@ -550,8 +586,10 @@ void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (tctx)
+	if (tctx) {
 		tctx->exec_runtime = 0;
+		tctx->runnable_at = cland_now();
+	}
 }
 
 void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
@@ -594,6 +632,8 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	if (!tctx)
 		return;
 	tctx->stop_ts = now;
+	if (runnable)
+		tctx->runnable_at = now;
 	if (now > tctx->start_ts)
 		tctx->exec_runtime += now - tctx->start_ts;
 }

@@ -33,6 +33,12 @@ void scx_bpf_dsq_insert_vtime___cland(struct task_struct *p, u64 dsq_id, u64 sli
 				      u64 enq_flags) __ksym __weak;
 bool scx_bpf_dsq_move_to_local___cland(u64 dsq_id) __ksym __weak;
 
+/* 6.12 name of scx_bpf_dsq_move */
+bool scx_bpf_dispatch_from_dsq___cland(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+				       u64 dsq_id, u64 enq_flags) __ksym __weak;
+bool scx_bpf_dsq_move___cland(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
+			      u64 enq_flags) __ksym __weak;
+
 /* 6.14 */
 u64 scx_bpf_now___cland(void) __ksym __weak;
 
@@ -88,6 +94,18 @@ static __always_inline bool cland_dsq_move_to_local(u64 dsq_id)
 	if (bpf_ksym_exists(scx_bpf_dsq_move_to_local___cland))
 		return scx_bpf_dsq_move_to_local___cland(dsq_id);
 	return scx_bpf_consume___cland(dsq_id);
+}
+
+/* The iterator of the enclosing bpf_for_each() (as in the kernel's scx headers). */
+#define BPF_FOR_EACH_ITER (&___it)
+
+/* Move @p, met while iterating a DSQ with @it, to @dsq_id. */
+static __always_inline bool cland_dsq_move(struct bpf_iter_scx_dsq *it, struct task_struct *p,
+					   u64 dsq_id, u64 enq_flags)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move___cland))
+		return scx_bpf_dsq_move___cland(it, p, dsq_id, enq_flags);
+	return scx_bpf_dispatch_from_dsq___cland(it, p, dsq_id, enq_flags);
 }
 
 static __always_inline u64 cland_now(void)

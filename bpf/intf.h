@@ -92,6 +92,7 @@ struct cland_counters {
 	__u64 nr_degraded_dispatches; /* tasks BPF scheduled alone while degraded */
 	__u64 nr_rescued;	      /* tasks taken back from a stalled daemon */
 	__u64 degraded_ns;	      /* total time spent degraded (closed periods) */
+	__u64 nr_starved;	      /* tasks run early: waited in the shared DSQ too long */
 };
 
 /* What ops.exit recorded: kind 0 while the scheduler is running. */

@@ -17,7 +17,8 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 			" cancel=%" PRIu64 " bounce=%" PRIu64 " failed=%" PRIu64
 			" congested=%" PRIu64 " usersched=%" PRIu64 " heartbeats=%" PRIu64
 			" preempt=%" PRIu64 " degraded=%" PRIu64 "/%" PRIu64
-			" degraded_dispatches=%" PRIu64 " rescued=%" PRIu64 " degraded_ms=%" PRIu64,
+			" degraded_dispatches=%" PRIu64 " rescued=%" PRIu64 " degraded_ms=%" PRIu64
+			" starved=%" PRIu64,
 			(uint64_t)c->nr_queued, nr_pending, (uint64_t)c->nr_user_dispatches,
 			(uint64_t)c->nr_kernel_dispatches, (uint64_t)c->nr_cancel_dispatches,
 			(uint64_t)c->nr_bounce_dispatches, (uint64_t)c->nr_failed_dispatches,
@@ -25,5 +26,5 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 			(uint64_t)c->nr_heartbeats, (uint64_t)c->nr_preemptions,
 			(uint64_t)c->nr_degraded_enter, (uint64_t)c->nr_degraded_leave,
 			(uint64_t)c->nr_degraded_dispatches, (uint64_t)c->nr_rescued,
-			(uint64_t)(c->degraded_ns / 1000000));
+			(uint64_t)(c->degraded_ns / 1000000), (uint64_t)c->nr_starved);
 }
