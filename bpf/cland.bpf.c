@@ -540,7 +540,7 @@ static void rescue_inflight(void)
  * moved to this CPU now, long before the kernel's watchdog would eject us.
  * One CPU scans, at most every STARVE_SCAN_NS.
  */
-static bool run_starving(void)
+static bool run_starving(s32 cpu)
 {
 	u64 now = cland_now(), last = last_starve_scan;
 	struct task_struct *p;
@@ -553,6 +553,10 @@ static bool run_starving(void)
 		struct task_ctx *tctx = lookup_task_ctx(p);
 
 		if (!tctx || now - tctx->runnable_at < STARVE_NS)
+			continue;
+		/* only where it may run: moving elsewhere is a scheduler error */
+		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
+		    (p->migration_disabled && scx_bpf_task_cpu(p) != cpu))
 			continue;
 		if (!cland_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
 			continue;
@@ -573,7 +577,7 @@ void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
 	if (stalled && rescue_pending)
 		rescue_inflight();
-	if (run_starving())
+	if (run_starving(cpu))
 		return;
 	if (cland_dsq_move_to_local((u64)cpu))
 		return;
