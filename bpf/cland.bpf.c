@@ -440,7 +440,7 @@ void BPF_STRUCT_OPS(cland_dequeue, struct task_struct *p, u64 deq_flags)
 	bpf_map_delete_elem(&inflight, &pid);
 }
 
-/* Insert @p as @d says; returns false when the decision was not applied. */
+/* Insert @p as decision @d says, unless @d is stale (generation). */
 static void apply_decision(struct task_struct *p, const struct cland_decision *d)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
