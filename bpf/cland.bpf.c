@@ -36,8 +36,9 @@
  * heartbeat timer wakes a CPU for it when it has waited too long (also on an
  * idle system). Every path has a counter (struct cland_counters in .bss).
  *
- * Degraded mode: when the daemon has not run for @stall_ns while tasks wait
- * for it (stopped, frozen, starved), BPF schedules alone: new tasks go to the
+ * Degraded mode: when the daemon cannot run (stopped, traced or frozen: seen
+ * in ops.quiescent(), so at once) or has not run for @stall_ns (starved, or
+ * blocked in the kernel) while tasks wait for it, BPF schedules alone: new tasks go to the
  * shared DSQ in vtime order (kthreads first), and the tasks already handed to
  * user space, tracked by pid in @inflight, are taken back (their generation is
  * bumped, so the daemon's late decisions are cancelled). The first time the
@@ -76,7 +77,11 @@ char _license[] SEC("license") = "GPL";
 #define EINVAL		22
 #define ESRCH		3
 
-#define HEARTBEAT_NS	      (10ULL * 1000 * 1000)  /* timer period */
+#define HEARTBEAT_NS (10ULL * 1000 * 1000) /* timer period */
+/* Task states in which the daemon cannot run until someone else acts. */
+#define CLAND_TASK_STOPPED    0x0004		     /* __TASK_STOPPED: SIGSTOP */
+#define CLAND_TASK_TRACED     0x0008		     /* __TASK_TRACED: a debugger holds it */
+#define CLAND_TASK_FROZEN     0x8000		     /* TASK_FROZEN: cgroup freezer, suspend */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
 #define STARVE_NS	      (500ULL * 1000 * 1000) /* a task waits longer: run it now */
 #define STARVE_SCAN_NS	      (20ULL * 1000 * 1000)  /* how often the shared DSQ is scanned */
@@ -98,6 +103,7 @@ volatile __u64 nr_user_pending; /* tasks the policy holds, set by the daemon */
  */
 __u64 usersched_last_seen; /* when the daemon last started or stopped running */
 __u32 usersched_running;   /* the daemon is on a CPU now */
+__u32 usersched_stopped;   /* the daemon is stopped, traced or frozen */
 __u64 work_since;	   /* when tasks started waiting on an idle daemon */
 __u32 degraded;		   /* BPF schedules alone (the daemon stalled) */
 __u32 rescue_pending;	   /* tasks handed to the stalled daemon may be left */
@@ -200,7 +206,7 @@ static bool usersched_stalled(u64 now)
 
 	if (!stall_ns || usersched_running || !usersched_has_work())
 		return false;
-	return now - since > stall_ns;
+	return usersched_stopped || now - since > stall_ns;
 }
 
 /* Enter degraded mode if the daemon stalled; returns true when degraded. */
@@ -440,6 +446,19 @@ void BPF_STRUCT_OPS(cland_dequeue, struct task_struct *p, u64 deq_flags)
 	bpf_map_delete_elem(&inflight, &pid);
 }
 
+/*
+ * @cpu is online. A task's cpumask keeps an offline CPU, and that CPU's DSQ is
+ * never consumed: a task put there would wait until the watchdog fires.
+ */
+static bool cpu_online(s32 cpu)
+{
+	const struct cpumask *online = scx_bpf_get_online_cpumask();
+	bool ret = bpf_cpumask_test_cpu(cpu, online);
+
+	scx_bpf_put_cpumask(online);
+	return ret;
+}
+
 /* Insert @p as decision @d says, unless @d is stale (generation). */
 static void apply_decision(struct task_struct *p, const struct cland_decision *d)
 {
@@ -454,7 +473,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	bpf_map_delete_elem(&inflight, &d->pid);
 	tctx->vtime = d->vtime;
 	tctx->deadline = d->deadline;
-	if (cpu != CLAND_CPU_ANY && !bpf_cpumask_test_cpu(cpu, p->cpus_ptr)) {
+	if (cpu != CLAND_CPU_ANY && (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) || !cpu_online(cpu))) {
 		__sync_fetch_and_add(&counters.nr_bounce_dispatches, 1);
 		cpu = CLAND_CPU_ANY;
 	}
@@ -590,6 +609,9 @@ void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
+	if (is_usersched(p))
+		usersched_stopped = 0;
+
 	if (tctx) {
 		tctx->exec_runtime = 0;
 		tctx->runnable_at = cland_now();
@@ -640,6 +662,22 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 		tctx->runnable_at = now;
 	if (now > tctx->start_ts)
 		tctx->exec_runtime += now - tctx->start_ts;
+}
+
+/*
+ * A task stops being runnable. The daemon stopped (SIGSTOP), traced or frozen
+ * will not run until someone else acts: when tasks wait for it, degraded mode
+ * starts now rather than after @stall_ns, and a CPU is kicked to take back
+ * the tasks stranded in user space.
+ */
+void BPF_STRUCT_OPS(cland_quiescent, struct task_struct *p, u64 deq_flags)
+{
+	if (!is_usersched(p) ||
+	    !(p->__state & (CLAND_TASK_STOPPED | CLAND_TASK_TRACED | CLAND_TASK_FROZEN)))
+		return;
+	usersched_stopped = 1;
+	if (check_stall())
+		scx_bpf_kick_cpu(scx_bpf_task_cpu(p), SCX_KICK_PREEMPT);
 }
 
 /* Give a CPU to the daemon within a tick when tasks wait for it. */
@@ -750,6 +788,7 @@ struct sched_ext_ops cland_ops = {
 	.dequeue = (void *)cland_dequeue,
 	.dispatch = (void *)cland_dispatch,
 	.runnable = (void *)cland_runnable,
+	.quiescent = (void *)cland_quiescent,
 	.running = (void *)cland_running,
 	.stopping = (void *)cland_stopping,
 	.tick = (void *)cland_tick,

@@ -81,7 +81,7 @@ struct cland_counters {
 	__u64 nr_user_dispatches;     /* decisions turned into DSQ inserts */
 	__u64 nr_kernel_dispatches;   /* tasks dispatched by BPF alone */
 	__u64 nr_cancel_dispatches;   /* stale decisions dropped (generation) */
-	__u64 nr_bounce_dispatches;   /* target CPU not allowed: sent to the shared DSQ */
+	__u64 nr_bounce_dispatches;   /* target CPU not allowed or offline: to the shared DSQ */
 	__u64 nr_failed_dispatches;   /* malformed decisions */
 	__u64 nr_sched_congested;     /* ring full: task dispatched in BPF instead */
 	__u64 nr_usersched_runs;      /* times the daemon was dispatched */
