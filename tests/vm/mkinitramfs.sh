@@ -5,6 +5,8 @@
 #
 # Usage: tests/vm/mkinitramfs.sh [OUTPUT]   (default build/vm/initramfs.cpio.gz)
 #        CLAND_VM_SCRIPT=FILE adds FILE as /tests/script.sh (run.sh --script).
+#        CLAND_VM_ADD="SRC=DEST ..." adds each file SRC as DEST, with the
+#        shared libraries it needs (bench/run.sh: its tools, script, extras).
 #
 # Contents: static busybox and its applet links, /init and the guest test
 # scripts (tests/vm/guest/), the static helpers built from tests/vm/tools/
@@ -58,7 +60,7 @@ done
 # add_libs BINARY: copy the shared libraries and loader it needs.
 add_libs() {
 	local lib
-	ldd "$1" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
+	{ ldd "$1" 2>/dev/null || true; } | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p' |
 	while read -r lib; do
 		[ -e "$root$lib" ] && continue
 		mkdir -p "$root$(dirname "$lib")"
@@ -89,11 +91,16 @@ for bin in "$tools"/*; do
 	cp "$bin" "$root/tests/bin/"
 done
 cp "$here/guest/init" "$root/init"
-cp "$here/guest/suite.sh" "$here/guest/lib.sh" "$here/guest/cases.sh" "$root/tests/"
+cp "$here/guest/suite.sh" "$here/guest/lib.sh" "$here/guest/cases.sh" \
+	"$here/guest/hostile.sh" "$root/tests/"
 # run.sh --script FILE: a debugging script run as the suite "script".
 if [ -n "${CLAND_VM_SCRIPT:-}" ]; then
 	cp "$CLAND_VM_SCRIPT" "$root/tests/script.sh"
 fi
+for pair in ${CLAND_VM_ADD:-}; do
+	[ -f "${pair%%=*}" ] || die "CLAND_VM_ADD: ${pair%%=*} not found"
+	add_bin "${pair%%=*}" "${pair#*=}"
+done
 chmod 755 "$root/init" "$root/tests/suite.sh"
 
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"

@@ -10,16 +10,18 @@
 #   --kernel   a directory with vmlinuz (and config), a pinned version or
 #              prefix (e.g. 7.3), or "sid"; default: what fetch-kernel.sh
 #              picks (the newest pinned kernel, else sid's).
-#   --suite    full (default), smoke or demo; selftest, panic and hang check
-#              the harness itself.
+#   --suite    full (default), smoke, demo or hostile (faults and hostile
+#              workloads; CLAND_SOAK_S sets its soak's seconds, default
+#              60); selftest, panic and hang check the harness itself.
 #   --timeout  host-side limit for the whole VM run (default per suite).
 #   --verbose  show the whole console on the terminal, not just progress.
-#   --script FILE  run FILE (busybox sh, with guest/lib.sh and cases.sh
-#              sourced: e.g. `run_case NAME SECS FUNCTION`) instead of a
-#              suite; for debugging the daemon in the VM.
+#   --script FILE  run FILE (busybox sh, with guest/lib.sh, cases.sh and
+#              hostile.sh sourced: e.g. `run_case NAME SECS FUNCTION`)
+#              instead of a suite; for debugging the daemon in the VM.
 #
 # The console goes to build/vm/<suite>-<kernel>.console.log, the result
-# lines (second serial port) to build/vm/<suite>-<kernel>.results.
+# lines (second serial port) to build/vm/<suite>-<kernel>.results
+# (script-<file name>-<kernel>.* for --script).
 # Exit status 0 iff every case passed, the guest printed END and the
 # console shows no panic, BUG or Oops.
 
@@ -35,7 +37,7 @@ timeout=
 verbose=0
 script=
 
-usage() { sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -56,8 +58,11 @@ done
 case "$suite" in
 full) : "${timeout:=540}" ;;
 smoke|demo) : "${timeout:=240}" ;;
+hostile)
+	case "${CLAND_SOAK_S:-60}" in ''|*[!0-9]*) die "CLAND_SOAK_S wants whole seconds" ;; esac
+	: "${timeout:=$((540 + ${CLAND_SOAK_S:-60}))}" ;;
 selftest|panic|hang|script) : "${timeout:=120}" ;;
-*) die "unknown suite '$suite' (full, smoke, demo, selftest, panic, hang)" ;;
+*) die "unknown suite '$suite' (full, smoke, demo, hostile, selftest, panic, hang)" ;;
 esac
 case "$timeout" in ''|*[!0-9]*) die "--timeout wants whole seconds" ;; esac
 
@@ -77,7 +82,6 @@ if [ -f "$kdir/config" ] && ! grep -qx 'CONFIG_SCHED_CLASS_EXT=y' "$kdir/config"
 fi
 kname=$(basename "$kdir")
 
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found"
 mkdir -p "$vm"
 if [ -n "$script" ]; then
 	[ -f "$script" ] || die "$script not found"
@@ -87,12 +91,14 @@ fi
 trap 'rm -f "$vm/initramfs.$$.cpio.gz"' EXIT
 initrd=$("$here/mkinitramfs.sh" "$vm/initramfs.$$.cpio.gz") || die "building the initramfs failed"
 
-log=$vm/$suite-$kname.console.log
-res=$vm/$suite-$kname.results
+# Output files: <suite>-<kernel>; a script run is named after its file too.
+tag=$suite
+[ -n "$script" ] && tag=script-$(basename "$script" .sh)
+log=$vm/$tag-$kname.console.log
+res=$vm/$tag-$kname.results
 rm -f "$log" "$res"
 : >"$res"
 
-accel=${CLAND_QEMU_ACCEL:-tcg,thread=multi}
 echo "run.sh: suite '$suite' on $kname ($kdir), timeout ${timeout}s"
 echo "run.sh: console log: $log"
 
@@ -109,15 +115,9 @@ show() {
 }
 
 start=$(date +%s)
-# -no-reboot + panic=-1: a panic or oops ends the VM; timeout: so does a hang.
-timeout --foreground -k 10 "$timeout" \
-	qemu-system-x86_64 \
-	-accel "$accel" -cpu max -smp 2 -m 2G \
-	-nographic -no-reboot -monitor none \
-	-serial stdio -serial "file:$res" \
-	-kernel "$kdir/vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=7 cland.suite=$suite" \
-	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$log" | show
+"$here/qemu.sh" "$kdir" "$initrd" "$res" "$timeout" \
+	"cland.suite=$suite${CLAND_SOAK_S:+ cland.soak_s=$CLAND_SOAK_S}" |
+	tee "$log" | show
 qrc=${PIPESTATUS[0]}
 elapsed=$(($(date +%s) - start))
 

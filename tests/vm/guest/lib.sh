@@ -222,17 +222,20 @@ hackbench_median() {
 	echo $all | tr ' ' '\n' | sort -n | sed -n "$(((n + 1) / 2))p"
 }
 
+# What a case may leave running (process names).
+LEFTOVERS="scx_cland stress-ng stress-ng-cpu stress-ng-fork hackbench cyclictest manythreads stopfor"
+
 # kill_leftovers: kill the daemon and workloads a case may have left.
 kill_leftovers() {
 	local p
-	for p in $(pidof scx_cland stress-ng stress-ng-cpu hackbench cyclictest tail 2>/dev/null); do
+	for p in $(pidof $LEFTOVERS tail 2>/dev/null); do
 		kill -9 "$p" 2>/dev/null
 	done
 }
 
 cleanup() {
 	local left
-	left=$(pidof scx_cland stress-ng stress-ng-cpu hackbench cyclictest 2>/dev/null)
+	left=$(pidof $LEFTOVERS 2>/dev/null)
 	if [ -n "$left" ]; then
 		info "cleanup: killing leftover pids $left"
 		kill_leftovers

@@ -7,6 +7,8 @@
 #   full:     loads, sigint, sigterm, sigkill, cycles, badopts, figures, dmesg
 #   smoke:    loads, sigterm, dmesg
 #   demo:     demo (scx_cland -v under a small workload), dmesg
+#   hostile:  the hostile-workload and fault cases (hostile.sh), each
+#             followed by a kernel log check
 #   selftest: harness self-check without the daemon (one PASS, one FAIL,
 #             one case timeout, dmesg detection, dmesg)
 #   panic:    harness self-check: crashes the kernel (run.sh must fail)
@@ -15,6 +17,7 @@
 
 . /tests/lib.sh
 . /tests/cases.sh
+. /tests/hostile.sh
 
 suite=${1:-full}
 info "suite $suite on $(uname -r), $(nproc) CPUs, sched_ext state '$(state)'"
@@ -35,6 +38,22 @@ smoke)
 	run_case loads 120 case_loads
 	run_case sigterm 60 case_sigterm
 	run_case dmesg 30 case_dmesg
+	;;
+hostile)
+	hcase sigstop 120 case_sigstop
+	hcase sigstop_nodegraded 90 case_sigstop_nodegraded 'runnable task stall'
+	hcase sigsegv 90 case_sigsegv
+	hcase sigabrt 90 case_sigabrt
+	hcase forkstorm 180 case_forkstorm
+	hcase threads 180 case_threads
+	hcase hackbench20 240 case_hackbench20
+	hcase renice_taskset 180 case_renice_taskset
+	hcase userland_hang 150 case_userland_hang
+	hcase hotplug 120 case_hotplug
+	hcase hotplug_load 150 case_hotplug_load
+	hcase starvation 120 case_starvation
+	hcase congestion 90 case_congestion
+	hcase soak $((CLAND_SOAK_S + 120)) case_soak
 	;;
 demo)
 	run_case demo 120 case_demo

@@ -18,6 +18,7 @@
  *
  * Exit: 0, or 1 when no sample was found.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@ int main(int argc, char **argv)
 	static const char *defaults[] = {"50", "99"};
 	const char **pcts = defaults;
 	int npct = 2, i;
+	bool whole = true; /* the last chunk read ended its line */
 	char line[4096];
 
 	if (argc > 1) {
@@ -58,7 +60,13 @@ int main(int argc, char **argv)
 	}
 
 	while (fgets(line, sizeof(line), stdin)) {
+		bool cont = !whole;
 		char *end;
+
+		/* The rest of a long line (the overflow cycle list) is no row. */
+		whole = strchr(line, '\n') != NULL;
+		if (cont)
+			continue;
 
 		if ((v = summary(line, "Min Latencies:")) >= 0) {
 			min = v;

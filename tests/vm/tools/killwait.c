@@ -5,7 +5,8 @@
  *
  * Usage: killwait SIG PID [TIMEOUT_MS]
  *
- * SIG is a number or a name (INT, TERM, KILL, with or without SIG).
+ * SIG is a number or a name (INT, TERM, KILL, SEGV, ABRT, STOP..., with or
+ * without SIG).
  * After kill(PID, SIG) it polls /sys/kernel/sched_ext/state every 1 ms
  * (timed with CLOCK_MONOTONIC) until it reads "disabled", then prints the
  * elapsed time in milliseconds on stdout, followed by when PID was first
@@ -112,9 +113,9 @@ static int parse_sig(const char *s)
 		const char *name;
 		int sig;
 	} sigs[] = {
-		{"INT", SIGINT},   {"TERM", SIGTERM}, {"KILL", SIGKILL},
-		{"HUP", SIGHUP},   {"QUIT", SIGQUIT}, {"USR1", SIGUSR1},
-		{"USR2", SIGUSR2}, {"STOP", SIGSTOP}, {"CONT", SIGCONT},
+		{"INT", SIGINT},   {"TERM", SIGTERM}, {"KILL", SIGKILL}, {"HUP", SIGHUP},
+		{"QUIT", SIGQUIT}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"STOP", SIGSTOP},
+		{"CONT", SIGCONT}, {"SEGV", SIGSEGV}, {"ABRT", SIGABRT}, {"BUS", SIGBUS},
 	};
 	char *end;
 	long v;
