@@ -4,6 +4,8 @@
 #                 and build/cland-sim (the policies on simulated CPUs, sim/README.md)
 #   make run      run scx_cland for real (sched_ext kernel, root), else a VM demo
 #   make check    every test: unit and simulator tests on the host, then the VM suites
+#   make bench    EEVDF vs each policy (and BENCH_EXTRA=path,...) in the VM, interleaved;
+#                 report in build/bench/ (bench/README.md; BENCH_ARGS for bench/run.sh)
 #   make deps     install the Debian packages needed (run by the targets above)
 #   V=1           show the full commands
 #
@@ -40,6 +42,13 @@ SIM_HDRS	:= $(wildcard sim/*.h lib/*.h) src/options.h bpf/intf.h
 SIM_LIBS	:= -ljson-c -lm
 SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
 
+# The bench report tool (host) and its tests; bench/tools/ are built static for
+# the VM by bench/run.sh.
+BENCH_REPORT	:= $(BUILD)/bench/cland-bench-report
+BENCH_LIB	:= $(filter-out bench/report_main.c,$(wildcard bench/*.c))
+BENCH_HDRS	:= $(wildcard bench/*.h)
+BENCH_TESTS	:= $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(wildcard tests/bench/test_*.c))
+
 ifeq ($(V),1)
 Q =
 msg =
@@ -48,7 +57,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps run check unit sim-unit vm-check clean
+.PHONY: all deps run check unit sim-unit bench-unit bench vm-check clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/scx_cland $(BUILD)/cland-sim
@@ -102,9 +111,27 @@ $(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps
 
 sim-unit: $(BUILD)/cland-sim $(SIM_TESTS)
 
+$(BENCH_REPORT): bench/report_main.c $(BENCH_LIB) $(BENCH_HDRS) | deps
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Ibench bench/report_main.c $(BENCH_LIB) -ljson-c -lm -o $@
+
+# Bench harness tests: parsers and report on recorded samples (tests/bench/samples).
+$(BUILD)/tests/bench/%: tests/bench/%.c $(BENCH_LIB) $(BENCH_HDRS) | deps
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Ibench -DSAMPLES='"$(CURDIR)/tests/bench/samples"' $< $(BENCH_LIB) \
+		-ljson-c -lcmocka -lm -o $@
+
+bench-unit: $(BENCH_REPORT) $(BENCH_TESTS)
+
 # All tests; prints "N passed, N failed" last and fails if any failed.
-check: format-check $(BUILD)/scx_cland unit sim-unit
-	$(Q)scripts/check.sh $(UNIT_TESTS) $(SIM_TESTS)
+check: format-check $(BUILD)/scx_cland unit sim-unit bench-unit
+	$(Q)scripts/check.sh $(UNIT_TESTS) $(SIM_TESTS) $(BENCH_TESTS)
+
+# Benchmarks (not tests: never fail on a number), in the VM; ~20 min.
+bench: $(BUILD)/scx_cland $(BENCH_REPORT)
+	$(Q)bench/run.sh $(BENCH_ARGS)
 
 # Only the VM suites (CHECK_ARGS are passed to tests/vm/run.sh).
 vm-check: $(BUILD)/scx_cland
@@ -124,4 +151,4 @@ format-check:
 	$(Q)clang-format --dry-run -Werror $(C_FILES)
 
 clean:
-	$(Q)rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/scx_cland $(BUILD)/cland.* $(BUILD)/vm/*.cpio*
+	$(Q)rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/bench $(BUILD)/scx_cland $(BUILD)/cland.* $(BUILD)/vm/*.cpio*

@@ -23,6 +23,7 @@ dpkg-dev
 busybox-static
 stress-ng
 rt-tests
+gnuplot-nox
 cpio
 zstd
 gzip
