@@ -4,7 +4,8 @@
 # Usage: scripts/check.sh UNIT_TEST_BINARY...
 #   1. the host unit tests given (cmocka, TAP output: one count per test);
 #   2. the full VM suite on the pinned 7.2 kernel (else sid's current one);
-#   3. the smoke VM suite on the pinned 7.3 kernel (trixie-backports).
+#   3. the hostile VM suite (faults, hostile workloads, 60 s soak) on 7.2;
+#   4. the smoke VM suite on the pinned 7.3 kernel (trixie-backports).
 # CLAND_CHECK_VM=no skips the VM suites (host-only run).
 set -u
 
@@ -55,6 +56,7 @@ for t in "$@"; do
 done
 if [ "${CLAND_CHECK_VM:-yes}" != no ]; then
 	vm full 7.2
+	vm hostile 7.2
 	vm smoke 7.3
 fi
 echo "$passed passed, $failed failed"
