@@ -566,34 +566,57 @@ static void rescue_inflight(void)
 }
 
 /*
- * Safety net whatever the policy does: a task that has waited in the shared
- * DSQ for longer than STARVE_NS (its deadline keeps losing to newer ones) is
- * moved to this CPU now, long before the kernel's watchdog would eject us.
- * One CPU scans, at most every STARVE_SCAN_NS.
+ * Move @p, found by the DSQ iterator of the enclosing bpf_for_each(), to the
+ * local DSQ of @cpu if it has waited over STARVE_NS and may run there (moving
+ * it elsewhere is a scheduler error). A macro: the iterator cannot be passed
+ * to a function.
+ */
+#define STARVE_MOVE(p, cpu, now, moved)                                                            \
+	({                                                                                         \
+		struct task_ctx *__tctx = lookup_task_ctx(p);                                      \
+		bool __ok = __tctx && (now)-__tctx->runnable_at >= STARVE_NS &&                    \
+			    bpf_cpumask_test_cpu((cpu), (p)->cpus_ptr) &&                          \
+			    !((p)->migration_disabled && scx_bpf_task_cpu(p) != (cpu)) &&          \
+			    cland_dsq_move(BPF_FOR_EACH_ITER, (p), SCX_DSQ_LOCAL, 0);              \
+		if (__ok) {                                                                        \
+			__sync_fetch_and_add(&counters.nr_starved, 1);                             \
+			(moved)++;                                                                 \
+		}                                                                                  \
+		__ok;                                                                              \
+	})
+
+/*
+ * Safety net whatever the policy does: a task that has waited for longer than
+ * STARVE_NS in the shared DSQ (its deadline keeps losing to newer ones) or in
+ * another CPU's DSQ (that CPU does not dispatch: e.g. coming online under
+ * hotplug, online but not yet active for sched_ext) is moved to this CPU now,
+ * long before the kernel's watchdog would eject us. One CPU scans, at most
+ * every STARVE_SCAN_NS.
  */
 static bool run_starving(s32 cpu)
 {
 	u64 now = cland_now(), last = last_starve_scan;
+	u32 nr_cpus = scx_bpf_nr_cpu_ids();
 	struct task_struct *p;
 	int moved = 0;
+	s32 c;
 
 	if (now - last < STARVE_SCAN_NS ||
 	    __sync_val_compare_and_swap(&last_starve_scan, last, now) != last)
 		return false;
 	bpf_for_each (scx_dsq, p, CLAND_DSQ_SHARED, 0) {
-		struct task_ctx *tctx = lookup_task_ctx(p);
-
-		if (!tctx || now - tctx->runnable_at < STARVE_NS)
+		STARVE_MOVE(p, cpu, now, moved);
+		if (moved >= STARVE_MAX_MOVES)
+			return true;
+	}
+	bpf_for (c, 0, nr_cpus) {
+		if (c == cpu)
 			continue;
-		/* only where it may run: moving elsewhere is a scheduler error */
-		if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
-		    (p->migration_disabled && scx_bpf_task_cpu(p) != cpu))
-			continue;
-		if (!cland_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
-			continue;
-		__sync_fetch_and_add(&counters.nr_starved, 1);
-		if (++moved >= STARVE_MAX_MOVES)
-			break;
+		bpf_for_each (scx_dsq, p, (u64)c, 0) {
+			STARVE_MOVE(p, cpu, now, moved);
+			if (moved >= STARVE_MAX_MOVES)
+				return true;
+		}
 	}
 	return moved > 0;
 }
