@@ -237,25 +237,44 @@ static void leave_degraded(u64 now)
 }
 
 /*
+ * BPF's idea of "now" on the shared DSQ's key scale: the key at its head (the
+ * next task to run), or the deadline of the task that started last if it is
+ * empty. The policy's deadlines and BPF's own keys meet on this DSQ, so this
+ * is what a task BPF queues must be compared with.
+ */
+static u64 shared_now(void)
+{
+	struct task_struct *p;
+	u64 key = vclock;
+
+	bpf_for_each (scx_dsq, p, CLAND_DSQ_SHARED, 0) {
+		key = p->scx.dsq_vtime;
+		break;
+	}
+	return key;
+}
+
+/*
  * The ordering key of a task BPF schedules alone (congested or degraded): a
- * weighted vruntime kept in its last deadline. Its last run is charged, and a
- * task that slept gets at most one slice of credit behind the deadline of the
- * task that started last, so short-running (interactive) tasks go first and
- * CPU hogs take turns. Kthreads go first. The last started deadline, not the
- * largest: tasks start in deadline order, so it is about the head of the
- * shared DSQ; the largest (a hog's deadline is up to 100 slices ahead) put a
- * task woken in a brief degraded period behind every task the daemon
- * dispatched, for up to the starvation net's 500 ms.
+ * weighted vruntime kept in its last deadline, brought within one slice of
+ * shared_now(), then charged with its last run. Tasks that ran little
+ * (interactive ones) go first, CPU hogs take turns, kthreads go first of all.
+ * Near the head, not behind the latest deadline: a hog's deadline from the
+ * policy is up to 100 slices ahead, and a task woken in a brief degraded
+ * period queued behind it waited for the starvation net (0.5-0.75 s).
  */
 static u64 alone_vtime(const struct task_struct *p, struct task_ctx *tctx)
 {
-	u64 floor = vclock > slice_ns ? vclock - slice_ns : 0;
+	u64 now = shared_now();
+	u64 floor = now > slice_ns ? now - slice_ns : 0;
 	u64 weight = p->scx.weight ?: 1;
 
 	if (p->flags & PF_KTHREAD)
 		return floor;
 	if ((s64)(tctx->deadline - floor) < 0)
 		tctx->deadline = floor;
+	if ((s64)(tctx->deadline - (now + slice_ns)) > 0)
+		tctx->deadline = now + slice_ns;
 	if (tctx->stop_ts > tctx->start_ts)
 		tctx->deadline += (tctx->stop_ts - tctx->start_ts) * 100 / weight;
 	tctx->start_ts = tctx->stop_ts; /* charged once */
