@@ -152,9 +152,9 @@ forkloop() {
 # 1. SIGSTOP the daemon for 10 s under stress-ng --cpu 4 with cyclictest
 # running: degraded mode keeps everything scheduled. cyclictest's max must
 # stay under 250 ms and within 2x of its max over 14 s with the daemon
-# running (same load). The tasks waiting for the daemon when it stops wait
-# --stall-ms (50 ms) before BPF takes over: close to 2x of the 20-35 ms max
-# usually seen with the daemon running under TCG.
+# running (same load). BPF takes over as soon as the daemon is seen stopped
+# (ops.quiescent), with short slices: 14-25 ms max, as with the daemon
+# running (11-36 ms under TCG).
 case_sigstop() {
 	local sp r n0 line0 line1 prev last e0 e1 l1 u0 u1 d0 d1 base
 	need_cland
