@@ -38,10 +38,11 @@
  *
  * Degraded mode: when the daemon cannot run (stopped, traced or frozen: seen
  * in ops.quiescent(), so at once) or has not run for @stall_ns (starved, or
- * blocked in the kernel) while tasks wait for it, BPF schedules alone: new tasks go to the
- * shared DSQ in vtime order (kthreads first), and the tasks already handed to
- * user space, tracked by pid in @inflight, are taken back (their generation is
- * bumped, so the daemon's late decisions are cancelled). The first time the
+ * blocked in the kernel) while tasks wait for it, BPF schedules alone: new
+ * tasks go to the shared DSQ in vtime order (kthreads first) with short
+ * slices, and the tasks already handed to user space, tracked by pid in
+ * @inflight, are taken back (their generation is bumped, so the daemon's late
+ * decisions are cancelled). The first time the
  * daemon runs again, user space is back in charge. The scheduler stays
  * loaded throughout: nothing is left for the watchdog to find.
  *
@@ -84,7 +85,7 @@ char _license[] SEC("license") = "GPL";
 #define CLAND_TASK_FROZEN     0x8000		     /* TASK_FROZEN: cgroup freezer, suspend */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
 #define STARVE_NS	      (500ULL * 1000 * 1000) /* a task waits longer: run it now */
-#define STARVE_SCAN_NS	      (20ULL * 1000 * 1000)  /* how often the shared DSQ is scanned */
+#define STARVE_SCAN_NS	      (20ULL * 1000 * 1000)  /* how often the DSQs are scanned */
 #define STARVE_MAX_MOVES      8			     /* starving tasks moved per scan */
 
 /* Set by user space before loading. */
@@ -381,7 +382,6 @@ static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 		kick_cpu_for(p, 0);
 }
 
-/* The daemon cannot take the task (congested or stalled): schedule it here. */
 /*
  * The slice of a task BPF schedules alone: a quarter of the default. Without
  * the policy, a waking task may have to wait for a running hog's slice to end;
@@ -390,6 +390,7 @@ static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
  */
 #define ALONE_SLICE_NS (slice_ns / 4)
 
+/* The daemon cannot take the task (congested or stalled): schedule it here. */
 static void enqueue_alone(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
 	u64 vtime = alone_vtime(p, tctx);
