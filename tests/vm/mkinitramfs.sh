@@ -34,11 +34,11 @@ busybox=$(command -v busybox)
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	log "warning: $busybox may not be static (install busybox-static)"
 
-# Static helpers, rebuilt when their source changed.
+# Static helpers, rebuilt when their source (or tools/tool.h) changed.
 mkdir -p "$tools"
 for src in "$here"/tools/*.c; do
 	bin=$tools/$(basename "$src" .c)
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$here/tools/tool.h" -nt "$bin" ]; then
 		log "cc -static $(basename "$src")"
 		$CC -static -O2 -Wall -Wextra -o "$bin.$$" "$src" || die "building $src failed"
 		mv -f "$bin.$$" "$bin"

@@ -21,33 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define STATE_PATH "/sys/kernel/sched_ext/state"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-/* Read a small file into buf without its trailing newline; "" on error. */
-static void read_small(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
+#include "tool.h"
 
 /* True if PID no longer runs: gone, or a zombie waiting to be reaped. */
 static int pid_exited(long pid)
