@@ -91,9 +91,6 @@ ct_report() {
 		bout "hist sched=$SCHED round=$ROUND bench=$1 overflows=$(field overflows "$l") $(echo "$r" | sed -n 2p)"
 }
 
-# field KEY LINE: KEY=value out of a "k=v k=v" line.
-field() { echo " $2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-
 # 1. Interactive latency under CPU load.
 bench_latency() {
 	stress_start $((2 * NCPU)) $((LAT_S + 30))

@@ -89,9 +89,6 @@ cl_wait() {
 # restarts: how many times the daemon re-attached at the kernel's request.
 restarts() { grep -c 'the kernel asked for a restart' "$CLAND_LOG"; }
 
-# field KEY LINE: KEY=value out of a "k=v k=v" line (the tools' output).
-field() { echo " $2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
-
 # ct_start LABEL SECS: cyclictest (SCHED_OTHER, 1 ms period, histogram up to
 # 50 ms, max beyond) in the background; CT_PID.
 ct_start() {
@@ -117,14 +114,6 @@ ct_end() {
 		figure "${prefix}_p99_us" "$CT_P99"
 		figure "${prefix}_max_us" "$CT_MAX"
 	fi
-}
-
-# workload_ok PID NAME OUTFILE [TIMEOUT_S]: the workload exits 0.
-workload_ok() {
-	local rc
-	wait_child "$1" "${4:-120}"
-	rc=$?
-	[ $rc -eq 0 ] || die "$2 exit $rc$([ "${TIMED_OUT:-0}" = 1 ] && echo ' (timed out)'): $(tail -n 3 "$3" 2>/dev/null | tr '\n' '|')"
 }
 
 # stress_stop PID: end a long stress-ng run (SIGTERM: a clean exit 0).
@@ -247,38 +236,7 @@ case_sigstop_nodegraded() {
 	fi
 }
 
-# 2. SIG (SEGV, ABRT) under load: the daemon dies by the signal, its link is
-# released within 100 ms, the workloads finish.
-crash_case() {
-	local sig=$1 key sp hp r ms ex fc rc want
-	key=$(echo "$sig" | tr 'A-Z' 'a-z')
-	need_cland
-	cland_enable
-	stress-ng --cpu 4 --timeout 10 >/tmp/stress.out 2>&1 &
-	sp=$!
-	hackbench $HACKBENCH_ARGS >/tmp/hackbench.out 2>&1 &
-	hp=$!
-	sleep 1
-	proc_running "$hp" || info "note: hackbench already finished before the kill"
-	r=$(killwait "$sig" "$CLAND_PID" 10000)
-	ms=${r%% *}
-	[ "$ms" = timeout ] && die "SIG$sig: state still '$(state)' 10 s later"
-	ex=$(field exiting "$r")
-	fc=$(field files_closed "$r")
-	figure "sig${key}_to_disabled_ms" "$ms"
-	figure "sig${key}_to_exiting_ms" "$ex"
-	figure "sig${key}_to_files_closed_ms" "$fc"
-	info "SIG$sig: disabled after $ms ms (daemon in do_exit after $ex ms, its files closed after $fc ms)"
-	cland_wait_exit 10
-	case $sig in SEGV) want=139 ;; ABRT) want=134 ;; *) want=any ;; esac
-	[ "$want" = any ] || [ "$CLAND_RC" = "$want" ] ||
-		die "SIG$sig: scx_cland exit status $CLAND_RC, want $want (killed by the signal)$(cland_tail)"
-	workload_ok "$hp" "hackbench after the SIG$sig" /tmp/hackbench.out
-	workload_ok "$sp" "stress-ng after the SIG$sig" /tmp/stress.out 60
-	[ "$fc" != "-" ] && ms_le "$fc" 100 ||
-		die "SIG$sig: the daemon's files (its struct_ops link) closed after $fc ms, limit 100 ms"
-	ms_le "$ms" 10000 || die "SIG$sig: state disabled after $ms ms, limit 10 s"
-}
+# 2. SIGSEGV, SIGABRT under load (crash_case: cases.sh).
 case_sigsegv() { crash_case SEGV; }
 case_sigabrt() { crash_case ABRT; }
 

@@ -222,6 +222,17 @@ hackbench_median() {
 	echo $all | tr ' ' '\n' | sort -n | sed -n "$(((n + 1) / 2))p"
 }
 
+# field KEY LINE: KEY=value out of a "k=v k=v" line (the tools' output).
+field() { echo " $2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+
+# workload_ok PID NAME OUTFILE [TIMEOUT_S]: the workload exits 0.
+workload_ok() {
+	local rc
+	wait_child "$1" "${4:-120}"
+	rc=$?
+	[ $rc -eq 0 ] || die "$2 exit $rc$([ "${TIMED_OUT:-0}" = 1 ] && echo ' (timed out)'): $(tail -n 3 "$3" 2>/dev/null | tr '\n' '|')"
+}
+
 # What a case may leave running (process names).
 LEFTOVERS="scx_cland stress-ng stress-ng-cpu stress-ng-fork hackbench cyclictest manythreads stopfor"
 
