@@ -116,11 +116,12 @@ $(BENCH_REPORT): bench/report_main.c $(BENCH_LIB) $(BENCH_HDRS) | deps
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ibench bench/report_main.c $(BENCH_LIB) -ljson-c -lm -o $@
 
-# Bench harness tests: parsers and report on recorded samples (tests/bench/samples).
+# Bench harness tests: parsers and report on recorded samples (tests/bench/samples),
+# bench/run.sh refusing bad input.
 $(BUILD)/tests/bench/%: tests/bench/%.c $(BENCH_LIB) $(BENCH_HDRS) | deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ibench -DSAMPLES='"$(CURDIR)/tests/bench/samples"' $< $(BENCH_LIB) \
+	$(Q)$(CC) $(CFLAGS) -Ibench -DSAMPLES='"$(CURDIR)/tests/bench/samples"' -DREPO='"$(CURDIR)"' $< $(BENCH_LIB) \
 		-ljson-c -lcmocka -lm -o $@
 
 bench-unit: $(BENCH_REPORT) $(BENCH_TESTS)

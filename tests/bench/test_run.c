@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_run.c - bench/run.sh (make bench) refuses bad input before it builds
+ * or boots anything: exit 2 and a message naming the problem.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#ifndef REPO
+#define REPO "."
+#endif
+
+/* Run bench/run.sh with ENV and ARGS; its exit status, stderr in @err. */
+static int run(const char *env, const char *args, char *err, size_t len)
+{
+	char cmd[1024];
+	size_t n;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "env %s %s/bench/run.sh %s 2>&1 >/dev/null", env, REPO, args);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	n = fread(err, 1, len - 1, f);
+	err[n] = '\0';
+	st = pclose(f);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void bad_rounds(void **state)
+{
+	char err[4096];
+
+	assert_int_equal(run("", "--rounds 0", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--rounds wants a whole number >= 1"));
+	assert_int_equal(run("", "--rounds x", err, sizeof(err)), 2);
+	assert_int_equal(run("", "--rounds 21", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "at most 20"));
+	assert_int_equal(run("", "--rounds", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--rounds needs a value"));
+}
+
+static void bad_arguments(void **state)
+{
+	char err[4096];
+
+	assert_int_equal(run("", "--bogus", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "unknown argument '--bogus'"));
+	assert_int_equal(run("", "--timeout 1m", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--timeout wants whole seconds"));
+	assert_int_equal(run("BENCH_POLICIES=deadline,foo", "", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "unknown policy 'foo'"));
+}
+
+static void bad_extra(void **state)
+{
+	char err[4096];
+
+	assert_int_equal(run("BENCH_EXTRA=/nonexistent/scx_x", "", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "'/nonexistent/scx_x' is not an executable file"));
+	assert_int_equal(run("BENCH_EXTRA=/bin/true,/bin/true", "", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "'true' given twice"));
+	/* A name that would clash with a built-in scheduler's. */
+	assert_int_equal(
+		run("BENCH_EXTRA=" REPO "/tests/bench/samples/eevdf", "", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "'eevdf' clashes with a built-in scheduler name"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(bad_rounds),
+		cmocka_unit_test(bad_arguments),
+		cmocka_unit_test(bad_extra),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
