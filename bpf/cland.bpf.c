@@ -55,6 +55,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "intf.h"
+#include "cland_time.h"
 #include "compat.bpf.h"
 
 char _license[] SEC("license") = "GPL";
@@ -98,21 +99,8 @@ struct cland_counters counters;
 struct cland_exit_info exit_info;
 volatile __u64 nr_user_pending; /* tasks the policy holds, set by the daemon */
 
-/*
- * Backend state (.bss too: user space may read it). Not static: clang would
- * shrink a static flag to one byte and the kernel rejects that BTF.
- */
-__u64 usersched_last_seen; /* when the daemon last started or stopped running */
-__u32 usersched_running;   /* the daemon is on a CPU now */
-__u32 usersched_stopped;   /* the daemon is stopped, traced or frozen */
-__u64 work_since;	   /* when tasks started waiting on an idle daemon */
-__u32 degraded;		   /* BPF schedules alone (the daemon stalled) */
-__u32 rescue_pending;	   /* tasks handed to the stalled daemon may be left */
-__u64 degraded_since;
-__u64 vclock;		/* deadline of the task that started running last */
-__u32 usersched_needed; /* the daemon must run at the next dispatch */
-__u64 last_starve_scan; /* when the shared DSQ was last scanned for starving tasks */
-__u32 preempt_claimed;	/* a CPU already gave its slice up for the daemon */
+/* The backend's own state (struct cland_backend_state in intf.h). */
+struct cland_backend_state st;
 
 struct task_ctx {
 	u64 gen;	  /* enqueue generation, echoed by decisions */
@@ -122,6 +110,7 @@ struct task_ctx {
 	u64 start_ts;
 	u64 stop_ts;
 	u64 runnable_at; /* when it last became runnable (woke, or was preempted) */
+	u64 queued_at;	 /* when it was last handed to user space */
 };
 
 struct {
@@ -174,6 +163,17 @@ struct {
 	__type(value, struct heartbeat);
 } heartbeat SEC(".maps");
 
+/*
+ * The backend's clock: CLOCK_MONOTONIC, the clock of the daemon's
+ * host->now(), so that the timestamps handed to user space mean the same
+ * thing there. Per-CPU readings may disagree by a few us: compare them with
+ * the helpers of cland_time.h only.
+ */
+static u64 cland_now(void)
+{
+	return bpf_ktime_get_ns();
+}
+
 static struct task_ctx *lookup_task_ctx(const struct task_struct *p)
 {
 	return bpf_task_storage_get(&task_ctxs, (struct task_struct *)p, 0, 0);
@@ -203,11 +203,11 @@ static bool usersched_waiting(void)
 /* Tasks wait for the daemon, which has not run for @stall_ns. */
 static bool usersched_stalled(u64 now)
 {
-	u64 since = usersched_last_seen > work_since ? usersched_last_seen : work_since;
+	u64 since = time_max(st.usersched_last_seen, st.work_since);
 
-	if (!stall_ns || usersched_running || !usersched_has_work())
+	if (!stall_ns || st.usersched_running || !usersched_has_work())
 		return false;
-	return usersched_stopped || now - since > stall_ns;
+	return st.usersched_stopped || time_elapsed(now, since, stall_ns);
 }
 
 /* Enter degraded mode if the daemon stalled; returns true when degraded. */
@@ -215,14 +215,14 @@ static bool check_stall(void)
 {
 	u64 now;
 
-	if (degraded)
+	if (st.degraded)
 		return true;
 	now = cland_now();
 	if (!usersched_stalled(now))
 		return false;
-	if (__sync_val_compare_and_swap(&degraded, 0, 1) == 0) {
-		degraded_since = now;
-		rescue_pending = 1;
+	if (__sync_val_compare_and_swap(&st.degraded, 0, 1) == 0) {
+		st.degraded_since = now;
+		st.rescue_pending = 1;
 		__sync_fetch_and_add(&counters.nr_degraded_enter, 1);
 	}
 	return true;
@@ -231,10 +231,10 @@ static bool check_stall(void)
 /* The daemon runs: user space is in charge again. */
 static void leave_degraded(u64 now)
 {
-	if (!degraded || __sync_val_compare_and_swap(&degraded, 1, 0) != 1)
+	if (!st.degraded || __sync_val_compare_and_swap(&st.degraded, 1, 0) != 1)
 		return;
 	__sync_fetch_and_add(&counters.nr_degraded_leave, 1);
-	__sync_fetch_and_add(&counters.degraded_ns, now - degraded_since);
+	__sync_fetch_and_add(&counters.degraded_ns, time_delta(now, st.degraded_since));
 }
 
 /*
@@ -246,7 +246,7 @@ static void leave_degraded(u64 now)
 static u64 shared_now(void)
 {
 	struct task_struct *p;
-	u64 key = vclock;
+	u64 key = st.vclock;
 
 	bpf_for_each (scx_dsq, p, CLAND_DSQ_SHARED, 0) {
 		key = p->scx.dsq_vtime;
@@ -272,12 +272,11 @@ static u64 alone_vtime(const struct task_struct *p, struct task_ctx *tctx)
 
 	if (p->flags & PF_KTHREAD)
 		return floor;
-	if ((s64)(tctx->deadline - floor) < 0)
+	if (time_before(tctx->deadline, floor))
 		tctx->deadline = floor;
-	if ((s64)(tctx->deadline - (now + slice_ns)) > 0)
+	if (time_after(tctx->deadline, now + slice_ns))
 		tctx->deadline = now + slice_ns;
-	if (tctx->stop_ts > tctx->start_ts)
-		tctx->deadline += (tctx->stop_ts - tctx->start_ts) * 100 / weight;
+	tctx->deadline += time_delta(tctx->stop_ts, tctx->start_ts) * 100 / weight;
 	tctx->start_ts = tctx->stop_ts; /* charged once */
 	return tctx->deadline;
 }
@@ -304,7 +303,7 @@ static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 
 		if (!cctx || !cctx->busy || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
 			continue;
-		if ((s64)(cctx->deadline - latest) > 0) {
+		if (time_after(cctx->deadline, latest)) {
 			latest = cctx->deadline;
 			best = cpu;
 		}
@@ -325,10 +324,13 @@ static void kick_cpu_for(const struct task_struct *p, u64 deadline)
 		return;
 	}
 	cpu = find_preemptible_cpu(p, deadline);
-	if (cpu >= 0) {
-		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	if (cpu < 0)
+		return;
+	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	if (is_usersched(p))
+		__sync_fetch_and_add(&counters.nr_preempt_usersched, 1);
+	else
 		__sync_fetch_and_add(&counters.nr_preemptions, 1);
-	}
 }
 
 /*
@@ -367,9 +369,11 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 		return cpu;
 	/* An idle CPU and nobody waiting: user space would only add latency. */
 	if (is_usersched(p) ||
-	    ((degraded || !usersched_has_work()) && !scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
+	    ((st.degraded || !usersched_has_work()) && !scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
 		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
+		if (!is_usersched(p))
+			__sync_fetch_and_add(&counters.nr_direct_dispatches, 1);
 	}
 	return cpu;
 }
@@ -429,8 +433,9 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 		bpf_map_delete_elem(&inflight, &pid);
 		return false;
 	}
+	tctx->queued_at = cland_now();
 	if (!usersched_has_work())
-		work_since = cland_now();
+		st.work_since = tctx->queued_at;
 	fill_queued(q, p, tctx, enq_flags);
 	bpf_ringbuf_submit(q, 0);
 	__sync_fetch_and_add(&counters.nr_queued, 1);
@@ -491,6 +496,44 @@ static bool cpu_online(s32 cpu)
 	return ret;
 }
 
+/* floor(log2(@v)), 0 for 0. */
+static u32 log2_u64(u64 v)
+{
+	u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	return r + (v >> 1);
+}
+
+/* Count a round trip through user space in its log2 bucket. */
+static void count_round_trip(u64 ns)
+{
+	u32 b = log2_u64(ns);
+
+	if (b >= CLAND_RTT_BUCKETS)
+		b = CLAND_RTT_BUCKETS - 1;
+	__sync_fetch_and_add(&counters.rtt_log2[b], 1);
+}
+
 /* Insert @p as decision @d says, unless @d is stale (generation). */
 static void apply_decision(struct task_struct *p, const struct cland_decision *d)
 {
@@ -503,6 +546,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		return;
 	}
 	bpf_map_delete_elem(&inflight, &d->pid);
+	count_round_trip(time_delta(cland_now(), tctx->queued_at));
 	tctx->vtime = d->vtime;
 	tctx->deadline = d->deadline;
 	if (cpu != CLAND_CPU_ANY && (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) || !cpu_online(cpu))) {
@@ -545,8 +589,7 @@ static bool consume_usersched(void)
 {
 	if (!cland_dsq_move_to_local(CLAND_DSQ_USERSCHED))
 		return false;
-	usersched_needed = 0;
-	__sync_fetch_and_add(&counters.nr_usersched_runs, 1);
+	st.usersched_needed = 0;
 	return true;
 }
 
@@ -582,7 +625,7 @@ static void rescue_inflight(void)
 
 	bpf_for_each_map_elem(&inflight, rescue_one, &more, 0);
 	if (!more)
-		rescue_pending = 0;
+		st.rescue_pending = 0;
 }
 
 /*
@@ -594,7 +637,7 @@ static void rescue_inflight(void)
 #define STARVE_MOVE(p, cpu, now, moved)                                                            \
 	({                                                                                         \
 		struct task_ctx *__tctx = lookup_task_ctx(p);                                      \
-		bool __ok = __tctx && (now)-__tctx->runnable_at >= STARVE_NS &&                    \
+		bool __ok = __tctx && time_elapsed((now), __tctx->runnable_at, STARVE_NS) &&       \
 			    bpf_cpumask_test_cpu((cpu), (p)->cpus_ptr) &&                          \
 			    !((p)->migration_disabled && scx_bpf_task_cpu(p) != (cpu)) &&          \
 			    cland_dsq_move(BPF_FOR_EACH_ITER, (p), SCX_DSQ_LOCAL, 0);              \
@@ -615,14 +658,14 @@ static void rescue_inflight(void)
  */
 static bool run_starving(s32 cpu)
 {
-	u64 now = cland_now(), last = last_starve_scan;
+	u64 now = cland_now(), last = st.last_starve_scan;
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
 	struct task_struct *p;
 	int moved = 0;
 	s32 c;
 
-	if (now - last < STARVE_SCAN_NS ||
-	    __sync_val_compare_and_swap(&last_starve_scan, last, now) != last)
+	if (!time_elapsed(now, last, STARVE_SCAN_NS) ||
+	    __sync_val_compare_and_swap(&st.last_starve_scan, last, now) != last)
 		return false;
 	bpf_for_each (scx_dsq, p, CLAND_DSQ_SHARED, 0) {
 		STARVE_MOVE(p, cpu, now, moved);
@@ -646,10 +689,10 @@ void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 	bool stalled = check_stall();
 
 	/* Degraded: the daemon runs first as soon as it is runnable, to take over. */
-	if ((usersched_needed || degraded || usersched_has_work()) && consume_usersched())
+	if ((st.usersched_needed || st.degraded || usersched_has_work()) && consume_usersched())
 		return;
 	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
-	if (stalled && rescue_pending)
+	if (stalled && st.rescue_pending)
 		rescue_inflight();
 	if (run_starving(cpu))
 		return;
@@ -665,7 +708,7 @@ void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
 	if (is_usersched(p))
-		usersched_stopped = 0;
+		st.usersched_stopped = 0;
 
 	if (tctx) {
 		tctx->exec_runtime = 0;
@@ -679,17 +722,18 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	struct cpu_ctx *cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 
 	if (is_usersched(p)) {
-		usersched_last_seen = cland_now();
-		usersched_running = 1;
-		preempt_claimed = 0;
-		leave_degraded(usersched_last_seen);
+		__sync_fetch_and_add(&counters.nr_usersched_runs, 1);
+		st.usersched_last_seen = cland_now();
+		st.usersched_running = 1;
+		st.preempt_claimed = 0;
+		leave_degraded(st.usersched_last_seen);
 		return;
 	}
 	tctx = lookup_task_ctx(p);
 	if (!tctx)
 		return;
 	tctx->start_ts = cland_now();
-	vclock = tctx->deadline;
+	st.vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
 		cctx->busy = 1;
@@ -705,8 +749,8 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	if (cctx)
 		cctx->busy = 0;
 	if (is_usersched(p)) {
-		usersched_running = 0;
-		usersched_last_seen = now;
+		st.usersched_running = 0;
+		st.usersched_last_seen = now;
 		return;
 	}
 	if (!tctx)
@@ -714,8 +758,7 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	tctx->stop_ts = now;
 	if (runnable)
 		tctx->runnable_at = now;
-	if (now > tctx->start_ts)
-		tctx->exec_runtime += now - tctx->start_ts;
+	tctx->exec_runtime += time_delta(now, tctx->start_ts);
 }
 
 /*
@@ -729,7 +772,7 @@ void BPF_STRUCT_OPS(cland_quiescent, struct task_struct *p, u64 deq_flags)
 	if (!is_usersched(p) ||
 	    !(p->__state & (CLAND_TASK_STOPPED | CLAND_TASK_TRACED | CLAND_TASK_FROZEN)))
 		return;
-	usersched_stopped = 1;
+	st.usersched_stopped = 1;
 	if (check_stall())
 		scx_bpf_kick_cpu(scx_bpf_task_cpu(p), SCX_KICK_PREEMPT);
 }
@@ -739,9 +782,9 @@ void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)
 {
 	if (is_usersched(p) || check_stall() || !usersched_waiting() || !usersched_has_work())
 		return;
-	if (__sync_val_compare_and_swap(&preempt_claimed, 0, 1))
+	if (__sync_val_compare_and_swap(&st.preempt_claimed, 0, 1))
 		return;
-	usersched_needed = 1;
+	st.usersched_needed = 1;
 	cland_task_set_slice(p, 0);
 }
 
@@ -758,12 +801,13 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	u64 now = cland_now();
 
 	/* Degraded: make a CPU dispatch, which takes back the stranded tasks. */
-	if (check_stall() && rescue_pending)
+	if (check_stall() && st.rescue_pending)
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
 	/* The daemon waits (for long, or with work, or to end degraded mode). */
-	if (usersched_waiting() && (degraded || usersched_has_work() ||
-				    now - usersched_last_seen > USERSCHED_MAX_WAIT_NS)) {
-		usersched_needed = 1;
+	if (usersched_waiting() &&
+	    (st.degraded || usersched_has_work() ||
+	     time_elapsed(now, st.usersched_last_seen, USERSCHED_MAX_WAIT_NS))) {
+		st.usersched_needed = 1;
 		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
 	}
@@ -805,7 +849,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cland_init)
 	err = scx_bpf_create_dsq(CLAND_DSQ_USERSCHED, -1);
 	if (err)
 		return err;
-	usersched_last_seen = cland_now();
+	st.usersched_last_seen = cland_now();
 	return start_heartbeat();
 }
 

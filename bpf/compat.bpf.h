@@ -11,7 +11,6 @@
  *
  *   6.12  scx_bpf_dispatch[_vtime], scx_bpf_consume
  *   6.13  scx_bpf_dsq_insert[_vtime], scx_bpf_dsq_move_to_local(dsq)
- *   6.14  scx_bpf_now
  *   6.19  scx_bpf_dsq_insert___v2 (returns bool), __scx_bpf_dsq_insert_vtime(p, args),
  *         scx_bpf_task_set_slice (writing p->scx.slice is deprecated)
  *   7.1   scx_bpf_dsq_move_to_local___v2(dsq, enq_flags)
@@ -38,9 +37,6 @@ bool scx_bpf_dispatch_from_dsq___cland(struct bpf_iter_scx_dsq *it__iter, struct
 				       u64 dsq_id, u64 enq_flags) __ksym __weak;
 bool scx_bpf_dsq_move___cland(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
 			      u64 enq_flags) __ksym __weak;
-
-/* 6.14 */
-u64 scx_bpf_now___cland(void) __ksym __weak;
 
 /* 6.19: the vtime insert takes its arguments in a struct */
 struct scx_bpf_dsq_insert_vtime_args___cland {
@@ -106,13 +102,6 @@ static __always_inline bool cland_dsq_move(struct bpf_iter_scx_dsq *it, struct t
 	if (bpf_ksym_exists(scx_bpf_dsq_move___cland))
 		return scx_bpf_dsq_move___cland(it, p, dsq_id, enq_flags);
 	return scx_bpf_dispatch_from_dsq___cland(it, p, dsq_id, enq_flags);
-}
-
-static __always_inline u64 cland_now(void)
-{
-	if (bpf_ksym_exists(scx_bpf_now___cland))
-		return scx_bpf_now___cland();
-	return bpf_ktime_get_ns();
 }
 
 static __always_inline void cland_task_set_slice(struct task_struct *p, u64 slice)

@@ -20,6 +20,7 @@ enum cland_limits {
 	CLAND_MAX_CPUS = 1024,	    /* per-CPU DSQs are created for cpu < this */
 	CLAND_COMM_LEN = 16,	    /* TASK_COMM_LEN */
 	CLAND_EXIT_MSG_LEN = 256,   /* bytes of the kernel's exit reason/message kept */
+	CLAND_RTT_BUCKETS = 40,	    /* log2 buckets of the round trip: up to 2^40 ns */
 };
 
 /* Dispatch queues created by the backend (user DSQ ids are < 2^63). */
@@ -48,7 +49,7 @@ struct cland_queued {
 	__u64 weight;	    /* sched_ext weight: 100 at nice 0, 1..10000 */
 	__u64 vtime;	    /* the policy's own clock for this task */
 	__u64 exec_runtime; /* ns run since the task last slept */
-	__u64 start_ts;	    /* when its last run started (ns, CLOCK_MONOTONIC) */
+	__u64 start_ts;	    /* when its last run started (ns, CLOCK_MONOTONIC, as host->now()) */
 	__u64 stop_ts;	    /* when its last run stopped */
 	__u64 gen;	    /* enqueue generation: echoed back in the decision */
 	__u64 nr_cpus_allowed;
@@ -79,20 +80,93 @@ struct cland_select_cpu_arg {
 struct cland_counters {
 	__u64 nr_queued;	      /* tasks sent to user space */
 	__u64 nr_user_dispatches;     /* decisions turned into DSQ inserts */
-	__u64 nr_kernel_dispatches;   /* tasks dispatched by BPF alone */
+	__u64 nr_kernel_dispatches;   /* tasks dispatched by BPF alone (all causes) */
+	__u64 nr_direct_dispatches;   /* of which wake-ups run on an idle CPU, no round trip */
 	__u64 nr_cancel_dispatches;   /* stale decisions dropped (generation) */
 	__u64 nr_bounce_dispatches;   /* target CPU not allowed or offline: to the shared DSQ */
 	__u64 nr_failed_dispatches;   /* malformed decisions */
 	__u64 nr_sched_congested;     /* ring full: task dispatched in BPF instead */
-	__u64 nr_usersched_runs;      /* times the daemon was dispatched */
+	__u64 nr_usersched_runs;      /* times the daemon was put on a CPU (its wake-ups) */
 	__u64 nr_heartbeats;	      /* heartbeat timer firings that woke the daemon */
-	__u64 nr_preemptions;	      /* CPUs kicked to run a more urgent task (or the daemon) */
+	__u64 nr_preemptions;	      /* CPUs kicked to run a more urgent task */
+	__u64 nr_preempt_usersched;   /* CPUs kicked to run the daemon */
 	__u64 nr_degraded_enter;      /* the daemon stalled: BPF took over scheduling */
 	__u64 nr_degraded_leave;      /* the daemon ran again: user space back in charge */
 	__u64 nr_degraded_dispatches; /* tasks BPF scheduled alone while degraded */
 	__u64 nr_rescued;	      /* tasks taken back from a stalled daemon */
 	__u64 degraded_ns;	      /* total time spent degraded (closed periods) */
-	__u64 nr_starved;	      /* tasks run early: waited in the shared DSQ too long */
+	__u64 nr_starved;	      /* tasks run early: waited in a DSQ too long */
+	/*
+	 * Round trip through user space, ops.enqueue to the decision applied in
+	 * ops.dispatch: bucket i counts those of [2^i, 2^(i+1)) ns.
+	 */
+	__u64 rtt_log2[CLAND_RTT_BUCKETS];
+};
+
+/*
+ * The BPF backend's own state, one instance in its .bss (user space may read
+ * it). A struct of __u32/__u64, not loose flags: clang would shrink a static
+ * flag to one byte and the kernel rejects that BTF. Each field says who sets it and who clears it.
+ * The fields are read and written from every CPU without a lock: where the races are benign (a flag
+ * seen one event late, a timestamp a few us off) it says so; the transitions that must happen once
+ * (entering and leaving degraded mode, the starvation scan, the tick's preemption) use
+ * compare-and-swap.
+ */
+struct cland_backend_state {
+	/*
+	 * When the daemon last started or stopped running. Set by ops.running
+	 * and ops.stopping of the daemon; read by the stall check and the
+	 * heartbeat. Never cleared.
+	 */
+	__u64 usersched_last_seen;
+	/*
+	 * When tasks started waiting on a daemon that had nothing to do. Set by
+	 * send_to_user() when no work was pending (racy: two CPUs may both
+	 * set it, a few us apart; either value will do). Never cleared.
+	 */
+	__u64 work_since;
+	/* When degraded mode was entered. Set by check_stall(); read on leaving. */
+	__u64 degraded_since;
+	/*
+	 * Deadline of the task that started running last: BPF's clock on the
+	 * DSQ key scale when the shared DSQ is empty. Set by ops.running (racy:
+	 * the last of concurrent starts wins; any of them is a fair "now").
+	 */
+	__u64 vclock;
+	/*
+	 * When a CPU last scanned the DSQs for starving tasks. Set by
+	 * run_starving() with compare-and-swap, so one CPU scans at a time.
+	 */
+	__u64 last_starve_scan;
+	/* The daemon is on a CPU: set by ops.running, cleared by ops.stopping. */
+	__u32 usersched_running;
+	/*
+	 * The daemon is stopped, traced or frozen. Set by ops.quiescent, cleared
+	 * by ops.runnable of the daemon (it can run again).
+	 */
+	__u32 usersched_stopped;
+	/*
+	 * BPF schedules alone: the daemon stalled. Set by check_stall(), cleared
+	 * when the daemon runs again (ops.running), both with compare-and-swap.
+	 */
+	__u32 degraded;
+	/*
+	 * Tasks handed to the stalled daemon may still be in @inflight. Set on
+	 * entering degraded mode; cleared by the dispatch round that found the
+	 * in-flight table empty.
+	 */
+	__u32 rescue_pending;
+	/*
+	 * The daemon must run at the next dispatch. Set by the tick and the
+	 * heartbeat; cleared when a CPU takes the daemon from its DSQ (racy: a
+	 * set may be lost to a concurrent clear, the next tick sets it again).
+	 */
+	__u32 usersched_needed;
+	/*
+	 * A CPU already gave its slice up for the daemon. Set by the tick with
+	 * compare-and-swap; cleared when the daemon runs.
+	 */
+	__u32 preempt_claimed;
 };
 
 /* What ops.exit recorded: kind 0 while the scheduler is running. */

@@ -106,7 +106,8 @@ struct cland_run_opts {
 	volatile sig_atomic_t *stop; /* cland_run() returns when *stop becomes non-zero */
 	cland_stats_fn stats;	     /* optional */
 	void *stats_arg;
-	unsigned int stats_interval_ms;
+	unsigned int stats_interval_ms;	   /* 0: stats only on request */
+	volatile sig_atomic_t *report_now; /* optional: non-zero asks for stats now (cleared) */
 };
 
 /*
@@ -120,5 +121,11 @@ int cland_run(struct cland_sched *s, const struct cland_policy *policy, void *ct
 /* One line of counters: "queued=N user=N kernel=N ..." into @buf. */
 int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 			  uint64_t nr_pending);
+
+/*
+ * The @pct-th percentile (nearest rank) of the round trips through user space
+ * in @c's log2 histogram, in ns, interpolated within its bucket; 0 if none.
+ */
+uint64_t cland_rtt_percentile(const struct cland_counters *c, unsigned int pct);
 
 #endif /* __CLAND_H */

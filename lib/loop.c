@@ -58,12 +58,16 @@ static void maybe_report(struct cland_sched *s, const struct cland_run_opts *o, 
 	struct cland_counters c;
 	uint64_t t;
 
-	if (!o->stats || !o->stats_interval_ms)
+	if (!o->stats)
 		return;
 	t = now_ms();
-	if (t < *next)
-		return;
-	*next = t + o->stats_interval_ms;
+	if (o->report_now && *o->report_now) {
+		*o->report_now = 0;
+	} else {
+		if (!o->stats_interval_ms || t < *next)
+			return;
+		*next = t + o->stats_interval_ms;
+	}
 	cland_read_counters(s, &c);
 	o->stats(&c, cland_nr_pending(s), o->stats_arg);
 }

@@ -2,29 +2,93 @@
 /*
  * stats.c - libcland's text form of the backend counters, one line, the same
  * for the daemon's periodic report, its final report and the tests that parse
- * them (key=value pairs separated by spaces).
+ * them (key=value pairs separated by spaces), and the percentiles of the
+ * round-trip histogram.
  */
 #include <inttypes.h>
 #include <stdio.h>
 
 #include "cland.h"
 
+/* Round trips counted in the histogram. */
+static uint64_t rtt_total(const struct cland_counters *c)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < CLAND_RTT_BUCKETS; i++)
+		n += c->rtt_log2[i];
+	return n;
+}
+
+uint64_t cland_rtt_percentile(const struct cland_counters *c, unsigned int pct)
+{
+	uint64_t total = rtt_total(c), rank, seen = 0, lo, in;
+	int i;
+
+	if (!total || pct > 100)
+		return 0;
+	/* nearest rank, at least 1 */
+	rank = (total * pct + 99) / 100;
+	if (!rank)
+		rank = 1;
+	for (i = 0; i < CLAND_RTT_BUCKETS; i++) {
+		if (seen + c->rtt_log2[i] < rank) {
+			seen += c->rtt_log2[i];
+			continue;
+		}
+		/* linear within [2^i, 2^(i+1)): the rank's share of the bucket */
+		lo = 1ULL << i;
+		in = rank - seen;
+		return lo + (lo * in) / (c->rtt_log2[i] + 1);
+	}
+	return 1ULL << (CLAND_RTT_BUCKETS - 1);
+}
+
+/* "I:C,I:C..." for the non-zero buckets, "-" when all are 0. */
+static int format_rtt_hist(char *buf, size_t len, const struct cland_counters *c)
+{
+	size_t off = 0;
+	int i, n;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < CLAND_RTT_BUCKETS; i++) {
+		if (!c->rtt_log2[i])
+			continue;
+		n = snprintf(buf + off, off < len ? len - off : 0, "%s%d:%" PRIu64, off ? "," : "",
+			     i, (uint64_t)c->rtt_log2[i]);
+		if (n < 0)
+			return n;
+		off += (size_t)n;
+	}
+	if (!off)
+		return snprintf(buf, len, "-");
+	return (int)off;
+}
+
 int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 			  uint64_t nr_pending)
 {
-	return snprintf(buf, len,
-			"queued=%" PRIu64 " pending=%" PRIu64 " user=%" PRIu64 " kernel=%" PRIu64
-			" cancel=%" PRIu64 " bounce=%" PRIu64 " failed=%" PRIu64
-			" congested=%" PRIu64 " usersched=%" PRIu64 " heartbeats=%" PRIu64
-			" preempt=%" PRIu64 " degraded=%" PRIu64 "/%" PRIu64
-			" degraded_dispatches=%" PRIu64 " rescued=%" PRIu64 " degraded_ms=%" PRIu64
-			" starved=%" PRIu64,
-			(uint64_t)c->nr_queued, nr_pending, (uint64_t)c->nr_user_dispatches,
-			(uint64_t)c->nr_kernel_dispatches, (uint64_t)c->nr_cancel_dispatches,
-			(uint64_t)c->nr_bounce_dispatches, (uint64_t)c->nr_failed_dispatches,
-			(uint64_t)c->nr_sched_congested, (uint64_t)c->nr_usersched_runs,
-			(uint64_t)c->nr_heartbeats, (uint64_t)c->nr_preemptions,
-			(uint64_t)c->nr_degraded_enter, (uint64_t)c->nr_degraded_leave,
-			(uint64_t)c->nr_degraded_dispatches, (uint64_t)c->nr_rescued,
-			(uint64_t)(c->degraded_ns / 1000000), (uint64_t)c->nr_starved);
+	char hist[CLAND_RTT_BUCKETS * 24];
+
+	format_rtt_hist(hist, sizeof(hist), c);
+	return snprintf(
+		buf, len,
+		"queued=%" PRIu64 " pending=%" PRIu64 " user=%" PRIu64 " kernel=%" PRIu64
+		" direct=%" PRIu64 " cancel=%" PRIu64 " bounce=%" PRIu64 " failed=%" PRIu64
+		" congested=%" PRIu64 " usersched=%" PRIu64 " heartbeats=%" PRIu64
+		" preempt=%" PRIu64 " preempt_daemon=%" PRIu64 " degraded=%" PRIu64 "/%" PRIu64
+		" degraded_dispatches=%" PRIu64 " rescued=%" PRIu64 " degraded_ms=%" PRIu64
+		" starved=%" PRIu64 " rtt_p50_us=%" PRIu64 " rtt_p99_us=%" PRIu64 " rtt_log2=%s",
+		(uint64_t)c->nr_queued, nr_pending, (uint64_t)c->nr_user_dispatches,
+		(uint64_t)c->nr_kernel_dispatches, (uint64_t)c->nr_direct_dispatches,
+		(uint64_t)c->nr_cancel_dispatches, (uint64_t)c->nr_bounce_dispatches,
+		(uint64_t)c->nr_failed_dispatches, (uint64_t)c->nr_sched_congested,
+		(uint64_t)c->nr_usersched_runs, (uint64_t)c->nr_heartbeats,
+		(uint64_t)c->nr_preemptions, (uint64_t)c->nr_preempt_usersched,
+		(uint64_t)c->nr_degraded_enter, (uint64_t)c->nr_degraded_leave,
+		(uint64_t)c->nr_degraded_dispatches, (uint64_t)c->nr_rescued,
+		(uint64_t)(c->degraded_ns / 1000000), (uint64_t)c->nr_starved,
+		cland_rtt_percentile(c, 50) / 1000, cland_rtt_percentile(c, 99) / 1000, hist);
 }

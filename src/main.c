@@ -22,7 +22,8 @@
 #define STATS_INTERVAL_MS 1000
 
 static volatile sig_atomic_t stop;
-static long faults_at_start; /* page faults before the main loop started */
+static volatile sig_atomic_t report_now; /* SIGUSR1: print the counters at once */
+static long faults_at_start;		 /* page faults before the main loop started */
 
 /* Page faults of the daemon so far (minor + major). */
 static long nr_faults(void)
@@ -35,8 +36,10 @@ static long nr_faults(void)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		report_now = 1;
+	else
+		stop = 1;
 }
 
 /* No SA_RESTART: a signal interrupts the epoll wait at once. */
@@ -49,11 +52,12 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 }
 
 static void print_counters(const struct cland_counters *c, uint64_t nr_pending, void *arg)
 {
-	char line[512];
+	char line[2048];
 
 	(void)arg;
 	cland_format_counters(line, sizeof(line), c, nr_pending);
@@ -122,7 +126,11 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		.partial = o->partial,
 		.stall_ns = o->stall_ns,
 	};
-	struct cland_run_opts ro = {.stop = &stop, .stats_interval_ms = STATS_INTERVAL_MS};
+	struct cland_run_opts ro = {
+		.stop = &stop,
+		.stats = print_counters,
+		.report_now = &report_now,
+	};
 	struct cland_sched *s;
 	struct cland_host host;
 	char err[512];
@@ -144,7 +152,7 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 	fprintf(stderr, "scx_cland: scheduling with policy %s%s\n", pol->name,
 		o->partial ? " (SCHED_EXT tasks only)" : "");
 	if (o->verbose)
-		ro.stats = print_counters;
+		ro.stats_interval_ms = STATS_INTERVAL_MS;
 	faults_at_start = nr_faults();
 	ret = cland_run(s, pol, ctx, &ro);
 	if (ret < 0)
