@@ -33,9 +33,9 @@ struct cland_sched {
 	struct ring_buffer *queued;
 	struct user_ring_buffer *dispatched;
 	int epoll_fd;
-	int select_cpu_fd;
+	int select_cpu_fd;	   /* the syscall program cland_claim_idle_cpu() runs */
 	uint64_t restart_flag;	   /* SCX_ECODE_ACT_RESTART, read from the kernel's BTF */
-	struct cland_queued *slot; /* where on_queued() copies a task (cland_dequeue's) */
+	struct cland_queued *slot; /* where on_queued() copies a task (cland_recv_task's) */
 	bool got;
 };
 
@@ -128,7 +128,7 @@ static int on_queued(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int configure(struct cland_sched *s, const struct cland_open_opts *opts)
+static void configure(struct cland_sched *s, const struct cland_open_opts *opts)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	struct cland_bpf__cland_ops__sched_ext_ops *ops = s->skel->struct_ops.cland_ops;
@@ -143,7 +143,6 @@ static int configure(struct cland_sched *s, const struct cland_open_opts *opts)
 		ops->hotplug_seq = strtoull(seq, NULL, 10);
 	s->restart_flag = kernel_enum(btf, "SCX_ECODE_ACT_RESTART", SCX_ECODE_ACT_RESTART_DFL);
 	btf__free(btf);
-	return 0;
 }
 
 static int setup_rings(struct cland_sched *s)
@@ -237,7 +236,7 @@ int cland_open(struct cland_sched **out, const struct cland_open_opts *opts, cha
 	return 0;
 }
 
-int cland_dequeue(struct cland_sched *s, struct cland_queued *task)
+int cland_recv_task(struct cland_sched *s, struct cland_queued *task)
 {
 	int n;
 
@@ -249,7 +248,7 @@ int cland_dequeue(struct cland_sched *s, struct cland_queued *task)
 	return s->got ? 1 : 0;
 }
 
-int cland_dispatch(struct cland_sched *s, const struct cland_decision *d)
+int cland_send_decision(struct cland_sched *s, const struct cland_decision *d)
 {
 	struct cland_decision *slot;
 
@@ -261,9 +260,9 @@ int cland_dispatch(struct cland_sched *s, const struct cland_decision *d)
 	return 0;
 }
 
-int cland_select_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu, uint64_t flags)
+int cland_claim_idle_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu)
 {
-	struct cland_select_cpu_arg arg = {.pid = pid, .prev_cpu = prev_cpu, .flags = flags};
+	struct cland_select_cpu_arg arg = {.pid = pid, .prev_cpu = prev_cpu};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &arg, .ctx_size_in = sizeof(arg));
 
 	if (bpf_prog_test_run_opts(s->select_cpu_fd, &opts) < 0)
@@ -360,9 +359,9 @@ void cland_close(struct cland_sched *s)
 	free(s);
 }
 
-static int host_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags)
+static int host_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 {
-	return cland_select_cpu(be, pid, prev_cpu, flags);
+	return cland_claim_idle_cpu(be, pid, prev_cpu);
 }
 
 static uint64_t host_now(void *be)
@@ -377,7 +376,7 @@ static uint64_t host_now(void *be)
 void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus)
 {
 	host->be = s;
-	host->select_cpu = host_select_cpu;
+	host->claim_idle_cpu = host_claim_idle_cpu;
 	host->now = host_now;
 	host->nr_cpus = nr_cpus;
 }

@@ -5,13 +5,18 @@
  * Two layers:
  *  - the BPF backend (struct cland_sched): attach the sched_ext backend, take
  *    queued tasks, send decisions back. Five calls make a scheduler:
- *    cland_open(), cland_dequeue(), cland_dispatch(), cland_notify_complete(),
- *    cland_close(); cland_wait() sleeps until there is work.
+ *    cland_open(), cland_recv_task(), cland_send_decision(),
+ *    cland_notify_complete(), cland_close(); cland_wait() sleeps until there
+ *    is work. (The library's names differ from the sched_ext callbacks of
+ *    bpf/cland.bpf.c on purpose: ops.dequeue, ops.dispatch and
+ *    ops.select_cpu mean something else.)
  *  - the main loop (cland_run()): drives a struct cland_policy (policy.h)
  *    with that backend, so that a policy never sees BPF.
  *
- * The hot path (dequeue, dispatch, select_cpu, wait) does no heap allocation:
- * cland_open() allocates everything, then locks the process' memory.
+ * The hot path (recv_task, send_decision, claim_idle_cpu, wait) does no heap
+ * allocation: cland_open() allocates the backend's memory and locks the
+ * process' memory (mlockall, current and future pages) before it attaches,
+ * so what the policy's init allocates afterwards is locked too.
  */
 #ifndef __CLAND_H
 #define __CLAND_H
@@ -43,30 +48,30 @@ enum cland_open_err {
 /*
  * Load the BPF backend and make it the system's scheduler. Checks first that
  * we are root, that the kernel has sched_ext and that no other sched_ext
- * scheduler is loaded. Then locks all memory (mlockall). On failure nothing
- * stays loaded, *@out is NULL, @err holds a message and an enum
- * cland_open_err is returned; 0 on success.
+ * scheduler is loaded. Locks all memory (mlockall(MCL_CURRENT | MCL_FUTURE))
+ * before attaching. On failure nothing stays loaded, *@out is NULL, @err
+ * holds a message and an enum cland_open_err is returned; 0 on success.
  */
 int cland_open(struct cland_sched **out, const struct cland_open_opts *opts, char *err,
 	       size_t errlen);
 
 /*
- * Take the next task waiting for a decision. Returns 1 and fills @task, 0
+ * Receive the next task waiting for a decision. Returns 1 and fills @task, 0
  * when none is waiting. Never blocks.
  */
-int cland_dequeue(struct cland_sched *s, struct cland_queued *task);
+int cland_recv_task(struct cland_sched *s, struct cland_queued *task);
 
 /*
  * Send a decision to the kernel. Returns 0, or -ENOSPC when the decision
  * ring is full (yield the CPU and retry: the kernel drains it).
  */
-int cland_dispatch(struct cland_sched *s, const struct cland_decision *d);
+int cland_send_decision(struct cland_sched *s, const struct cland_decision *d);
 
 /*
  * Find and claim an idle CPU that task @pid may use, preferring @prev_cpu and
  * whole idle cores. Returns the CPU, or a negative value when none is idle.
  */
-int cland_select_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu, uint64_t flags);
+int cland_claim_idle_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu);
 
 /* Tell the kernel how many tasks the policy still holds (0: all dispatched). */
 void cland_notify_complete(struct cland_sched *s, uint64_t nr_pending);

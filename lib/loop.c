@@ -26,7 +26,7 @@ static void drain_queued(struct cland_sched *s, const struct cland_policy *pol, 
 {
 	struct cland_queued task;
 
-	while (cland_dequeue(s, &task) > 0)
+	while (cland_recv_task(s, &task) > 0)
 		pol->enqueue(ctx, &task);
 }
 
@@ -41,7 +41,7 @@ static int send_decisions(struct cland_sched *s, const struct cland_policy *pol,
 	int ret;
 
 	while (pol->dispatch(ctx, &d)) {
-		while ((ret = cland_dispatch(s, &d)) == -ENOSPC) {
+		while ((ret = cland_send_decision(s, &d)) == -ENOSPC) {
 			if (*stop || cland_exited(s))
 				return 0;
 			cland_notify_complete(s, pol->nr_pending(ctx) + 1);

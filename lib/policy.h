@@ -24,10 +24,10 @@ struct cland_host {
 	void *be; /* backend state, passed back to every call */
 	/*
 	 * Find an idle CPU that @pid may run on, preferring @prev_cpu and
-	 * whole idle cores, and claim it. Returns the CPU or a negative value
-	 * when none is idle.
+	 * whole idle cores, and claim it (cland_claim_idle_cpu() in the
+	 * daemon). Returns the CPU or a negative value when none is idle.
 	 */
-	int (*select_cpu)(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags);
+	int (*claim_idle_cpu)(void *be, int32_t pid, int32_t prev_cpu);
 	/* Current time in ns, on the clock of the task timestamps. */
 	uint64_t (*now)(void *be);
 	int nr_cpus;
@@ -46,7 +46,10 @@ struct cland_policy {
 
 	/*
 	 * Set up the policy. All memory the hot path needs must be allocated
-	 * here: the daemon locks its memory afterwards. Returns 0 or -errno.
+	 * here. The daemon has already locked its memory (mlockall with
+	 * MCL_FUTURE, in cland_open()), so what init allocates is locked too;
+	 * allocating later, while tasks wait on the daemon, costs page faults
+	 * and may fail. Returns 0 or -errno.
 	 */
 	int (*init)(void *ctx, const struct cland_policy_cfg *cfg, const struct cland_host *host);
 	/* A task became runnable and waits for a decision. */

@@ -161,9 +161,9 @@ static int32_t task_cpu(struct deadline_ctx *c, const cland_task_t *task)
 {
 	int cpu;
 
-	if (!c->host.select_cpu || !task->nr_cpus_allowed)
+	if (!c->host.claim_idle_cpu || !task->nr_cpus_allowed)
 		return CLAND_CPU_ANY;
-	cpu = c->host.select_cpu(c->host.be, task->pid, task->cpu, 0);
+	cpu = c->host.claim_idle_cpu(c->host.be, task->pid, task->cpu);
 	return cpu >= 0 ? cpu : CLAND_CPU_ANY;
 }
 

@@ -332,13 +332,12 @@ void sim_resched(struct sim *s)
 	}
 }
 
-/* cland_host.select_cpu: claim an idle CPU for @pid, @prev_cpu first. */
-static int host_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags)
+/* cland_host.claim_idle_cpu: claim an idle CPU for @pid, @prev_cpu first. */
+static int host_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 {
 	struct sim *s = be;
 	int task = pid - SIM_PID0, cpu;
 
-	(void)flags;
 	if (pid < SIM_PID0 || task >= s->nr_tasks)
 		return -ESRCH;
 	cpu = pick_idle(s, task, prev_cpu);
@@ -360,7 +359,7 @@ static uint64_t host_now(void *be)
 void sim_host_init(struct sim *s)
 {
 	s->host.be = s;
-	s->host.select_cpu = host_select_cpu;
+	s->host.claim_idle_cpu = host_claim_idle_cpu;
 	s->host.now = host_now;
 	s->host.nr_cpus = s->w->nr_cpus;
 }

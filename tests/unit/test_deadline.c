@@ -29,13 +29,12 @@
 
 extern const struct cland_policy cland_policy_deadline;
 
-/* A backend whose select_cpu() returns a fixed answer and records the call. */
+/* A backend whose claim_idle_cpu() returns a fixed answer and records the call. */
 struct mock_be {
 	int ret;
 	int calls;
 	int32_t pid;
 	int32_t prev_cpu;
-	uint64_t flags;
 };
 
 struct fixture {
@@ -45,14 +44,13 @@ struct fixture {
 	struct cland_host host;
 };
 
-static int mock_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags)
+static int mock_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 {
 	struct mock_be *m = be;
 
 	m->calls++;
 	m->pid = pid;
 	m->prev_cpu = prev_cpu;
-	m->flags = flags;
 	return m->ret;
 }
 
@@ -72,7 +70,7 @@ static int setup(void **state)
 	}
 	f->be.ret = -EBUSY;
 	f->host.be = &f->be;
-	f->host.select_cpu = mock_select_cpu;
+	f->host.claim_idle_cpu = mock_claim_idle_cpu;
 	f->host.nr_cpus = 4;
 	if (f->pol->init(f->ctx, &cfg, &f->host)) {
 		free(f->ctx);
@@ -435,7 +433,7 @@ static void test_slice_scaled_by_weight(void **state)
 	assert_int_equal(dispatch(f).slice, SLICE_NS / 8 * WEIGHT_NICE_M5 / 100);
 }
 
-static void test_select_cpu_used(void **state)
+static void test_claim_idle_cpu_used(void **state)
 {
 	struct fixture *f = *state;
 	cland_task_t t = task(42, 0, 0);
@@ -449,7 +447,6 @@ static void test_select_cpu_used(void **state)
 	assert_int_equal(f->be.calls, 1);
 	assert_int_equal(f->be.pid, 42);
 	assert_int_equal(f->be.prev_cpu, 2);
-	assert_int_equal(f->be.flags, 0);
 
 	f->be.ret = 0; /* CPU 0 is a real CPU, not "none" */
 	enqueue(f, &t);
@@ -461,7 +458,7 @@ static void test_select_cpu_used(void **state)
 	assert_int_equal(f->be.calls, 3);
 }
 
-static void test_select_cpu_skipped_without_allowed_cpus(void **state)
+static void test_claim_idle_cpu_skipped_without_allowed_cpus(void **state)
 {
 	struct fixture *f = *state;
 	cland_task_t t = task(42, 0, 0);
@@ -473,7 +470,7 @@ static void test_select_cpu_skipped_without_allowed_cpus(void **state)
 	assert_int_equal(f->be.calls, 0);
 }
 
-static void test_no_select_cpu_in_host(void **state)
+static void test_no_claim_idle_cpu_in_host(void **state)
 {
 	static const struct cland_policy_cfg cfg = {.slice_ns = SLICE_NS,
 						    .slice_min_ns = SLICE_MIN_NS};
@@ -726,7 +723,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registered),
 		cmocka_unit_test(test_init_rejects_bad_cfg),
-		cmocka_unit_test(test_no_select_cpu_in_host),
+		cmocka_unit_test(test_no_claim_idle_cpu_in_host),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interactive_before_hog, setup, teardown),
@@ -741,9 +738,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fifo_among_equal_deadlines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slice_shrinks_with_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slice_scaled_by_weight, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_select_cpu_used, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_select_cpu_skipped_without_allowed_cpus, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_claim_idle_cpu_used, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_idle_cpu_skipped_without_allowed_cpus,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_keeps_order, setup, teardown),

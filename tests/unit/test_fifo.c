@@ -3,7 +3,7 @@
  * test_fifo.c - unit tests of the "fifo" policy (policies/fifo.c): arrival
  * order whatever the task, a fixed slice, strictly increasing deadlines on the
  * host's clock (so that no decision can preempt an earlier one), generations
- * echoed and the idle CPU from select_cpu() used.
+ * echoed and the idle CPU from claim_idle_cpu() used.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -22,14 +22,13 @@
 
 extern const struct cland_policy cland_policy_fifo;
 
-/* A backend with a settable clock, whose select_cpu() records the call. */
+/* A backend with a settable clock, whose claim_idle_cpu() records the call. */
 struct mock_be {
 	uint64_t now;
 	int ret;
 	int calls;
 	int32_t pid;
 	int32_t prev_cpu;
-	uint64_t flags;
 };
 
 struct fixture {
@@ -39,14 +38,13 @@ struct fixture {
 	struct cland_host host;
 };
 
-static int mock_select_cpu(void *be, int32_t pid, int32_t prev_cpu, uint64_t flags)
+static int mock_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 {
 	struct mock_be *m = be;
 
 	m->calls++;
 	m->pid = pid;
 	m->prev_cpu = prev_cpu;
-	m->flags = flags;
 	return m->ret;
 }
 
@@ -72,7 +70,7 @@ static int setup(void **state)
 	f->be.ret = -EBUSY;
 	f->be.now = 1000 * NSEC_PER_MSEC;
 	f->host.be = &f->be;
-	f->host.select_cpu = mock_select_cpu;
+	f->host.claim_idle_cpu = mock_claim_idle_cpu;
 	f->host.now = mock_now;
 	f->host.nr_cpus = 4;
 	if (f->pol->init(f->ctx, &cfg, &f->host)) {
@@ -291,7 +289,7 @@ static void test_generation_echoed(void **state)
 	assert_int_equal(d.gen, 0);
 }
 
-static void test_select_cpu_used(void **state)
+static void test_claim_idle_cpu_used(void **state)
 {
 	struct fixture *f = *state;
 	cland_task_t t = task(42);
@@ -305,7 +303,6 @@ static void test_select_cpu_used(void **state)
 	assert_int_equal(f->be.calls, 1);
 	assert_int_equal(f->be.pid, 42);
 	assert_int_equal(f->be.prev_cpu, 2);
-	assert_int_equal(f->be.flags, 0);
 
 	f->be.ret = 0; /* CPU 0 is a real CPU, not "none" */
 	f->pol->enqueue(f->ctx, &t);
@@ -351,7 +348,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_is_dispatch_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_select_cpu_used, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim_idle_cpu_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holds_all_in_flight, setup, teardown),
 	};
 
