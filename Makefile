@@ -14,7 +14,10 @@
 BUILD	:= build
 CLANG	?= clang-19
 BPFTOOL ?= bpftool
-CC	?= gcc
+# make defines CC (cc), so `CC ?= gcc` would never apply: only the default is replaced.
+ifeq ($(origin CC),default)
+CC	:= gcc
+endif
 LIBBPF	:= $(BUILD)/libbpf
 VERSION := 0.1.0
 
@@ -57,7 +60,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps run check unit sim-unit bench-unit bench vm-check clean
+.PHONY: all deps run check unit sim-unit bench-unit bench vm-check clean format format-check
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/scx_cland $(BUILD)/cland-sim
