@@ -81,18 +81,28 @@ char _license[] SEC("license") = "GPL";
 
 #define HEARTBEAT_NS (10ULL * 1000 * 1000) /* timer period */
 /* Task states in which the daemon cannot run until someone else acts. */
-#define CLAND_TASK_STOPPED    0x0004		     /* __TASK_STOPPED: SIGSTOP */
-#define CLAND_TASK_TRACED     0x0008		     /* __TASK_TRACED: a debugger holds it */
-#define CLAND_TASK_FROZEN     0x8000		     /* TASK_FROZEN: cgroup freezer, suspend */
+#define KSTATE_STOPPED	      0x0004		     /* __TASK_STOPPED: SIGSTOP */
+#define KSTATE_TRACED	      0x0008		     /* __TASK_TRACED: a debugger holds it */
+#define KSTATE_FROZEN	      0x8000		     /* TASK_FROZEN: cgroup freezer, suspend */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
 #define STARVE_NS	      (500ULL * 1000 * 1000) /* a task waits longer: run it now */
 #define STARVE_SCAN_NS	      (20ULL * 1000 * 1000)  /* how often the DSQs are scanned */
-#define STARVE_MAX_MOVES      8			     /* starving tasks moved per scan */
+#define STARVE_MAX_MOVES      128		     /* starving tasks moved per scan, at most */
+#define STARVE_SLICE_NS	      (1000ULL * 1000)	     /* their slice: a backlog drains fast */
+#define RUNNABLE_STALL_FACTOR 5		      /* a runnable daemon stalls after 5 x @stall_ns */
+#define REQUEUE_MIN_NS	      (100ULL * 1000) /* a preempted task's slice left: less ends it */
 
 /* Set by user space before loading. */
 const volatile __s32 usersched_tgid;		     /* the daemon's process */
 const volatile __u64 slice_ns = SCX_SLICE_DFL;	     /* default slice of decisions */
 const volatile __u64 stall_ns = 50ULL * 1000 * 1000; /* degraded mode after; 0: never */
+/*
+ * A running task is not preempted before it has run this long: most tasks
+ * that have just started block again soon (messaging), and a preemption
+ * costs an IPI and two context switches. Longer runners (CPU hogs) are fair
+ * game at once.
+ */
+const volatile __u64 preempt_gran_ns = 1000ULL * 1000;
 
 /* Shared with user space (.bss). */
 struct cland_counters counters;
@@ -111,6 +121,12 @@ struct task_ctx {
 	u64 stop_ts;
 	u64 runnable_at; /* when it last became runnable (woke, or was preempted) */
 	u64 queued_at;	 /* when it was last handed to user space */
+	u64 seg_start;	 /* when its current run started */
+	u64 run_slice;	 /* the slice it had when that run started */
+	u64 slice_left;	 /* preempted: what was left of its slice */
+	u64 carried;	 /* preempted: time run since the policy last saw it */
+	u32 requeue;	 /* preempted while runnable: requeue in BPF (no round trip) */
+	u32 pad;
 };
 
 struct {
@@ -132,9 +148,18 @@ struct {
 
 /* What each CPU runs: lets a more urgent task preempt the least urgent one. */
 struct cpu_ctx {
-	u64 deadline; /* deadline of the running task */
-	u32 busy;     /* 1 while a task other than the daemon runs */
-	u32 pad;
+	u64 deadline;	/* deadline of the running task */
+	u64 started_at; /* when it started running */
+	u32 busy;	/* 1 while a task other than the daemon runs */
+	/*
+	 * The running task is being preempted (kicked for a more urgent task or
+	 * the daemon, or its slice cut by the tick): if it is still runnable
+	 * when it stops, it goes back to a DSQ in BPF, not through user space.
+	 * Set by kick_cpu_for() and the tick, cleared by ops.stopping (racy: a
+	 * kick that lands after the task stopped marks the next one, which
+	 * then gets requeued once without a round trip; harmless).
+	 */
+	u32 preempting;
 };
 
 struct {
@@ -207,7 +232,16 @@ static bool usersched_stalled(u64 now)
 
 	if (!stall_ns || st.usersched_running || !usersched_has_work())
 		return false;
-	return st.usersched_stopped || time_elapsed(now, since, stall_ns);
+	if (st.usersched_stopped)
+		return true;
+	/*
+	 * Runnable, it only waits for a CPU, which the tick and the heartbeat
+	 * give it: a long wait is our failure, not the daemon's (e.g. every
+	 * vCPU descheduled by the host): allow more.
+	 */
+	if (st.usersched_runnable)
+		return time_elapsed(now, since, RUNNABLE_STALL_FACTOR * stall_ns);
+	return time_elapsed(now, since, stall_ns);
 }
 
 /* Enter degraded mode if the daemon stalled; returns true when degraded. */
@@ -237,6 +271,18 @@ static void leave_degraded(u64 now)
 	__sync_fetch_and_add(&counters.degraded_ns, time_delta(now, st.degraded_since));
 }
 
+/* The ordering key of the first task of @dsq_id; false if it is empty. */
+static bool dsq_head_key(u64 dsq_id, u64 *key)
+{
+	struct task_struct *p;
+
+	bpf_for_each (scx_dsq, p, dsq_id, 0) {
+		*key = p->scx.dsq_vtime;
+		return true;
+	}
+	return false;
+}
+
 /*
  * BPF's idea of "now" on the shared DSQ's key scale: the key at its head (the
  * next task to run), or the deadline of the task that started last if it is
@@ -245,13 +291,9 @@ static void leave_degraded(u64 now)
  */
 static u64 shared_now(void)
 {
-	struct task_struct *p;
 	u64 key = st.vclock;
 
-	bpf_for_each (scx_dsq, p, CLAND_DSQ_SHARED, 0) {
-		key = p->scx.dsq_vtime;
-		break;
-	}
+	dsq_head_key(CLAND_DSQ_SHARED, &key);
 	return key;
 }
 
@@ -290,18 +332,20 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 
 /*
  * The CPU @p may use whose running task has the latest deadline, if that is
- * later than @deadline; -1 otherwise.
+ * later than @deadline and that task has run for preempt_gran_ns; -1
+ * otherwise.
  */
 static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	u64 latest = deadline, now = cland_now();
 	s32 cpu, best = -1;
-	u64 latest = deadline;
 
 	bpf_for (cpu, 0, nr_cpus) {
 		struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
-		if (!cctx || !cctx->busy || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		if (!cctx || !cctx->busy || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
+		    !time_elapsed(now, cctx->started_at, preempt_gran_ns))
 			continue;
 		if (time_after(cctx->deadline, latest)) {
 			latest = cctx->deadline;
@@ -309,6 +353,23 @@ static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 		}
 	}
 	return best;
+}
+
+static void mark_preempting(s32 cpu)
+{
+	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
+
+	if (cctx)
+		cctx->preempting = 1;
+}
+
+/* Wake an idle CPU @p may use, if there is one. */
+static void kick_idle_for(const struct task_struct *p)
+{
+	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+
+	if (cpu >= 0)
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
 /*
@@ -326,6 +387,7 @@ static void kick_cpu_for(const struct task_struct *p, u64 deadline)
 	cpu = find_preemptible_cpu(p, deadline);
 	if (cpu < 0)
 		return;
+	mark_preempting(cpu);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 	if (is_usersched(p))
 		__sync_fetch_and_add(&counters.nr_preempt_usersched, 1);
@@ -367,9 +429,13 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	if (!is_idle)
 		return cpu;
-	/* An idle CPU and nobody waiting: user space would only add latency. */
+	/*
+	 * An idle CPU and no decided task waiting for a CPU: run it there now,
+	 * user space would only add latency (tasks still on their way through
+	 * user space do not count: they will find a CPU when they come back).
+	 */
 	if (is_usersched(p) ||
-	    ((st.degraded || !usersched_has_work()) && !scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))) {
+	    (!scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED) && !scx_bpf_dsq_nr_queued((u64)cpu))) {
 		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
 		if (!is_usersched(p))
@@ -420,6 +486,20 @@ static void fill_queued(struct cland_queued *q, struct task_struct *p, struct ta
 	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
 }
 
+/*
+ * @p was preempted before its slice ended, for the daemon or a more urgent
+ * task: the policy's decision for it still holds. Back into the shared DSQ
+ * at the same deadline with what was left of its slice, without a round trip
+ * through user space (that would double the cost of every preemption).
+ */
+static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	tctx->requeue = 0;
+	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->slice_left, tctx->deadline, enq_flags);
+	__sync_fetch_and_add(&counters.nr_requeued, 1);
+	kick_idle_for(p);
+}
+
 /* Hand @p to user space; false when the ring or the in-flight table is full. */
 static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
@@ -461,6 +541,10 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	tctx->gen++;
+	if (tctx->requeue) {
+		requeue_preempted(p, tctx, enq_flags);
+		return;
+	}
 	if (check_stall()) {
 		__sync_fetch_and_add(&counters.nr_degraded_dispatches, 1);
 		enqueue_alone(p, tctx, enq_flags);
@@ -585,6 +669,22 @@ static long drain_one(struct bpf_dynptr *dynptr, void *ctx)
 	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 }
 
+/*
+ * Run the task with the earliest deadline among the heads of this CPU's DSQ
+ * and the shared DSQ (ties: this CPU's, it was placed here on purpose).
+ */
+static bool consume_earliest(s32 cpu)
+{
+	u64 mine, shared;
+
+	if (!dsq_head_key((u64)cpu, &mine))
+		return cland_dsq_move_to_local(CLAND_DSQ_SHARED);
+	if (dsq_head_key(CLAND_DSQ_SHARED, &shared) && time_before(shared, mine) &&
+	    cland_dsq_move_to_local(CLAND_DSQ_SHARED))
+		return true;
+	return cland_dsq_move_to_local((u64)cpu) || cland_dsq_move_to_local(CLAND_DSQ_SHARED);
+}
+
 static bool consume_usersched(void)
 {
 	if (!cland_dsq_move_to_local(CLAND_DSQ_USERSCHED))
@@ -639,8 +739,11 @@ static void rescue_inflight(void)
 		struct task_ctx *__tctx = lookup_task_ctx(p);                                      \
 		bool __ok = __tctx && time_elapsed((now), __tctx->runnable_at, STARVE_NS) &&       \
 			    bpf_cpumask_test_cpu((cpu), (p)->cpus_ptr) &&                          \
-			    !((p)->migration_disabled && scx_bpf_task_cpu(p) != (cpu)) &&          \
-			    cland_dsq_move(BPF_FOR_EACH_ITER, (p), SCX_DSQ_LOCAL, 0);              \
+			    !((p)->migration_disabled && scx_bpf_task_cpu(p) != (cpu));            \
+		if (__ok) {                                                                        \
+			cland_dsq_move_set_slice(BPF_FOR_EACH_ITER, STARVE_SLICE_NS);              \
+			__ok = cland_dsq_move(BPF_FOR_EACH_ITER, (p), SCX_DSQ_LOCAL, 0);           \
+		}                                                                                  \
 		if (__ok) {                                                                        \
 			__sync_fetch_and_add(&counters.nr_starved, 1);                             \
 			(moved)++;                                                                 \
@@ -673,8 +776,6 @@ static bool run_starving(s32 cpu)
 			return true;
 	}
 	bpf_for (c, 0, nr_cpus) {
-		if (c == cpu)
-			continue;
 		bpf_for_each (scx_dsq, p, (u64)c, 0) {
 			STARVE_MOVE(p, cpu, now, moved);
 			if (moved >= STARVE_MAX_MOVES)
@@ -696,9 +797,7 @@ void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 		rescue_inflight();
 	if (run_starving(cpu))
 		return;
-	if (cland_dsq_move_to_local((u64)cpu))
-		return;
-	if (cland_dsq_move_to_local(CLAND_DSQ_SHARED))
+	if (consume_earliest(cpu))
 		return;
 	consume_usersched();
 }
@@ -707,8 +806,10 @@ void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (is_usersched(p))
+	if (is_usersched(p)) {
 		st.usersched_stopped = 0;
+		st.usersched_runnable = 1;
+	}
 
 	if (tctx) {
 		tctx->exec_runtime = 0;
@@ -732,10 +833,15 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	tctx = lookup_task_ctx(p);
 	if (!tctx)
 		return;
-	tctx->start_ts = cland_now();
+	tctx->seg_start = cland_now();
+	tctx->run_slice = p->scx.slice;
+	/* after a requeue, the policy sees the runs before it as one with this */
+	tctx->start_ts = tctx->seg_start - tctx->carried;
+	tctx->carried = 0;
 	st.vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
+		cctx->started_at = tctx->seg_start;
 		cctx->busy = 1;
 	}
 }
@@ -746,8 +852,14 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	u64 now = cland_now();
 
-	if (cctx)
+	bool preempted = false;
+	u64 ran;
+
+	if (cctx) {
 		cctx->busy = 0;
+		preempted = cctx->preempting;
+		cctx->preempting = 0;
+	}
 	if (is_usersched(p)) {
 		st.usersched_running = 0;
 		st.usersched_last_seen = now;
@@ -755,10 +867,18 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	}
 	if (!tctx)
 		return;
+	ran = time_delta(now, tctx->seg_start);
 	tctx->stop_ts = now;
-	if (runnable)
-		tctx->runnable_at = now;
-	tctx->exec_runtime += time_delta(now, tctx->start_ts);
+	tctx->exec_runtime += ran;
+	if (!runnable)
+		return;
+	tctx->runnable_at = now;
+	/* Preempted with a useful part of its slice left: requeue it in BPF. */
+	if (preempted && tctx->run_slice > ran + REQUEUE_MIN_NS) {
+		tctx->requeue = 1;
+		tctx->slice_left = tctx->run_slice - ran;
+		tctx->carried = time_delta(now, tctx->start_ts);
+	}
 }
 
 /*
@@ -769,8 +889,10 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
  */
 void BPF_STRUCT_OPS(cland_quiescent, struct task_struct *p, u64 deq_flags)
 {
-	if (!is_usersched(p) ||
-	    !(p->__state & (CLAND_TASK_STOPPED | CLAND_TASK_TRACED | CLAND_TASK_FROZEN)))
+	if (!is_usersched(p))
+		return;
+	st.usersched_runnable = 0;
+	if (!(p->__state & (KSTATE_STOPPED | KSTATE_TRACED | KSTATE_FROZEN)))
 		return;
 	st.usersched_stopped = 1;
 	if (check_stall())
@@ -785,6 +907,7 @@ void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)
 	if (__sync_val_compare_and_swap(&st.preempt_claimed, 0, 1))
 		return;
 	st.usersched_needed = 1;
+	mark_preempting(scx_bpf_task_cpu(p));
 	cland_task_set_slice(p, 0);
 }
 

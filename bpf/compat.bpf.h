@@ -32,7 +32,10 @@ void scx_bpf_dsq_insert_vtime___cland(struct task_struct *p, u64 dsq_id, u64 sli
 				      u64 enq_flags) __ksym __weak;
 bool scx_bpf_dsq_move_to_local___cland(u64 dsq_id) __ksym __weak;
 
-/* 6.12 name of scx_bpf_dsq_move */
+/* 6.12 names of scx_bpf_dsq_move and scx_bpf_dsq_move_set_slice */
+void scx_bpf_dispatch_from_dsq_set_slice___cland(struct bpf_iter_scx_dsq *it__iter,
+						 u64 slice) __ksym __weak;
+void scx_bpf_dsq_move_set_slice___cland(struct bpf_iter_scx_dsq *it__iter, u64 slice) __ksym __weak;
 bool scx_bpf_dispatch_from_dsq___cland(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
 				       u64 dsq_id, u64 enq_flags) __ksym __weak;
 bool scx_bpf_dsq_move___cland(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
@@ -94,6 +97,15 @@ static __always_inline bool cland_dsq_move_to_local(u64 dsq_id)
 
 /* The iterator of the enclosing bpf_for_each() (as in the kernel's scx headers). */
 #define BPF_FOR_EACH_ITER (&___it)
+
+/* Give the next task moved with @it this slice. */
+static __always_inline void cland_dsq_move_set_slice(struct bpf_iter_scx_dsq *it, u64 slice)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move_set_slice___cland))
+		scx_bpf_dsq_move_set_slice___cland(it, slice);
+	else
+		scx_bpf_dispatch_from_dsq_set_slice___cland(it, slice);
+}
 
 /* Move @p, met while iterating a DSQ with @it, to @dsq_id. */
 static __always_inline bool cland_dsq_move(struct bpf_iter_scx_dsq *it, struct task_struct *p,

@@ -96,6 +96,7 @@ struct cland_counters {
 	__u64 nr_rescued;	      /* tasks taken back from a stalled daemon */
 	__u64 degraded_ns;	      /* total time spent degraded (closed periods) */
 	__u64 nr_starved;	      /* tasks run early: waited in a DSQ too long */
+	__u64 nr_requeued;	      /* preempted tasks put back in a DSQ by BPF, no round trip */
 	/*
 	 * Round trip through user space, ops.enqueue to the decision applied in
 	 * ops.dispatch: bucket i counts those of [2^i, 2^(i+1)) ns.
@@ -140,6 +141,11 @@ struct cland_backend_state {
 	__u64 last_starve_scan;
 	/* The daemon is on a CPU: set by ops.running, cleared by ops.stopping. */
 	__u32 usersched_running;
+	/*
+	 * The daemon can run (woken, or running): set by its ops.runnable,
+	 * cleared by its ops.quiescent (it sleeps, e.g. in epoll_wait).
+	 */
+	__u32 usersched_runnable;
 	/*
 	 * The daemon is stopped, traced or frozen. Set by ops.quiescent, cleared
 	 * by ops.runnable of the daemon (it can run again).
