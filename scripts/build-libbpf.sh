@@ -4,23 +4,26 @@
 #
 # bpftool 7.5 generates skeletons that need libbpf 1.5; bookworm ships 1.1 and
 # bookworm-backports 1.4.6, so the source comes from trixie through a private
-# apt configuration (the system's apt sources are left untouched).
+# apt configuration (the system's apt sources are left untouched) on the
+# Debian archive the system's apt uses (scripts/apt-archive.sh; the
+# environment's CLAND_DEBIAN_MIRROR overrides it).
 set -eu
 
 OUT=$(realpath -m "$1")
 SUITE=${LIBBPF_SUITE:-trixie}
 [ -f "$OUT/lib/libbpf.a" ] && exit 0
+ARCHIVE=$("$(dirname "$0")/apt-archive.sh")
 
 WORK="$OUT/src"
 APTDIR="$WORK/apt"
 rm -rf "$WORK"
 mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-echo "deb-src http://deb.debian.org/debian $SUITE main" >"$APTDIR/sources.list"
+echo "deb-src $ARCHIVE $SUITE main" >"$APTDIR/sources.list"
 APT_OPTS="-o Dir::Etc::sourcelist=$APTDIR/sources.list -o Dir::Etc::sourceparts=-
 	-o Dir::State::Lists=$APTDIR/lists -o Dir::Cache=$APTDIR/cache
 	-o APT::Get::List-Cleanup=0 -o APT::Sandbox::User=root -qq"
 
-echo "libbpf: fetching the Debian source package from $SUITE"
+echo "libbpf: fetching the Debian source package from $SUITE ($ARCHIVE)"
 # shellcheck disable=SC2086
 apt-get $APT_OPTS update
 # shellcheck disable=SC2086

@@ -2,7 +2,8 @@
 # check.sh - run every test of scx_cland and end with "N passed, N failed".
 #
 # Usage: scripts/check.sh UNIT_TEST_BINARY...
-#   1. the host unit tests given (cmocka, TAP output: one count per test);
+#   1. the host unit tests given (cmocka, TAP output: one count per test),
+#      then the script tests tests/scripts/test_*.sh (TAP too);
 #   2. the full VM suite on the pinned 7.2 kernel (else sid's current one);
 #   3. the hostile VM suite (faults, hostile workloads, 60 s soak) on 7.2;
 #   4. the smoke VM suite on the pinned 7.3 kernel (trixie-backports).
@@ -51,7 +52,7 @@ vm() {
 	failed=$((failed + ${line%% failed}))
 }
 
-for t in "$@"; do
+for t in "$@" "$here"/tests/scripts/test_*.sh; do
 	unit "$t"
 done
 if [ "${CLAND_CHECK_VM:-yes}" != no ]; then

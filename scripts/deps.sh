@@ -4,8 +4,12 @@
 #
 # bookworm's bpftool (7.1) and QEMU (7.2) are too old: bpftool 7.5 and QEMU 10
 # come from bookworm-backports, which this script adds to apt's sources when
-# it is missing. Nothing is fetched from anywhere but Debian's archive.
+# it is missing, on the Debian archive apt already uses (scripts/apt-archive.sh:
+# the machine's mirror or proxy; CLAND_DEBIAN_MIRROR overrides it). Nothing is
+# fetched from anywhere but that archive.
 set -eu
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # package[:minimum version][@suite]
 PKGS="
@@ -45,16 +49,24 @@ have_backports() {
 	grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/
 }
 
-add_backports() {
-	have_backports && return 0
-	echo "deps: adding bookworm-backports to apt's sources ($BACKPORTS_LIST)"
-	cat >"$BACKPORTS_LIST" <<'EOF'
+# write_backports FILE: a deb822 source for bookworm-backports on the archive
+# apt uses.
+write_backports() {
+	local archive
+	archive=$("$here/apt-archive.sh") || return 1
+	cat >"$1" <<EOF
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $archive
 Suites: bookworm-backports
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
+}
+
+add_backports() {
+	have_backports && return 0
+	echo "deps: adding bookworm-backports to apt's sources ($BACKPORTS_LIST)"
+	write_backports "$BACKPORTS_LIST"
 }
 
 main() {
@@ -84,4 +96,8 @@ main() {
 	echo "deps: installed$plain$bpo"
 }
 
-main "$@"
+# Sourced (tests/scripts/test_apt_archive.sh): the functions only. (Not
+# "[ ] || main": set -e would not apply inside main.)
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	main "$@"
+fi

@@ -1,27 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# fetch-kernel.sh - find or fetch a sched_ext kernel for the VM tests.
-#
-# Usage: tests/vm/fetch-kernel.sh [--pinned VERSION | --sid] [CACHEDIR]
-#
-# Prints on stdout the path of a directory holding `vmlinuz` and `config`
-# (everything else goes to stderr).
-#
-#   (no option)        newest pinned kernel in $CLAND_KERNELS_DIR
-#                      (default: ../shared/kernels next to the repo);
-#                      when there is none, Debian sid's current kernel.
-#   --pinned VERSION   that pinned kernel (e.g. 7.2.13+deb14-amd64, or a
-#                      prefix such as 7.3); falls back to sid if absent.
-#   --sid              always Debian sid's current kernel.
-#   CACHEDIR           where fetched kernels go (default build/vm/kernels);
-#                      a fetched kernel lands in CACHEDIR/<version>/.
-#
-# The sid kernel is fetched with a private apt configuration (its own
-# sources list, lists and cache under build/vm/apt/), so the system's apt
-# sources and state are never touched. The mirror can be overridden with
-# CLAND_DEBIAN_MIRROR. The kernel's config must have
-# CONFIG_SCHED_CLASS_EXT=y and CONFIG_DEBUG_INFO_BTF=y.
+# fetch-kernel.sh - find or fetch a sched_ext kernel for the VM tests
+# (usage and options: usage() below, or --help).
 
 set -euo pipefail
 
@@ -32,6 +13,32 @@ mode=default
 want=
 cache=
 
+usage() {
+	cat <<'EOF'
+fetch-kernel.sh - find or fetch a sched_ext kernel for the VM tests.
+
+Usage: tests/vm/fetch-kernel.sh [--pinned VERSION | --sid] [CACHEDIR]
+
+Prints on stdout the path of a directory holding `vmlinuz` and `config`
+(everything else goes to stderr).
+
+  (no option)        newest pinned kernel in $CLAND_KERNELS_DIR
+                     (default: ../shared/kernels next to the repo);
+                     when there is none, Debian sid's current kernel.
+  --pinned VERSION   that pinned kernel (e.g. 7.2.13+deb14-amd64, or a
+                     prefix such as 7.3); falls back to sid if absent.
+  --sid              always Debian sid's current kernel.
+  CACHEDIR           where fetched kernels go (default build/vm/kernels);
+                     a fetched kernel lands in CACHEDIR/<version>/.
+
+The sid kernel is fetched with a private apt configuration (its own
+sources list, lists and cache under build/vm/apt/), so the system's apt
+sources and state are never touched. The mirror is the Debian archive
+the system's apt uses (scripts/apt-archive.sh); CLAND_DEBIAN_MIRROR
+overrides it. The kernel's config must have
+CONFIG_SCHED_CLASS_EXT=y and CONFIG_DEBUG_INFO_BTF=y.
+EOF
+}
 die() { echo "fetch-kernel: error: $*" >&2; exit 1; }
 log() { echo "fetch-kernel: $*" >&2; }
 
@@ -42,7 +49,7 @@ while [ $# -gt 0 ]; do
 		mode=pinned; want=$2; shift 2 ;;
 	--pinned=*) mode=pinned; want=${1#--pinned=}; shift ;;
 	--sid) mode=sid; shift ;;
-	-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) usage; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) cache=$1; shift ;;
 	esac
@@ -50,7 +57,6 @@ done
 
 kernels_dir=${CLAND_KERNELS_DIR:-$repo/../shared/kernels}
 cache=${cache:-$repo/build/vm/kernels}
-mirror=${CLAND_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 # check_config CONFIGFILE: the kernel must have sched_ext and BTF built in.
 check_config() {
@@ -81,6 +87,9 @@ pinned() {
 fetch_sid() {
 	local apt=$repo/build/vm/apt
 	local -a O
+	local mirror
+	mirror=$("$repo/scripts/apt-archive.sh") ||
+		die "no Debian archive to fetch sid's kernel from"
 	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$cache"
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main" \
 		>"$apt/sources.list"

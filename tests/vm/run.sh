@@ -2,28 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh - boots a sched_ext kernel in QEMU (TCG) with the test initramfs
-# and runs a suite of scx_cland test cases in it.
-#
-# Usage: tests/vm/run.sh [--kernel DIR|VERSION|sid] [--suite NAME]
-#                        [--timeout SECS] [--verbose]
-#
-#   --kernel   a directory with vmlinuz (and config), a pinned version or
-#              prefix (e.g. 7.3), or "sid"; default: what fetch-kernel.sh
-#              picks (the newest pinned kernel, else sid's).
-#   --suite    full (default), smoke, demo or hostile (faults and hostile
-#              workloads; CLAND_SOAK_S sets its soak's seconds, default
-#              60); selftest, panic and hang check the harness itself.
-#   --timeout  host-side limit for the whole VM run (default per suite).
-#   --verbose  show the whole console on the terminal, not just progress.
-#   --script FILE  run FILE (busybox sh, with guest/lib.sh, cases.sh and
-#              hostile.sh sourced: e.g. `run_case NAME SECS FUNCTION`)
-#              instead of a suite; for debugging the daemon in the VM.
-#
-# The console goes to build/vm/<suite>-<kernel>.console.log, the result
-# lines (second serial port) to build/vm/<suite>-<kernel>.results
-# (script-<file name>-<kernel>.* for --script).
-# Exit status 0 iff every case passed, the guest printed END and the
-# console shows no panic, BUG or Oops.
+# and runs a suite of scx_cland test cases in it (usage and options: usage()
+# below, or --help).
 
 set -uo pipefail
 
@@ -37,7 +17,33 @@ timeout=
 verbose=0
 script=
 
-usage() { sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() {
+	cat <<'EOF'
+run.sh - boots a sched_ext kernel in QEMU (TCG) with the test initramfs
+and runs a suite of scx_cland test cases in it.
+
+Usage: tests/vm/run.sh [--kernel DIR|VERSION|sid] [--suite NAME]
+                       [--timeout SECS] [--verbose]
+
+  --kernel   a directory with vmlinuz (and config), a pinned version or
+             prefix (e.g. 7.3), or "sid"; default: what fetch-kernel.sh
+             picks (the newest pinned kernel, else sid's).
+  --suite    full (default), smoke, demo or hostile (faults and hostile
+             workloads; CLAND_SOAK_S sets its soak's seconds, default
+             60); selftest, panic and hang check the harness itself.
+  --timeout  host-side limit for the whole VM run (default per suite).
+  --verbose  show the whole console on the terminal, not just progress.
+  --script FILE  run FILE (busybox sh, with guest/lib.sh, cases.sh and
+             hostile.sh sourced: e.g. `run_case NAME SECS FUNCTION`)
+             instead of a suite; for debugging the daemon in the VM.
+
+The console goes to build/vm/<suite>-<kernel>.console.log, the result
+lines (second serial port) to build/vm/<suite>-<kernel>.results
+(script-<file name>-<kernel>.* for --script).
+Exit status 0 iff every case passed, the guest printed END and the
+console shows no panic, BUG or Oops.
+EOF
+}
 die() { echo "run.sh: error: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
