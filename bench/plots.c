@@ -8,7 +8,8 @@
  * total so such a line stays below 1). The other benches get a bar chart per
  * metric (bars-BENCH-METRIC.png: median per scheduler, min-max error bars,
  * ratio to EEVDF on top), except "overhead" and "fallback", whose figures the
- * table shows well enough. A scheduler has the same colour in every plot.
+ * table shows well enough, and except instruments and metrics without a
+ * direction (better=none). A scheduler has the same colour in every plot.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
@@ -87,6 +88,12 @@ static bool bars_wanted(const struct bench_results *r, int bench)
 	return true;
 }
 
+/* A bar chart for @m: not an instrument, and lower or higher is better. */
+static bool bar_metric(const struct bench_metric *m)
+{
+	return !bench_metric_is_instr(m) && m->better != BENCH_BETTER_NONE;
+}
+
 static int add_plot(struct bench_plots *p, const struct bench_results *r, int bench, int metric)
 {
 	struct bench_plot *v = realloc(p->v, (size_t)(p->nr + 1) * sizeof(*v)), *pl;
@@ -123,7 +130,8 @@ int bench_plots_plan(const struct bench_results *r, struct bench_plots *p)
 			continue;
 		}
 		for (j = 0; bars_wanted(r, i) && j < r->benches[i].nr_metrics && !err; j++)
-			err = add_plot(p, r, i, j);
+			if (bar_metric(&r->benches[i].metrics[j]))
+				err = add_plot(p, r, i, j);
 	}
 	if (!p->nr)
 		snprintf(p->why, sizeof(p->why), "nothing to plot");

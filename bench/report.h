@@ -47,8 +47,9 @@ int bench_write_json(const struct bench_results *r, const char *path);
 
 /*
  * Choose the plots of @r: a CDF per bench with histograms, a bar chart per
- * metric of the other benches except "overhead" and "fallback". Returns 0 or
- * -ENOMEM; free with bench_plots_free().
+ * metric of the other benches except "overhead" and "fallback" (instruments
+ * and metrics with better=none left out). Returns 0 or -ENOMEM; free with
+ * bench_plots_free().
  */
 int bench_plots_plan(const struct bench_results *r, struct bench_plots *p);
 /*

@@ -2,7 +2,8 @@
 /*
  * report_md.c - writes report.md of a `make bench` run: the run's meta
  * data, a table per bench (median, min-max, spread and ratio to EEVDF of
- * each metric for each scheduler), the errors and links to the plots.
+ * each metric for each scheduler) and its instruments table (a row per
+ * scheduler, a column per instrument), the errors and links to the plots.
  */
 #include <errno.h>
 #include <math.h>
@@ -186,24 +187,112 @@ static int md_metric(FILE *f, const struct bench_results *r, int bench,
 	return 0;
 }
 
+/* How many metrics of @b are instruments (@instr) or not. */
+static int nr_metrics(const struct bench_bench *b, bool instr)
+{
+	int i, n = 0;
+
+	for (i = 0; i < b->nr_metrics; i++)
+		n += bench_metric_is_instr(&b->metrics[i]) == instr;
+	return n;
+}
+
+static void md_instr_head(FILE *f, const struct bench_bench *b)
+{
+	int j;
+
+	fprintf(f, "\nInstruments (scx_cland counters over the benchmark; median over the "
+		   "rounds):\n\n| scheduler |");
+	for (j = 0; j < b->nr_metrics; j++)
+		if (bench_metric_is_instr(&b->metrics[j]))
+			fprintf(f, " %s |", bench_instr_title(b->metrics[j].name));
+	fprintf(f, " n |\n|---|");
+	for (j = 0; j < b->nr_metrics; j++)
+		if (bench_metric_is_instr(&b->metrics[j]))
+			fprintf(f, "--:|");
+	fprintf(f, "--:|\n");
+}
+
+/* The most rounds of @sched in an instrument of @b (0: no row) into *@n. */
+static int instr_rounds(const struct bench_results *r, const struct bench_bench *b, int sched,
+			int *n)
+{
+	struct bench_stats s;
+	int j, err;
+
+	*n = 0;
+	for (j = 0; j < b->nr_metrics; j++) {
+		if (!bench_metric_is_instr(&b->metrics[j]))
+			continue;
+		err = bench_metric_stats(r, &b->metrics[j], sched, &s);
+		if (err)
+			return err;
+		*n = s.n > *n ? s.n : *n;
+	}
+	return 0;
+}
+
+/* The instruments row of @sched (medians), if it has any sample. */
+static int md_instr_row(FILE *f, const struct bench_results *r, const struct bench_bench *b,
+			int sched)
+{
+	struct bench_stats s;
+	int j, n, err;
+	char cell[32];
+
+	err = instr_rounds(r, b, sched, &n);
+	if (err || !n)
+		return err;
+	fprintf(f, "| %s |", r->scheds[sched]);
+	for (j = 0; j < b->nr_metrics; j++) {
+		if (!bench_metric_is_instr(&b->metrics[j]))
+			continue;
+		err = bench_metric_stats(r, &b->metrics[j], sched, &s);
+		if (err)
+			return err;
+		if (s.n)
+			bench_fmt_num(cell, sizeof(cell), s.median);
+		fprintf(f, " %s |", s.n ? cell : "-");
+	}
+	fprintf(f, " %d |\n", n);
+	return 0;
+}
+
+static int md_instruments(FILE *f, const struct bench_results *r, const struct bench_bench *b)
+{
+	int i, err;
+
+	if (!nr_metrics(b, true))
+		return 0;
+	md_instr_head(f, b);
+	for (i = 0; i < r->nr_scheds; i++) {
+		err = md_instr_row(f, r, b, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int md_bench(FILE *f, const struct bench_results *r, int bench)
 {
 	const struct bench_bench *b = &r->benches[bench];
 	int i, err;
 
 	fprintf(f, "\n### %s\n\n", bench_title(b->name));
-	if (!b->nr_metrics) {
+	if (!nr_metrics(b, false)) {
 		fprintf(f, "No results (see the errors).\n");
-		return 0;
+		return md_instruments(f, r, b);
 	}
 	fprintf(f, "| metric | scheduler | median | min-max | spread | ratio to EEVDF | n |\n"
 		   "|---|---|--:|--:|--:|---|--:|\n");
 	for (i = 0; i < b->nr_metrics; i++) {
+		if (bench_metric_is_instr(&b->metrics[i]))
+			continue;
 		err = md_metric(f, r, bench, &b->metrics[i]);
 		if (err)
 			return err;
 	}
-	return 0;
+	return md_instruments(f, r, b);
 }
 
 static void md_errors(FILE *f, const struct bench_results *r)
@@ -236,7 +325,8 @@ static void md_plots(FILE *f, const struct bench_results *r, const struct bench_
 		return;
 	}
 	fprintf(f, "Latency CDFs for the benches with histograms (all rounds summed), bar charts "
-		   "(median, min-max) for the others except overhead and fallback.\n\n");
+		   "(median, min-max) of the metrics with a direction (↓ or ↑) for the others "
+		   "except overhead and fallback.\n\n");
 	for (i = 0; i < p->nr; i++) {
 		const struct bench_plot *pl = &p->v[i];
 		const struct bench_bench *b = &r->benches[pl->bench];

@@ -45,9 +45,23 @@ static const struct {
 	{"hackbench_socket", "hackbench (sockets)"},
 	{"stressng_cpu", "stress-ng --cpu throughput"},
 	{"pingpong", "Wake-up ping-pong (pipe round trips)"},
+	{"reqwork", "Request/worker server (reqwork: 1 dispatcher, 2xCPUs workers, 1 ms bursts)"},
 	{"mixed", "Mixed: latency probe + hackbench"},
 	{"overhead", "Scheduler overhead"},
 	{"fallback", "Fallback: daemon stopped / killed"},
+};
+
+static const struct {
+	const char *name;
+	const char *title;
+} instr_titles[] = {
+	{"decisions_s", "decisions/s"},
+	{"decisions_per_run", "decisions per daemon run"},
+	{"preempt_per_decision", "preemptions per decision"},
+	{"preempt_daemon_per_decision", "daemon preemptions per decision"},
+	{"direct_pct", "direct (no round trip) %"},
+	{"rtt_p50_us", "round trip p50 us"},
+	{"rtt_p99_us", "round trip p99 us"},
 };
 
 /* Room for @need elements of @size at @p (capacity *@cap); NULL when out of memory. */
@@ -818,4 +832,21 @@ const char *bench_title(const char *id)
 		if (!strcmp(bench_titles[i].id, id))
 			return bench_titles[i].title;
 	return id;
+}
+
+bool bench_metric_is_instr(const struct bench_metric *m)
+{
+	return !strncmp(m->name, BENCH_INSTR_PREFIX, strlen(BENCH_INSTR_PREFIX));
+}
+
+const char *bench_instr_title(const char *name)
+{
+	size_t i, n = strlen(BENCH_INSTR_PREFIX);
+
+	if (!strncmp(name, BENCH_INSTR_PREFIX, n))
+		name += n;
+	for (i = 0; i < sizeof(instr_titles) / sizeof(instr_titles[0]); i++)
+		if (!strcmp(instr_titles[i].name, name))
+			return instr_titles[i].title;
+	return name;
 }

@@ -14,6 +14,8 @@
 #define BENCH_PREFIX   "CLAND-BENCH: "
 #define BENCH_BASELINE "eevdf"
 #define BENCH_MSG_MAX  256
+/* Metrics named so are a bench's instruments (scx_cland counters over it). */
+#define BENCH_INSTR_PREFIX "instr."
 
 enum bench_better {
 	BENCH_BETTER_NONE,
@@ -160,6 +162,10 @@ enum bench_verdict bench_verdict(const struct bench_stats *s, const struct bench
 
 /* The human title of bench @id, or @id itself. */
 const char *bench_title(const char *id);
+/* Whether @m is an instrument (its name starts with BENCH_INSTR_PREFIX). */
+bool bench_metric_is_instr(const struct bench_metric *m);
+/* The column title of instrument metric @name, or its name without the prefix. */
+const char *bench_instr_title(const char *name);
 /* "lower", "higher" or "none". */
 const char *bench_better_name(enum bench_better b);
 

@@ -3,26 +3,8 @@
 #
 # run.sh - `make bench`: boots the sched_ext VM once and runs every benchmark
 # for EEVDF, each scx_cland policy and any extra scheduler, interleaved in
-# rounds (bench/guest/bench.sh), then makes the report
-# (build/bench/cland-bench-report): results.json, report.md, PNG plots.
-#
-# Usage: bench/run.sh [--kernel DIR|VERSION|sid] [--rounds N] [--quick]
-#                     [--out DIR] [--timeout SECS]
-#
-#   --kernel   as tests/vm/run.sh (default: the newest pinned kernel, else
-#              sid's current one).
-#   --rounds   rounds of A B C ... (default 3, at least 1).
-#   --quick    short runs (checks the harness; numbers mean little).
-#   --out      output directory (default build/bench).
-#   --timeout  host-side limit for the VM (default from the rounds).
-# Environment:
-#   BENCH_EXTRA=path1,path2  extra scheduler binaries, run in the VM with no
-#              arguments (static, or with their libraries found by ldd);
-#              named after their file name.
-#   BENCH_POLICIES=deadline,vruntime,fifo  the scx_cland policies to run.
-#
-# Exit: 0 when the guest ran to its end and the report was made (whatever
-# the numbers: this is not a test), 1 otherwise, 2 on bad usage.
+# rounds (bench/guest/bench.sh), then makes the report (usage and options:
+# usage() below, or --help).
 
 set -uo pipefail
 
@@ -32,10 +14,37 @@ vmdir=$repo/tests/vm
 kernel=
 rounds=3
 quick=0
+cpus=2
 out=$repo/build/bench
 timeout=
 
-usage() { sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() {
+	cat <<'EOF'
+run.sh - `make bench`: boots the sched_ext VM once and runs every benchmark
+for EEVDF, each scx_cland policy and any extra scheduler, interleaved in
+rounds (bench/guest/bench.sh), then makes the report
+(build/bench/cland-bench-report): results.json, report.md, PNG plots.
+
+Usage: bench/run.sh [--kernel DIR|VERSION|sid] [--rounds N] [--quick]
+                    [--cpus N] [--out DIR] [--timeout SECS]
+
+  --kernel   as tests/vm/run.sh (default: the newest pinned kernel, else
+             sid's current one).
+  --rounds   rounds of A B C ... (default 3, at least 1).
+  --quick    short runs (checks the harness; numbers mean little).
+  --cpus     the VM's vCPUs, 1 to 64 (default 2; CLAND_VM_CPUS of qemu.sh).
+  --out      output directory (default build/bench).
+  --timeout  host-side limit for the VM (default from the rounds).
+Environment:
+  BENCH_EXTRA=path1,path2  extra scheduler binaries, run in the VM with no
+             arguments (static, or with their libraries found by ldd);
+             named after their file name.
+  BENCH_POLICIES=deadline,vruntime,fifo  the scx_cland policies to run.
+
+Exit: 0 when the guest ran to its end and the report was made (whatever
+the numbers: this is not a test), 1 otherwise, 2 on bad usage.
+EOF
+}
 die() { echo "bench: error: $*" >&2; exit 2; }
 fail() { echo "bench: $*" >&2; exit 1; }
 
@@ -44,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--kernel) [ $# -ge 2 ] || die "--kernel needs a value"; kernel=$2; shift 2 ;;
 	--rounds) [ $# -ge 2 ] || die "--rounds needs a value"; rounds=$2; shift 2 ;;
 	--quick) quick=1; shift ;;
+	--cpus) [ $# -ge 2 ] || die "--cpus needs a value"; cpus=$2; shift 2 ;;
 	--out) [ $# -ge 2 ] || die "--out needs a value"; out=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || die "--timeout needs a value"; timeout=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
@@ -52,6 +62,8 @@ while [ $# -gt 0 ]; do
 done
 case "$rounds" in ''|*[!0-9]*|0) die "--rounds wants a whole number >= 1" ;; esac
 [ "$rounds" -le 20 ] || die "--rounds: at most 20"
+case "$cpus" in ''|*[!0-9]*|0*) die "--cpus wants a whole number of vCPUs, 1 to 64" ;; esac
+[ "$cpus" -le 64 ] || die "--cpus: at most 64"
 case "${timeout:-0}" in *[!0-9]*) die "--timeout wants whole seconds" ;; esac
 
 # The schedulers, in the order of every round.
@@ -94,18 +106,23 @@ tools=$repo/build/bench/tools
 mkdir -p "$tools" "$out"
 CC=${CC:-cc}
 $CC -static -O2 -Wall -Wextra -o "$tools/pingpong" "$here/tools/pingpong.c" &&
+	$CC -static -O2 -Wall -Wextra -pthread -o "$tools/reqwork" "$here/tools/reqwork.c" -lm &&
 	$CC -static -O2 -Wall -Wextra -I"$here" -o "$tools/benchparse" \
-		"$here/tools/benchparse.c" "$here/parse.c" || fail "building the guest tools failed"
-add+=("$tools/pingpong=/tests/bin/pingpong" "$tools/benchparse=/tests/bin/benchparse"
-	"$here/guest/bench.sh=/bench/bench.sh")
+		"$here/tools/benchparse.c" "$here/parse.c" -lm || fail "building the guest tools failed"
+add+=("$tools/pingpong=/tests/bin/pingpong" "$tools/reqwork=/tests/bin/reqwork"
+	"$tools/benchparse=/tests/bin/benchparse" "$here/guest/bench.sh=/bench/bench.sh")
 export CLAND_VM_ADD="${add[*]}"
+export CLAND_VM_CPUS=$cpus
 
-: "${timeout:=$((300 + rounds * nsched * (quick ? 60 : 180)))}"
-[ "$timeout" -gt 0 ] || timeout=$((300 + rounds * nsched * 180))
+# Time per scheduler slot; more vCPUs than host cores make TCG slower.
+slot=$((quick ? 60 : 180))
+[ "$cpus" -le 2 ] || slot=$((slot * cpus / 2))
+: "${timeout:=$((300 + rounds * nsched * slot))}"
+[ "$timeout" -gt 0 ] || timeout=$((300 + rounds * nsched * slot))
 append="cland.suite=bench cland.bench_rounds=$rounds cland.bench_scheds=$scheds cland.bench_quick=$quick"
 log=$out/console.log
 res=$out/results.txt
-echo "bench: $scheds x $rounds round(s) on $(basename "$kdir"), VM limit ${timeout}s"
+echo "bench: $scheds x $rounds round(s) on $(basename "$kdir"), $cpus vCPUs, VM limit ${timeout}s"
 echo "bench: console log $log"
 
 # progress: one line per step on a terminal (rewritten in place), one line

@@ -21,8 +21,15 @@
 # cland.bench_scheds=eevdf,cland-deadline,...,NAME (NAME: /bench/extra/NAME,
 # an extra scheduler binary), cland.bench_quick=1 (short runs: checks the
 # harness, the numbers mean little).
+#
+# Instruments: under an scx_cland policy, each benchmark is bracketed by two
+# counters lines the daemon prints on SIGUSR1 (only sent when its SigCgt
+# says it catches SIGUSR1: the default action would kill it); their deltas
+# become samples of metrics "instr.NAME" of that benchmark (benchparse
+# instruments). A daemon without the handler or the fields: no such samples.
 
 . /tests/lib.sh
+LEFTOVERS="$LEFTOVERS pingpong reqwork"
 
 ROUNDS=3
 SCHEDS=eevdf,cland-deadline,cland-vruntime,cland-fifo
@@ -39,13 +46,14 @@ NCPU=$(nproc)
 
 # Durations and sizes (seconds; hackbench groups and loops).
 if [ "$QUICK" = 1 ]; then
-	LAT_S=3 MIX_S=3 CPU_S=2 PP_S=1 STOP_MS=1000 HB="-g 2 -l 20"
+	LAT_S=3 MIX_S=3 CPU_S=2 PP_S=1 RW_S=2 STOP_MS=1000 HB="-g 2 -l 20"
 else
-	LAT_S=10 MIX_S=10 CPU_S=5 PP_S=3 STOP_MS=3000 HB="-g 4 -l 100"
+	LAT_S=10 MIX_S=10 CPU_S=5 PP_S=3 RW_S=5 STOP_MS=3000 HB="-g 4 -l 100"
 fi
 HIST_US=100000
+INSTR=0 INSTR_WARNED='' INSTR_T0=''
 
-BENCHES="latency hackbench_pipe hackbench_socket stressng_cpu pingpong mixed overhead fallback"
+BENCHES="latency hackbench_pipe hackbench_socket stressng_cpu pingpong reqwork mixed overhead fallback"
 
 bout() { echo "CLAND-BENCH: $*" >"$RESULTS"; }
 progress() { echo "CLAND-PROGRESS: $*"; }
@@ -136,6 +144,22 @@ bench_pingpong() {
 	sample pingpong roundtrips_s "$(field roundtrips_s "$r")" 1/s higher
 }
 
+# 3b. Request/worker server: one dispatcher, 2 x NCPU workers, 1 ms bursts.
+bench_reqwork() {
+	local m v u b
+	if ! timeout -s KILL $((RW_S + 60)) reqwork -d "$RW_S" >/tmp/rw.out 2>&1; then
+		berror reqwork "reqwork failed: $(tail -n 2 /tmp/rw.out | tr '\n' ' ')"
+		return
+	fi
+	benchparse reqwork /tmp/rw.out >/tmp/rw.parsed || {
+		berror reqwork "no result line in the reqwork output"
+		return
+	}
+	while read -r m v u b; do
+		sample reqwork "$m" "$v" "$u" "$b"
+	done </tmp/rw.parsed
+}
+
 # 4. Mixed: the latency probe while hackbench rounds run back to back.
 bench_mixed() {
 	local ct all="" s n=0 fails=0 med
@@ -214,8 +238,84 @@ sched_stop() {
 	}
 }
 
+# samples_from BENCH PREFIX FILE: a sample per "METRIC VALUE UNIT BETTER"
+# line of FILE (benchparse's output), metric PREFIXMETRIC.
+samples_from() {
+	local m v u b
+	while read -r m v u b; do
+		sample "$1" "$2$m" "$v" "$u" "$b"
+	done <"$3"
+}
+
+# catches_usr1 PID: PID has a SIGUSR1 handler (bit 9 of SigCgt).
+catches_usr1() {
+	local k v
+	while read -r k v; do
+		[ "$k" = SigCgt: ] || continue
+		v=${v#"${v%???}"}
+		[ $((0x$v & 0x200)) != 0 ]
+		return
+	done </proc/$1/status
+	return 1
+}
+
+# snap OUT: SIGUSR1 to the daemon, its next counters line into OUT and the
+# time of the signal (s since boot) into SNAP_T; 1 if none within ~3 s.
+snap() {
+	local n0 n i=0 rest
+	n0=$(grep -c 'cland: queued=' "$SCHED_LOG")
+	kill -USR1 "$SCHED_PID" 2>/dev/null || return 1
+	read -r SNAP_T rest </proc/uptime
+	while [ $i -lt 60 ]; do
+		n=$(grep -c 'cland: queued=' "$SCHED_LOG")
+		if [ "$n" -gt "$n0" ]; then
+			grep 'cland: queued=' "$SCHED_LOG" | tail -n 1 >"$1"
+			grep -q ' faults=' "$1" && return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# instr_begin / instr_end BENCH: the instruments of one benchmark.
+instr_begin() {
+	INSTR_T0=
+	[ "$INSTR" = 1 ] || return 0
+	if snap /tmp/instr.before; then
+		INSTR_T0=$SNAP_T
+	else
+		berror "$1" "instruments: no counters line within 3 s of SIGUSR1"
+	fi
+}
+instr_end() {
+	local el
+	[ -n "$INSTR_T0" ] || return 0
+	if ! snap /tmp/instr.after; then
+		berror "$1" "instruments: no counters line within 3 s of SIGUSR1"
+		return
+	fi
+	el=$(awk -v a="$INSTR_T0" -v b="$SNAP_T" 'BEGIN { print b - a }')
+	benchparse instruments /tmp/instr.before /tmp/instr.after "$el" >/tmp/instr.out &&
+		samples_from "$1" instr. /tmp/instr.out
+}
+
+# instr_check: INSTR=1 when the scheduler is scx_cland and catches SIGUSR1.
+instr_check() {
+	INSTR=0
+	case "$SCHED" in cland-*) ;; *) return ;; esac
+	if catches_usr1 "$SCHED_PID"; then
+		INSTR=1
+	elif [ -z "$INSTR_WARNED" ]; then
+		info "scx_cland does not catch SIGUSR1: no per-benchmark instruments"
+		INSTR_WARNED=1
+	fi
+}
+
 # 5. Overhead of the scheduler over the slot: CPU share of its process,
-# and for scx_cland its counters (decisions = user-space dispatches).
+# and for scx_cland its final counters: the instruments over the whole
+# daemon run (decisions = user-space dispatches), faults, congestion,
+# degraded mode.
 bench_overhead() {
 	local t1 ticks1 el v
 	t1=$(cut -d' ' -f1 /proc/uptime)
@@ -229,8 +329,9 @@ bench_overhead() {
 				'BEGIN { printf "%.3f", t / (e * n * 100) * 100 }')" % lower
 	fi
 	case "$SCHED" in cland-*) ;; *) return ;; esac
-	v=$(benchparse counter user "$SCHED_LOG") &&
-		sample overhead decisions_s "$(awk -v u="$v" -v e="$el" 'BEGIN { printf "%.1f", u / e }')" 1/s none
+	info "$SCHED round $ROUND final counters: $(grep 'cland: queued=' "$SCHED_LOG" | tail -n 1)"
+	benchparse instruments - "$SCHED_LOG" "$el" >/tmp/instr.out &&
+		samples_from overhead "" /tmp/instr.out
 	v=$(benchparse counter faults "$SCHED_LOG") && sample overhead page_faults "$v" faults lower
 	v=$(benchparse counter congested "$SCHED_LOG") && sample overhead congested "$v" events lower
 	v=$(benchparse counter degraded "$SCHED_LOG") && sample overhead degraded_entries "$v" events lower
@@ -279,6 +380,7 @@ run_slot() {
 	SLOT_T0=$(cut -d' ' -f1 /proc/uptime)
 	SLOT_TICKS0=
 	[ -n "$SCHED_PID" ] && SLOT_TICKS0=$(cpu_ticks "$SCHED_PID")
+	instr_check
 	for b in $BENCHES; do
 		STEP=$((STEP + 1))
 		progress "step $STEP/$TOTAL round $ROUND/$ROUNDS sched $SCHED bench $b"
@@ -290,10 +392,15 @@ run_slot() {
 			continue
 		fi
 		case $b in
+		overhead|fallback) bench_$b; continue ;;
+		esac
+		instr_begin "$b"
+		case $b in
 		hackbench_pipe) bench_hackbench hackbench_pipe -p ;;
 		hackbench_socket) bench_hackbench hackbench_socket ;;
 		*) bench_$b ;;
 		esac
+		instr_end "$b"
 	done
 	sched_stop
 }
@@ -313,7 +420,7 @@ main() {
 	TOTAL=$((ROUNDS * nsched * NBENCH))
 	STEP=0
 	bout "meta kernel=$(uname -r) nproc=$NCPU rounds=$ROUNDS scheds=$(echo $SCHEDS | tr ' ' ',') emulation=qemu-tcg quick=$QUICK"
-	bout "meta latency_s=$LAT_S mixed_s=$MIX_S stressng_s=$CPU_S pingpong_s=$PP_S stop_ms=$STOP_MS hackbench=$(echo $HB | tr ' ' '_') stress_hogs=$((2 * NCPU))"
+	bout "meta latency_s=$LAT_S mixed_s=$MIX_S stressng_s=$CPU_S pingpong_s=$PP_S reqwork_s=$RW_S reqwork_workers=$((2 * NCPU)) stop_ms=$STOP_MS hackbench=$(echo $HB | tr ' ' '_') stress_hogs=$((2 * NCPU))"
 	ROUND=1
 	while [ $ROUND -le "$ROUNDS" ]; do
 		for SCHED in $SCHEDS; do

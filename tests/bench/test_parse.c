@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_parse.c - the bench harness's parsers (bench/parse.c) on output
- * recorded from the tools (tests/bench/samples/) and on edge cases.
+ * recorded from the tools (tests/bench/samples/) and on edge cases, and the
+ * instruments computed from recorded scx_cland counters lines (with and
+ * without the round-trip fields).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -163,6 +165,195 @@ static void counters_line(void **state)
 	assert_int_equal(bp_counter(l, "queue", &v), -1);
 }
 
+static void reqwork_recorded(void **state)
+{
+	char *t = slurp("reqwork.txt");
+	struct bp_reqwork r;
+
+	assert_int_equal(bp_reqwork(t, &r), 0);
+	assert_float_equal(r.requests_s, 685.9, 1e-9);
+	assert_float_equal(r.req_p50_us, 5008.0, 1e-9);
+	assert_float_equal(r.req_p99_us, 41060.0, 1e-9);
+	assert_float_equal(r.samples, 1376, 0);
+	assert_true(r.has_wake);
+	assert_float_equal(r.wake_p50_us, 3032.3, 1e-9);
+	assert_float_equal(r.wake_p99_us, 11497.3, 1e-9);
+	assert_float_equal(r.wake_samples, 583, 0);
+	free(t);
+}
+
+static void reqwork_edges(void **state)
+{
+	struct bp_reqwork r;
+
+	/* No hand-out found its worker asleep: the wake-up fields are "-". */
+	assert_int_equal(bp_reqwork("requests_s=10.0 req_p50_us=1.5 req_p99_us=3.0 "
+				    "wake_p50_us=- wake_p99_us=- samples=20 wake_samples=0\n",
+				    &r),
+			 0);
+	assert_float_equal(r.requests_s, 10, 0);
+	assert_false(r.has_wake);
+	/* The last result line counts; noise before it is skipped. */
+	assert_int_equal(bp_reqwork("reqwork: warming up\nrequests_s=1 req_p50_us=1 "
+				    "req_p99_us=1 samples=1\nrequests_s=2 req_p50_us=3 "
+				    "req_p99_us=4 samples=5\n",
+				    &r),
+			 0);
+	assert_float_equal(r.requests_s, 2, 0);
+	assert_float_equal(r.req_p99_us, 4, 0);
+	assert_false(r.has_wake);
+	/* A required field missing, no samples, or no result line at all. */
+	assert_int_equal(bp_reqwork("requests_s=2 req_p50_us=3 samples=5\n", &r), -1);
+	assert_int_equal(bp_reqwork("requests_s=2 req_p50_us=3 req_p99_us=4 samples=0\n", &r), -1);
+	assert_int_equal(bp_reqwork("usage: reqwork [-w WORKERS]\n", &r), -1);
+	/* "requests_s=" must start the line. */
+	assert_int_equal(bp_reqwork("x requests_s=2 req_p50_us=3 req_p99_us=4 samples=5\n", &r),
+			 -1);
+}
+
+/* Line @n (0-based) of sample file @name, without its newline. */
+static char *sample_line(const char *name, int n)
+{
+	char *t = slurp(name), *p = t, *line;
+
+	while (n-- > 0) {
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+	}
+	line = strndup(p, strcspn(p, "\n"));
+	free(t);
+	return line;
+}
+
+static void counters_old_format(void **state)
+{
+	char *l = sample_line("counters-old.txt", 0);
+	struct bp_counters z, c;
+	struct bp_instr in;
+
+	assert_int_equal(bp_counters(l, &c), 0);
+	assert_true(c.has[BP_CTR_QUEUED] && c.has[BP_CTR_USER] && c.has[BP_CTR_USERSCHED]);
+	assert_true(c.has[BP_CTR_PREEMPT]);
+	assert_float_equal(c.v[BP_CTR_USER], 16539, 0);
+	assert_float_equal(c.v[BP_CTR_PREEMPT], 7783, 0);
+	/* Fields of the newer daemon: absent, not 0. */
+	assert_false(c.has[BP_CTR_DIRECT]);
+	assert_false(c.has[BP_CTR_PREEMPT_DAEMON]);
+	assert_false(c.has_rtt);
+	/* Over the daemon's whole run: only the figures its counters give. */
+	bp_counters_zero(&z);
+	bp_instruments(&z, &c, 10, &in);
+	assert_true(in.has[BP_I_DECISIONS_S]);
+	assert_float_equal(in.v[BP_I_DECISIONS_S], 1653.9, 1e-9);
+	assert_float_equal(in.v[BP_I_PER_RUN], 16539.0 / 6006, 1e-12);
+	assert_float_equal(in.v[BP_I_PREEMPT], 7783.0 / 16539, 1e-12);
+	assert_false(in.has[BP_I_PREEMPT_DAEMON]);
+	assert_false(in.has[BP_I_DIRECT_PCT]);
+	assert_false(in.has[BP_I_RTT_P50]);
+	assert_false(in.has[BP_I_RTT_P99]);
+	free(l);
+	l = sample_line("counters-old.txt", 1);
+	assert_int_equal(bp_counters(l, &c), 0);
+	assert_float_equal(c.v[BP_CTR_QUEUED], 51537, 0);
+	free(l);
+}
+
+static void counters_new_format(void **state)
+{
+	char *l0 = sample_line("counters-new.txt", 0), *l1 = sample_line("counters-new.txt", 1);
+	struct bp_counters a, b;
+	struct bp_instr in;
+	int i;
+
+	assert_int_equal(bp_counters(l0, &a), 0);
+	assert_int_equal(bp_counters(l1, &b), 0);
+	for (i = 0; i < BP_NR_CTRS; i++)
+		assert_true(a.has[i] && b.has[i]);
+	assert_float_equal(a.v[BP_CTR_DIRECT], 11, 0);
+	assert_float_equal(a.v[BP_CTR_PREEMPT_DAEMON], 181, 0);
+	assert_true(a.has_rtt);
+	assert_int_equal(a.rtt[17], 105);
+	assert_int_equal(a.rtt[24], 2);
+	assert_int_equal(a.rtt[23], 0);
+	bp_instruments(&a, &b, 2.5, &in);
+	assert_float_equal(in.v[BP_I_DECISIONS_S], 873 / 2.5, 1e-9);
+	assert_float_equal(in.v[BP_I_PER_RUN], 873.0 / 405, 1e-12);
+	assert_float_equal(in.v[BP_I_PREEMPT], 233.0 / 873, 1e-12);
+	assert_float_equal(in.v[BP_I_PREEMPT_DAEMON], 404.0 / 873, 1e-12);
+	/* No direct dispatch in the interval: 0 %, not absent. */
+	assert_true(in.has[BP_I_DIRECT_PCT]);
+	assert_float_equal(in.v[BP_I_DIRECT_PCT], 0, 0);
+	/*
+	 * The histogram's delta: 873 round trips. p50 is rank 437, the 99th of
+	 * 266 in [2^18, 2^19) ns; p99 rank 865, the 5th of 11 in [2^23, 2^24).
+	 */
+	assert_int_equal(in.rtt_samples, 873);
+	assert_float_equal(in.v[BP_I_RTT_P50], 262.144 * (1 + 99.0 / 266), 1e-9);
+	assert_float_equal(in.v[BP_I_RTT_P99], 8388.608 * (1 + 5.0 / 11), 1e-9);
+	/* The other way round the counters go back (a restart): no figure. */
+	bp_instruments(&b, &a, 2.5, &in);
+	for (i = 0; i < BP_NR_INSTR; i++)
+		assert_false(in.has[i]);
+	/* The same line twice: 0 decisions/s, nothing divided by 0. */
+	bp_instruments(&a, &a, 1, &in);
+	assert_true(in.has[BP_I_DECISIONS_S]);
+	assert_float_equal(in.v[BP_I_DECISIONS_S], 0, 0);
+	assert_false(in.has[BP_I_PER_RUN]);
+	assert_false(in.has[BP_I_PREEMPT]);
+	assert_false(in.has[BP_I_RTT_P50]);
+	free(l0);
+	free(l1);
+}
+
+static void counters_rtt_field(void **state)
+{
+	struct bp_counters c;
+
+	assert_int_equal(bp_counters("cland: queued=1 user=1 rtt_log2=- faults=0", &c), 0);
+	assert_true(c.has_rtt);
+	assert_int_equal(c.rtt[0], 0);
+	assert_int_equal(bp_counters("cland: queued=1 rtt_log2=63:5,0:1,0:2", &c), 0);
+	assert_true(c.has_rtt);
+	assert_int_equal(c.rtt[63], 5);
+	assert_int_equal(c.rtt[0], 3);
+	/* Malformed: absent, the other counters still there. */
+	assert_int_equal(bp_counters("cland: queued=1 user=4 rtt_log2=64:1 faults=0", &c), 0);
+	assert_false(c.has_rtt);
+	assert_true(c.has[BP_CTR_USER]);
+	assert_int_equal(bp_counters("cland: queued=1 rtt_log2=14:x", &c), 0);
+	assert_false(c.has_rtt);
+	assert_int_equal(bp_counters("cland: queued=1 rtt_log2=14:2;15:1", &c), 0);
+	assert_false(c.has_rtt);
+	assert_int_equal(bp_counters("cland: queued=1 rtt_log2=-5", &c), 0);
+	assert_false(c.has_rtt);
+	/* Not a counters line. */
+	assert_int_equal(bp_counters("scx_cland: scheduling with policy deadline", &c), -1);
+}
+
+static void log2_percentiles(void **state)
+{
+	unsigned long long b[BP_RTT_BUCKETS] = {0};
+	double us = -1;
+
+	assert_int_equal(bp_log2_pct(b, 50, &us), -1);
+	/* 4 round trips in [1024, 2048) ns: ranks 1..4 at 1280, 1536, 1792, 2048 ns. */
+	b[10] = 4;
+	assert_int_equal(bp_log2_pct(b, 50, &us), 0);
+	assert_float_equal(us, 1.536, 1e-12);
+	assert_int_equal(bp_log2_pct(b, 99, &us), 0);
+	assert_float_equal(us, 2.048, 1e-12);
+	assert_int_equal(bp_log2_pct(b, 0, &us), 0);
+	assert_float_equal(us, 1.28, 1e-12);
+	/* 100 samples, 99 in bucket 10, 1 in bucket 20: p99 is the last of bucket 10. */
+	b[10] = 99;
+	b[20] = 1;
+	assert_int_equal(bp_log2_pct(b, 99, &us), 0);
+	assert_float_equal(us, 2.048, 1e-12);
+	assert_int_equal(bp_log2_pct(b, 100, &us), 0);
+	assert_float_equal(us, 2097.152, 1e-9);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +365,12 @@ int main(void)
 		cmocka_unit_test(cyclictest_long_overflow_line),
 		cmocka_unit_test(cyclictest_empty),
 		cmocka_unit_test(counters_line),
+		cmocka_unit_test(reqwork_recorded),
+		cmocka_unit_test(reqwork_edges),
+		cmocka_unit_test(counters_old_format),
+		cmocka_unit_test(counters_new_format),
+		cmocka_unit_test(counters_rtt_field),
+		cmocka_unit_test(log2_percentiles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -460,6 +460,8 @@ static void test_fmt_and_titles(void **state)
 	assert_string_equal(bench_title("hackbench_pipe"), "hackbench (pipes)");
 	assert_string_equal(bench_title("fallback"), "Fallback: daemon stopped / killed");
 	assert_string_equal(bench_title("new_bench"), "new_bench");
+	assert_string_equal(bench_instr_title("instr.direct_pct"), "direct (no round trip) %");
+	assert_string_equal(bench_instr_title("instr.new_figure"), "new_figure");
 }
 
 static void test_md_row_of_failed_sched(void **state)
@@ -616,7 +618,7 @@ static void check_json(struct json_object *root)
 			    "7.2.13+deb14-amd64");
 	assert_string_equal(json_object_get_string(get(get(root, "meta"), "quick")), "1");
 	benches = get(root, "benches");
-	assert_int_equal(json_object_array_length(benches), 5);
+	assert_int_equal(json_object_array_length(benches), 6);
 	assert_string_equal(json_object_get_string(get(at(benches, 0), "bench")), "latency");
 	pipe = at(benches, 1);
 	assert_string_equal(json_object_get_string(get(pipe, "bench")), "hackbench_pipe");
@@ -641,8 +643,13 @@ static void check_json(struct json_object *root)
 	assert_float_equal(json_object_get_double(get(s, "max")), 1.7, 1e-12);
 	assert_float_equal(json_object_get_double(get(s, "spread_pct")), 12.5, 1e-9);
 	assert_float_equal(json_object_get_double(get(s, "ratio_to_baseline")), 1.6 / 2.1, 1e-9);
+	/* instruments are metrics of their bench, after the bench's own */
+	m = at(get(pipe, "metrics"), 1);
+	assert_string_equal(json_object_get_string(get(m, "metric")), "instr.decisions_s");
+	assert_float_equal(json_object_get_double(get(at(get(m, "scheds"), 0), "median")), 5100, 0);
 	/* overhead: no eevdf samples, so no ratio */
-	m = at(get(at(benches, 4), "metrics"), 0);
+	assert_string_equal(json_object_get_string(get(at(benches, 5), "bench")), "overhead");
+	m = at(get(at(benches, 5), "metrics"), 0);
 	s = at(get(m, "scheds"), 0);
 	assert_true(json_object_is_type(get(s, "ratio_to_baseline"), json_type_null));
 	/* eevdf's latency histograms of both rounds summed */
@@ -660,6 +667,47 @@ static void check_json(struct json_object *root)
 	assert_string_equal(json_object_get_string(get(e, "bench")), "hackbench_socket");
 	assert_string_equal(json_object_get_string(get(e, "reason")),
 			    "hackbench -g 2 -l 20 failed: Killed");
+}
+
+/* reqwork's table, the instruments tables and the overhead totals in report.md. */
+static void check_md_reqwork_and_instruments(const char *md)
+{
+	const char *pipe = strstr(md, "### hackbench (pipes)\n"), *rw = strstr(md, "### Request/");
+	const char *sock;
+
+	assert_non_null(pipe);
+	assert_non_null(rw);
+	assert_non_null(strstr(md, "| requests_s (1/s) ↑ | eevdf | 1550 | 1500-1600 | 6.5% | 1.00x "
+				   "| 2 |\n"));
+	assert_non_null(strstr(md, "| requests_s (1/s) ↑ | cland-deadline | 1350 | 1300-1400 | "
+				   "7.4% | 0.87x (worse) | 2 |\n"));
+	assert_non_null(strstr(md, "| wake_p50_us (us) ↓ | cland-deadline | 85.0 | 80.0-90.0 | "
+				   "11.8% | 1.55x (worse) | 2 |\n"));
+	assert_non_null(strstr(md, "| woken_pct (%) | cland-deadline | 21.0 | 20.0-22.0 | 9.5% | "
+				   "1.91x | 2 |\n"));
+	/* instruments: their own table under the bench's, not rows of it */
+	assert_null(strstr(md, "| instr."));
+	assert_non_null(strstr(
+		pipe,
+		"| seconds (s) ↓ | cland-deadline | 1.60 | 1.50-1.70 | 12.5% | 0.76x (better) "
+		"| 2 |\n\nInstruments (scx_cland counters over the benchmark; median over the "
+		"rounds):\n\n| scheduler | decisions/s | decisions per daemon run | preemptions "
+		"per decision | daemon preemptions per decision | direct (no round trip) % | "
+		"round trip p50 us | round trip p99 us | n |\n|---|--:|--:|--:|--:|--:|--:|--:|"
+		"--:|\n| cland-deadline | 5100 | 2.60 | 0.150 | 0.450 | 13.0 | 370 | 13000 | 2 "
+		"|\n\n### "));
+	/* an older daemon's figures only, one round */
+	assert_non_null(strstr(rw, "| scheduler | decisions/s | decisions per daemon run | "
+				   "preemptions per decision | n |\n|---|--:|--:|--:|--:|\n| "
+				   "cland-deadline | 3000 | 2.00 | 0.300 | 1 |\n"));
+	/* no instruments: no table (the next one is reqwork's) */
+	sock = strstr(md, "### hackbench (sockets)");
+	assert_non_null(sock);
+	assert_true(strstr(sock, "Instruments") > strstr(sock + 4, "\n### "));
+	assert_non_null(strstr(md, "| rtt_p50_us (us) ↓ | cland-deadline | 370 | 365-375 | 2.7% | "
+				   "- | 2 |\n"));
+	assert_non_null(strstr(md, "| decisions_s (1/s) | cland-deadline | 4100 | 4000-4200 | "
+				   "4.9% | - | 2 |\n"));
 }
 
 static void test_whole_run_without_gnuplot(void **state)
@@ -693,13 +741,19 @@ static void test_whole_run_without_gnuplot(void **state)
 				   "50.0% | - | 2 |\n"));
 	assert_non_null(strstr(md, "- cland-deadline, round 2, hackbench_socket: hackbench -g 2 "
 				   "-l 20 failed: Killed\n"));
+	check_md_reqwork_and_instruments(md);
 	assert_non_null(strstr(md, "The plots were not made: cannot run /nonexistent/gnuplot"));
 	assert_null(strstr(md, "Incomplete"));
 	assert_true(exists(&run, "plots.gp"));
 	assert_true(exists(&run, "cdf-latency.dat"));
 	assert_true(exists(&run, "bars-hackbench_pipe-seconds.dat"));
-	/* overhead is left out of the bar charts */
+	/* overhead is left out of the bar charts, and so are instruments and better=none */
 	assert_false(exists(&run, "bars-overhead-daemon_cpu_pct.dat"));
+	assert_true(exists(&run, "bars-reqwork-requests_s.dat"));
+	assert_true(exists(&run, "bars-reqwork-req_p99_us.dat"));
+	assert_false(exists(&run, "bars-reqwork-woken_pct.dat"));
+	assert_false(exists(&run, "bars-hackbench_pipe-instr.decisions_s.dat"));
+	assert_false(exists(&run, "bars-hackbench_pipe-instr.rtt_p50_us.dat"));
 	free(md);
 	free(json);
 	run_free(&run);
@@ -716,11 +770,13 @@ static void test_whole_run_with_gnuplot(void **state)
 	run_report(&run, SMALL, NULL);
 	assert_int_equal(run.rc, BENCH_EXIT_OK);
 	assert_string_equal(run.err, "");
-	assert_non_null(strstr(run.out, "4 plots"));
+	assert_non_null(strstr(run.out, "9 plots"));
 	assert_true(exists(&run, "cdf-latency.png"));
 	assert_true(exists(&run, "bars-hackbench_pipe-seconds.png"));
 	assert_true(exists(&run, "bars-hackbench_socket-seconds.png"));
 	assert_true(exists(&run, "bars-stressng_cpu-bogo_ops_s.png"));
+	assert_true(exists(&run, "bars-reqwork-requests_s.png"));
+	assert_true(exists(&run, "bars-reqwork-wake_p99_us.png"));
 	md = slurp(&run, "report.md");
 	assert_non_null(strstr(md, "](cdf-latency.png)\n"));
 	assert_non_null(strstr(md, "](bars-stressng_cpu-bogo_ops_s.png)\n"));

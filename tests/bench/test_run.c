@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_run.c - bench/run.sh (make bench) refuses bad input before it builds
- * or boots anything: exit 2 and a message naming the problem.
+ * or boots anything: exit 2 and a message naming the problem; so does
+ * tests/vm/qemu.sh for the vCPU count run.sh hands it (CLAND_VM_CPUS).
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -61,6 +62,54 @@ static void bad_arguments(void **state)
 	assert_non_null(strstr(err, "unknown policy 'foo'"));
 }
 
+static void bad_cpus(void **state)
+{
+	char err[4096];
+
+	assert_int_equal(run("", "--cpus 0", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--cpus wants a whole number of vCPUs, 1 to 64"));
+	assert_int_equal(run("", "--cpus two", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--cpus wants a whole number of vCPUs, 1 to 64"));
+	assert_int_equal(run("", "--cpus -1", err, sizeof(err)), 2);
+	assert_int_equal(run("", "--cpus 65", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--cpus: at most 64"));
+	assert_int_equal(run("", "--cpus", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--cpus needs a value"));
+}
+
+/* tests/vm/qemu.sh with CLAND_VM_CPUS=@cpus (and arguments it never gets to use). */
+static int qemu_cpus(const char *cpus, char *err, size_t len)
+{
+	char cmd[1024];
+	size_t n;
+	FILE *f;
+	int st;
+
+	snprintf(cmd, sizeof(cmd),
+		 "env CLAND_VM_CPUS='%s' %s/tests/vm/qemu.sh /nonexistent /nonexistent "
+		 "/dev/null 1 2>&1 >/dev/null",
+		 cpus, REPO);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	n = fread(err, 1, len - 1, f);
+	err[n] = '\0';
+	st = pclose(f);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void bad_vm_cpus(void **state)
+{
+	char err[4096];
+
+	assert_int_equal(qemu_cpus("0", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "CLAND_VM_CPUS='0': want a whole number of vCPUs, 1 to 64"));
+	assert_int_equal(qemu_cpus("65", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "CLAND_VM_CPUS='65'"));
+	assert_int_equal(qemu_cpus("2x", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "CLAND_VM_CPUS='2x'"));
+}
+
 static void bad_extra(void **state)
 {
 	char err[4096];
@@ -78,9 +127,9 @@ static void bad_extra(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(bad_rounds),
-		cmocka_unit_test(bad_arguments),
-		cmocka_unit_test(bad_extra),
+		cmocka_unit_test(bad_rounds),  cmocka_unit_test(bad_arguments),
+		cmocka_unit_test(bad_extra),   cmocka_unit_test(bad_cpus),
+		cmocka_unit_test(bad_vm_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
