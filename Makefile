@@ -35,13 +35,14 @@ POLICY_SRCS	:= $(wildcard policies/*.c)
 DAEMON_SRCS	:= src/main.c src/options.c
 OBJS		:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS) $(POLICY_SRCS) $(DAEMON_SRCS))
 
-# Host unit tests: each tests/unit/test_X.c with the policy-side sources.
+# Host unit tests: each tests/unit/test_X.c with the policy-side sources and
+# the policy tests' shared fixture.
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-UNIT_DEPS	:= lib/heap.c $(POLICY_SRCS) src/options.c
+UNIT_DEPS	:= lib/heap.c $(POLICY_SRCS) src/options.c tests/unit/fixture.c
 
 # The simulator: sim/ drives the same policies through a simulated backend (no libbpf).
 SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c $(POLICY_SRCS)
-SIM_HDRS	:= $(wildcard sim/*.h lib/*.h) src/options.h bpf/intf.h
+SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h) src/options.h bpf/intf.h
 SIM_LIBS	:= -ljson-c -lm
 SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
 
@@ -85,7 +86,7 @@ $(BUILD)/cland.skel.h: $(BUILD)/cland.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name cland_bpf > $@
 
-$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h src/*.h bpf/intf.h) $(BUILD)/cland.skel.h
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h src/*.h policies/*.h bpf/intf.h) $(BUILD)/cland.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
@@ -94,10 +95,10 @@ $(BUILD)/scx_cland: $(OBJS) $(LIBBPF)/lib/libbpf.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lelf -lz -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h bpf/intf.h) | deps
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/intf.h) | deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc $< $(UNIT_DEPS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc -Ipolicies $< $(UNIT_DEPS) -lcmocka -o $@
 
 unit: $(UNIT_TESTS)
 

@@ -30,18 +30,14 @@
  * memory is exhausted is the task dropped (counted in nr_dropped).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "heap.h"
-#include "policy.h"
 
 #ifndef DEADLINE_HEAP_CAP
 #define DEADLINE_HEAP_CAP 65536 /* tasks waiting in the heap */
 #endif
-
-#define WEIGHT_DFL 100	 /* sched_ext weight at nice 0 */
-#define WEIGHT_MAX 10000 /* largest sched_ext weight (CGROUP_WEIGHT_MAX) */
 
 struct deadline_ctx {
 	struct cland_heap heap;
@@ -51,36 +47,6 @@ struct deadline_ctx {
 	uint64_t min_vruntime; /* largest vruntime dispatched so far */
 	uint64_t nr_dropped;   /* tasks lost: heap full and no memory to grow it */
 };
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-/* @v * @num / @den without intermediate overflow, saturating the result. */
-static uint64_t mul_div(uint64_t v, uint64_t num, uint64_t den)
-{
-	uint64_t q = v / den, r = v % den;
-
-	if (q > UINT64_MAX / num)
-		return UINT64_MAX;
-	/* r < den and num, den <= WEIGHT_MAX: r * num cannot overflow */
-	return sat_add(q * num, r * num / den);
-}
-
-/* A weight in the kernel's range; 0 (malformed) counts as nice 0. */
-static uint64_t task_weight(const cland_task_t *task)
-{
-	if (!task->weight)
-		return WEIGHT_DFL;
-	return task->weight > WEIGHT_MAX ? WEIGHT_MAX : task->weight;
-}
-
-/* @v scaled by the inverse of the task's weight: what it costs in vruntime. */
-static uint64_t scale_inv(const cland_task_t *task, uint64_t v)
-{
-	return mul_div(v, WEIGHT_DFL, task_weight(task));
-}
 
 static void deadline_exit(void *ctx)
 {
@@ -112,14 +78,14 @@ static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *
 	uint64_t vruntime = task->vtime > floor ? task->vtime : floor;
 	uint64_t ran = task->stop_ts > task->start_ts ? task->stop_ts - task->start_ts : 0;
 
-	return sat_add(vruntime, scale_inv(task, ran));
+	return sat_add(vruntime, scale_inv_weight(task, ran));
 }
 
 static uint64_t task_deadline(const struct deadline_ctx *c, const cland_task_t *task,
 			      uint64_t vruntime)
 {
 	uint64_t bonus_max = mul_div(c->slice_ns, 100, 1);
-	uint64_t lag = scale_inv(task, task->exec_runtime);
+	uint64_t lag = scale_inv_weight(task, task->exec_runtime);
 
 	return sat_add(vruntime, lag < bonus_max ? lag : bonus_max);
 }
@@ -151,20 +117,10 @@ static uint64_t task_slice(struct deadline_ctx *c, const cland_task_t *task)
 {
 	uint64_t slice = c->slice_ns / (deadline_nr_pending(c) + 1);
 
-	slice = mul_div(slice, task_weight(task), WEIGHT_DFL);
+	slice = scale_weight(task, slice);
 	if (slice < c->slice_min_ns)
 		return c->slice_min_ns;
 	return slice > c->slice_ns ? c->slice_ns : slice;
-}
-
-static int32_t task_cpu(struct deadline_ctx *c, const cland_task_t *task)
-{
-	int cpu;
-
-	if (!c->host.claim_idle_cpu || !task->nr_cpus_allowed)
-		return CLAND_CPU_ANY;
-	cpu = c->host.claim_idle_cpu(c->host.be, task->pid, task->cpu);
-	return cpu >= 0 ? cpu : CLAND_CPU_ANY;
 }
 
 static bool deadline_dispatch(void *ctx, struct cland_decision *out)
@@ -181,7 +137,7 @@ static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 	out->vtime = ent.task.vtime;
 	out->deadline = ent.key;
 	out->slice = task_slice(c, &ent.task);
-	out->cpu = task_cpu(c, &ent.task);
+	out->cpu = pick_cpu(&c->host, &ent.task);
 
 	if (ent.task.vtime > c->min_vruntime)
 		c->min_vruntime = ent.task.vtime;

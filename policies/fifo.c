@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* fifo.c - the "fifo" policy: arrival order, fixed slice (docs/writing-a-policy.md) */
+#include "common.h"
 #include "heap.h"
 
 struct fifo_ctx {
@@ -32,8 +33,7 @@ static bool fifo_dispatch(void *ctx, struct cland_decision *out)
 	c->last_deadline = now > c->last_deadline ? now : c->last_deadline + 1; /* only grows */
 	*out = (struct cland_decision){.pid = e.task.pid, .gen = e.task.gen, .slice = c->slice_ns};
 	out->deadline = c->last_deadline;
-	out->cpu = c->host.claim_idle_cpu(c->host.be, e.task.pid, e.task.cpu);
-	out->cpu = out->cpu < 0 ? CLAND_CPU_ANY : out->cpu; /* no idle CPU: the first free one */
+	out->cpu = pick_cpu(&c->host, &e.task); /* an idle CPU, else the first free one */
 	return true;
 }
 

@@ -58,8 +58,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common.h"
 #include "heap.h"
-#include "policy.h"
 
 #ifndef VRUNTIME_HEAP_CAP
 #define VRUNTIME_HEAP_CAP 65536 /* tasks waiting in the heap */
@@ -67,9 +67,6 @@
 
 #define VRUNTIME_WINDOW_MIN 8	/* starts min_vruntime is taken from, at least */
 #define VRUNTIME_WINDOW_MAX 256 /* and at most (2 per CPU in between) */
-
-#define WEIGHT_DFL 100	 /* sched_ext weight at nice 0 */
-#define WEIGHT_MAX 10000 /* largest sched_ext weight */
 
 struct vruntime_ctx {
 	struct cland_heap heap;
@@ -83,30 +80,6 @@ struct vruntime_ctx {
 	unsigned int next_start;	      /* entry to fill next */
 	uint64_t nr_dropped;		      /* tasks lost: heap full and no memory to grow it */
 };
-
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
-}
-
-/* @v * 100 / @weight without intermediate overflow, saturating the result. */
-static uint64_t scale_inv(uint64_t v, uint64_t weight)
-{
-	uint64_t q = v / weight, r = v % weight;
-
-	if (q > UINT64_MAX / WEIGHT_DFL)
-		return UINT64_MAX;
-	/* r < weight <= WEIGHT_MAX: r * 100 cannot overflow */
-	return sat_add(q * WEIGHT_DFL, r * WEIGHT_DFL / weight);
-}
-
-/* A weight in the kernel's range; 0 (malformed) counts as nice 0. */
-static uint64_t task_weight(const cland_task_t *task)
-{
-	if (!task->weight)
-		return WEIGHT_DFL;
-	return task->weight > WEIGHT_MAX ? WEIGHT_MAX : task->weight;
-}
 
 static void vruntime_exit(void *ctx)
 {
@@ -171,7 +144,7 @@ static uint64_t vruntime_floor(const struct vruntime_ctx *c, const cland_task_t 
 static uint64_t task_vruntime(const struct vruntime_ctx *c, const cland_task_t *task)
 {
 	uint64_t ran = task->stop_ts > task->start_ts ? task->stop_ts - task->start_ts : 0;
-	uint64_t vruntime = sat_add(task->vtime, scale_inv(ran, task_weight(task)));
+	uint64_t vruntime = sat_add(task->vtime, scale_inv_weight(task, ran));
 	uint64_t floor = vruntime_floor(c, task);
 
 	return vruntime > floor ? vruntime : floor;
@@ -206,17 +179,6 @@ static uint64_t task_slice(struct vruntime_ctx *c)
 	return slice < c->slice_min_ns ? c->slice_min_ns : slice;
 }
 
-/* An idle CPU the task may use, claimed for it, else whichever frees up. */
-static int32_t task_cpu(struct vruntime_ctx *c, const cland_task_t *task)
-{
-	int cpu;
-
-	if (!c->host.claim_idle_cpu || !task->nr_cpus_allowed)
-		return CLAND_CPU_ANY;
-	cpu = c->host.claim_idle_cpu(c->host.be, task->pid, task->cpu);
-	return cpu >= 0 ? cpu : CLAND_CPU_ANY;
-}
-
 static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 {
 	struct vruntime_ctx *c = ctx;
@@ -231,7 +193,7 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	out->vtime = ent.task.vtime;
 	out->deadline = ent.task.vtime;
 	out->slice = task_slice(c);
-	out->cpu = task_cpu(c, &ent.task);
+	out->cpu = pick_cpu(&c->host, &ent.task);
 	return true;
 }
 

@@ -3,7 +3,8 @@
  * test_fifo.c - unit tests of the "fifo" policy (policies/fifo.c): arrival
  * order whatever the task, a fixed slice, strictly increasing deadlines on the
  * host's clock (so that no decision can preempt an earlier one), generations
- * echoed and the idle CPU from claim_idle_cpu() used.
+ * echoed and the idle CPU from claim_idle_cpu() used. The mock host and
+ * shared helpers are in fixture.h.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,121 +15,39 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "policy.h"
-
-#define NSEC_PER_MSEC 1000000ULL
-#define SLICE_NS      (20 * NSEC_PER_MSEC)
-#define SLICE_MIN_NS  (1 * NSEC_PER_MSEC)
 
 extern const struct cland_policy cland_policy_fifo;
 
-/* A backend with a settable clock, whose claim_idle_cpu() records the call. */
-struct mock_be {
-	uint64_t now;
-	int ret;
-	int calls;
-	int32_t pid;
-	int32_t prev_cpu;
-};
-
-struct fixture {
-	const struct cland_policy *pol;
-	void *ctx;
-	struct mock_be be;
-	struct cland_host host;
-};
-
-static int mock_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
-{
-	struct mock_be *m = be;
-
-	m->calls++;
-	m->pid = pid;
-	m->prev_cpu = prev_cpu;
-	return m->ret;
-}
-
-static uint64_t mock_now(void *be)
-{
-	return ((struct mock_be *)be)->now;
-}
-
 static int setup(void **state)
 {
-	static const struct cland_policy_cfg cfg = {.slice_ns = SLICE_NS,
-						    .slice_min_ns = SLICE_MIN_NS};
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	f->pol = &cland_policy_fifo;
-	f->ctx = calloc(1, f->pol->ctx_size);
-	if (!f->ctx) {
-		free(f);
-		return -1;
-	}
-	f->be.ret = -EBUSY;
-	f->be.now = 1000 * NSEC_PER_MSEC;
-	f->host.be = &f->be;
-	f->host.claim_idle_cpu = mock_claim_idle_cpu;
-	f->host.now = mock_now;
-	f->host.nr_cpus = 4;
-	if (f->pol->init(f->ctx, &cfg, &f->host)) {
-		free(f->ctx);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	return fixture_setup(state, &cland_policy_fifo);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	f->pol->exit(f->ctx);
-	free(f->ctx);
-	free(f);
-	return 0;
+	return fixture_teardown(state);
 }
 
 /* Task @pid, made different from the others in every field fifo must ignore. */
 static cland_task_t task(int32_t pid)
 {
-	cland_task_t t;
+	cland_task_t t = make_task(pid, (uint64_t)(pid * 104729) % 1000 * NSEC_PER_MSEC,
+				   (uint64_t)(pid * 31) % 97 * NSEC_PER_MSEC);
 
-	memset(&t, 0, sizeof(t));
-	t.pid = pid;
-	t.cpu = pid % 4;
 	t.flags = pid % 3 ? CLAND_TASK_WAKEUP : 0;
 	t.weight = 1 + (uint64_t)(pid * 7919) % 10000;
-	t.vtime = (uint64_t)(pid * 104729) % 1000 * NSEC_PER_MSEC;
-	t.exec_runtime = (uint64_t)(pid * 31) % 97 * NSEC_PER_MSEC;
 	t.start_ts = 10 * NSEC_PER_MSEC;
 	t.stop_ts = t.start_ts + (uint64_t)pid * 1000;
-	t.gen = 1000 + (uint64_t)pid;
-	t.nr_cpus_allowed = 4;
 	return t;
 }
 
-static void enqueue(struct fixture *f, int32_t pid)
+static void enqueue_pid(struct fixture *f, int32_t pid)
 {
 	cland_task_t t = task(pid);
 
-	f->pol->enqueue(f->ctx, &t);
-}
-
-static struct cland_decision dispatch(struct fixture *f)
-{
-	struct cland_decision d;
-
-	assert_true(f->pol->dispatch(f->ctx, &d));
-	return d;
-}
-
-static uint64_t pending(struct fixture *f)
-{
-	return f->pol->nr_pending(f->ctx);
+	enqueue(f, &t);
 }
 
 static void test_registered(void **state)
@@ -166,7 +85,7 @@ static void test_arrival_order(void **state)
 	int32_t pid;
 
 	for (pid = 1; pid <= 1000; pid++) {
-		enqueue(f, pid);
+		enqueue_pid(f, pid);
 		assert_int_equal(pending(f), (uint64_t)pid);
 	}
 	for (pid = 1; pid <= 1000; pid++) {
@@ -179,14 +98,14 @@ static void test_arrival_order_interleaved(void **state)
 {
 	struct fixture *f = *state;
 
-	enqueue(f, 3);
-	enqueue(f, 1);
+	enqueue_pid(f, 3);
+	enqueue_pid(f, 1);
 	assert_int_equal(dispatch(f).pid, 3);
-	enqueue(f, 2);
-	enqueue(f, 3);
+	enqueue_pid(f, 2);
+	enqueue_pid(f, 3);
 	assert_int_equal(dispatch(f).pid, 1);
 	assert_int_equal(dispatch(f).pid, 2);
-	enqueue(f, 1);
+	enqueue_pid(f, 1);
 	assert_int_equal(dispatch(f).pid, 3);
 	assert_int_equal(dispatch(f).pid, 1);
 	assert_int_equal(pending(f), 0);
@@ -198,15 +117,15 @@ static void test_round_robin(void **state)
 	struct fixture *f = *state;
 	int i;
 
-	enqueue(f, 1);
-	enqueue(f, 2);
-	enqueue(f, 3);
+	enqueue_pid(f, 1);
+	enqueue_pid(f, 2);
+	enqueue_pid(f, 3);
 	for (i = 0; i < 300; i++) {
 		struct cland_decision d = dispatch(f);
 
 		assert_int_equal(d.pid, 1 + i % 3);
 		f->be.now += d.slice;
-		enqueue(f, d.pid);
+		enqueue_pid(f, d.pid);
 	}
 }
 
@@ -216,11 +135,11 @@ static void test_fixed_slice(void **state)
 	int32_t pid;
 
 	for (pid = 1; pid <= 100; pid++)
-		enqueue(f, pid);
+		enqueue_pid(f, pid);
 	/* however many wait, whatever the weight */
 	for (pid = 1; pid <= 100; pid++)
 		assert_int_equal(dispatch(f).slice, SLICE_NS);
-	enqueue(f, 1);
+	enqueue_pid(f, 1);
 	assert_int_equal(dispatch(f).slice, SLICE_NS);
 }
 
@@ -238,7 +157,7 @@ static void test_deadlines_strictly_increasing(void **state)
 
 	for (i = 0; i < 50; i++) {
 		for (pid = 1; pid <= 20; pid++)
-			enqueue(f, pid);
+			enqueue_pid(f, pid);
 		for (pid = 1; pid <= 20; pid++) {
 			struct cland_decision d = dispatch(f);
 
@@ -259,15 +178,15 @@ static void test_deadline_is_dispatch_time(void **state)
 	struct fixture *f = *state;
 	struct cland_decision d;
 
-	enqueue(f, 1);
+	enqueue_pid(f, 1);
 	d = dispatch(f);
 	assert_int_equal(d.deadline, f->be.now);
 	/* same instant: one ns later */
-	enqueue(f, 2);
+	enqueue_pid(f, 2);
 	assert_int_equal(dispatch(f).deadline, f->be.now + 1);
 	/* time went on: the clock again */
 	f->be.now += 5 * NSEC_PER_MSEC;
-	enqueue(f, 3);
+	enqueue_pid(f, 3);
 	assert_int_equal(dispatch(f).deadline, f->be.now);
 }
 
@@ -324,7 +243,7 @@ static void test_holds_all_in_flight(void **state)
 	int32_t pid;
 
 	for (pid = 1; pid <= CLAND_MAX_INFLIGHT; pid++)
-		enqueue(f, pid);
+		enqueue_pid(f, pid);
 	assert_int_equal(pending(f), CLAND_MAX_INFLIGHT);
 	for (pid = 1; pid <= CLAND_MAX_INFLIGHT; pid++) {
 		struct cland_decision d = dispatch(f);

@@ -2,7 +2,8 @@
 /*
  * test_vruntime.c - unit tests of the "vruntime" policy (policies/vruntime.c):
  * weighted charging, fairness by weight, no latency boost, wake-up placement
- * at min_vruntime, slice sizing, CPU selection and the heap-full path.
+ * at min_vruntime, slice sizing, CPU selection and the heap-full path. The
+ * mock host and shared helpers are in fixture.h.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -13,151 +14,36 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixture.h"
 #include "policy.h"
-
-#define NSEC_PER_MSEC 1000000ULL
-#define SLICE_NS      (20 * NSEC_PER_MSEC)
-#define SLICE_MIN_NS  (1 * NSEC_PER_MSEC)
-
-/* sched_ext weights: DIV_ROUND_CLOSEST(sched_prio_to_weight[] * 100, 1024) */
-#define WEIGHT_NICE_0  100 /* 1024 */
-#define WEIGHT_NICE_5  33  /* 335 */
-#define WEIGHT_NICE_M5 305 /* 3121 */
-
-/* More tasks than the policy's heap holds after init (65536): it must grow. */
-#define MANY_TASKS 100000
 
 extern const struct cland_policy cland_policy_vruntime;
 extern const struct cland_policy cland_policy_deadline;
 
-/* A backend whose claim_idle_cpu() returns a fixed answer and records the call. */
-struct mock_be {
-	int ret;
-	int calls;
-	int32_t pid;
-	int32_t prev_cpu;
-};
-
-struct fixture {
-	const struct cland_policy *pol;
-	void *ctx;
-	struct mock_be be;
-	struct cland_host host;
-};
-
-static const struct cland_policy_cfg cfg = {.slice_ns = SLICE_NS, .slice_min_ns = SLICE_MIN_NS};
-
-static int mock_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
+/* Every decision is ordered by vruntime alone. */
+static void check_deadline_is_vtime(const struct cland_decision *d)
 {
-	struct mock_be *m = be;
-
-	m->calls++;
-	m->pid = pid;
-	m->prev_cpu = prev_cpu;
-	return m->ret;
+	assert_true(d->deadline == d->vtime);
 }
 
-static struct fixture *fixture_new(const struct cland_policy *pol, int nr_cpus)
+static struct fixture *vruntime_new(int nr_cpus)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct fixture *f = fixture_new(&cland_policy_vruntime, nr_cpus);
 
-	if (!f)
-		return NULL;
-	f->pol = pol;
-	f->ctx = calloc(1, pol->ctx_size);
-	if (!f->ctx) {
-		free(f);
-		return NULL;
-	}
-	f->be.ret = -EBUSY;
-	f->host.be = &f->be;
-	f->host.claim_idle_cpu = mock_claim_idle_cpu;
-	f->host.nr_cpus = nr_cpus;
-	if (pol->init(f->ctx, &cfg, &f->host)) {
-		free(f->ctx);
-		free(f);
-		return NULL;
-	}
+	if (f)
+		f->check = check_deadline_is_vtime;
 	return f;
-}
-
-static void fixture_free(struct fixture *f)
-{
-	f->pol->exit(f->ctx);
-	free(f->ctx);
-	free(f);
 }
 
 static int setup(void **state)
 {
-	*state = fixture_new(&cland_policy_vruntime, 4);
+	*state = vruntime_new(4);
 	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	fixture_free(*state);
-	return 0;
-}
-
-static cland_task_t task(int32_t pid, uint64_t vtime, uint64_t exec_runtime)
-{
-	cland_task_t t;
-
-	memset(&t, 0, sizeof(t));
-	t.pid = pid;
-	t.cpu = pid % 4;
-	t.weight = WEIGHT_NICE_0;
-	t.vtime = vtime;
-	t.exec_runtime = exec_runtime;
-	t.gen = 1000 + (uint64_t)pid;
-	t.nr_cpus_allowed = 4;
-	return t;
-}
-
-/* A task that has just woken up. */
-static cland_task_t waking(int32_t pid, uint64_t vtime)
-{
-	cland_task_t t = task(pid, vtime, 0);
-
-	t.flags = CLAND_TASK_WAKEUP;
-	return t;
-}
-
-static void enqueue(struct fixture *f, const cland_task_t *t)
-{
-	f->pol->enqueue(f->ctx, t);
-}
-
-static struct cland_decision dispatch(struct fixture *f)
-{
-	struct cland_decision d;
-
-	assert_true(f->pol->dispatch(f->ctx, &d));
-	assert_true(d.deadline == d.vtime); /* ordered by vruntime alone */
-	return d;
-}
-
-static uint64_t pending(struct fixture *f)
-{
-	return f->pol->nr_pending(f->ctx);
-}
-
-/* Make the policy's min_vruntime @v by dispatching a task with that vruntime. */
-static void set_min_vruntime(struct fixture *f, uint64_t v)
-{
-	cland_task_t t = task(999, v, 0);
-
-	enqueue(f, &t);
-	assert_int_equal(dispatch(f).vtime, v);
-	assert_int_equal(pending(f), 0);
-}
-
-/* The vruntime @t is dispatched with (alone in the queue). */
-static uint64_t placed(struct fixture *f, const cland_task_t *t)
-{
-	enqueue(f, t);
-	return dispatch(f).vtime;
+	return fixture_teardown(state);
 }
 
 static void test_registered(void **state)
@@ -180,21 +66,8 @@ static void test_registered(void **state)
 
 static void test_init_rejects_bad_cfg(void **state)
 {
-	const struct cland_policy *pol = &cland_policy_vruntime;
-	struct cland_policy_cfg zero_min = {.slice_ns = SLICE_NS, .slice_min_ns = 0};
-	struct cland_policy_cfg min_gt_max = {.slice_ns = SLICE_MIN_NS, .slice_min_ns = SLICE_NS};
-	void *ctx = calloc(1, pol->ctx_size);
-
 	(void)state;
-	assert_non_null(ctx);
-	assert_int_equal(pol->init(ctx, NULL, NULL), -EINVAL);
-	pol->exit(ctx); /* safe after a failed init */
-	assert_int_equal(pol->init(ctx, &zero_min, NULL), -EINVAL);
-	pol->exit(ctx);
-	assert_int_equal(pol->init(ctx, &min_gt_max, NULL), -EINVAL);
-	pol->exit(ctx);
-	pol->exit(ctx); /* and twice */
-	free(ctx);
+	check_init_rejects_bad_cfg(&cland_policy_vruntime);
 }
 
 static void test_empty(void **state)
@@ -208,19 +81,7 @@ static void test_empty(void **state)
 
 static void test_pending_counts(void **state)
 {
-	struct fixture *f = *state;
-	int32_t pid;
-
-	for (pid = 1; pid <= 10; pid++) {
-		cland_task_t t = task(pid, 0, 0);
-
-		enqueue(f, &t);
-		assert_int_equal(pending(f), (uint64_t)pid);
-	}
-	for (pid = 9; pid >= 0; pid--) {
-		dispatch(f);
-		assert_int_equal(pending(f), (uint64_t)pid);
-	}
+	check_pending_counts(*state);
 }
 
 static void test_lowest_vruntime_first(void **state)
@@ -230,7 +91,7 @@ static void test_lowest_vruntime_first(void **state)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		cland_task_t t = task(i + 1, v[i] * NSEC_PER_MSEC, 0);
+		cland_task_t t = make_task(i + 1, v[i] * NSEC_PER_MSEC, 0);
 
 		enqueue(f, &t);
 	}
@@ -248,8 +109,8 @@ static void test_lowest_vruntime_first(void **state)
 static void test_no_latency_boost(void **state)
 {
 	struct fixture *f = *state, *dl = fixture_new(&cland_policy_deadline, 4);
-	cland_task_t hog = task(1, 5 * SLICE_NS, 50 * NSEC_PER_MSEC);
-	cland_task_t interactive = waking(2, 5 * SLICE_NS);
+	cland_task_t hog = make_task(1, 5 * SLICE_NS, 50 * NSEC_PER_MSEC);
+	cland_task_t interactive = make_waking(2, 5 * SLICE_NS);
 	struct cland_decision d;
 
 	interactive.exec_runtime = 100000;
@@ -275,8 +136,8 @@ static void test_no_latency_boost(void **state)
 static void test_short_runs_do_not_jump_the_queue(void **state)
 {
 	struct fixture *f = *state;
-	cland_task_t interactive = task(2, 5 * SLICE_NS + 1, 1);
-	cland_task_t hog = task(1, 5 * SLICE_NS, 100 * SLICE_NS);
+	cland_task_t interactive = make_task(2, 5 * SLICE_NS + 1, 1);
+	cland_task_t hog = make_task(1, 5 * SLICE_NS, 100 * SLICE_NS);
 
 	enqueue(f, &interactive);
 	enqueue(f, &hog);
@@ -289,10 +150,10 @@ static void test_wakeup_placed_at_min_vruntime(void **state)
 {
 	struct fixture *f = *state;
 	const uint64_t min = 1000 * SLICE_NS;
-	cland_task_t long_sleeper = waking(1, min - 3 * SLICE_NS);
-	cland_task_t short_sleeper = waking(2, min - SLICE_MIN_NS);
-	cland_task_t ahead = waking(3, min + SLICE_NS);
-	cland_task_t fresh = task(4, 0, 0); /* never seen: vtime 0, no flag */
+	cland_task_t long_sleeper = make_waking(1, min - 3 * SLICE_NS);
+	cland_task_t short_sleeper = make_waking(2, min - SLICE_MIN_NS);
+	cland_task_t ahead = make_waking(3, min + SLICE_NS);
+	cland_task_t fresh = make_task(4, 0, 0); /* never seen: vtime 0, no flag */
 
 	set_min_vruntime(f, min);
 	assert_int_equal(placed(f, &long_sleeper), min);
@@ -311,7 +172,7 @@ static void runs_started(struct fixture *f, int nr, uint64_t v, uint64_t step, u
 	int i;
 
 	for (i = 0; i < nr; i++) {
-		cland_task_t t = task(100 + i, v + (uint64_t)i * step, 0);
+		cland_task_t t = make_task(100 + i, v + (uint64_t)i * step, 0);
 
 		t.flags = flags;
 		placed(f, &t);
@@ -321,7 +182,7 @@ static void runs_started(struct fixture *f, int nr, uint64_t v, uint64_t step, u
 /* Where a task waking from a long sleep is placed: min_vruntime. */
 static uint64_t wake_place(struct fixture *f)
 {
-	cland_task_t sleeper = waking(2, 1);
+	cland_task_t sleeper = make_waking(2, 1);
 
 	return placed(f, &sleeper);
 }
@@ -334,7 +195,7 @@ static void test_min_vruntime_lowest_recent_start(void **state)
 {
 	struct fixture *f = *state;
 	const uint64_t min = 1000 * SLICE_NS;
-	cland_task_t hog = task(1, min, 0);
+	cland_task_t hog = make_task(1, min, 0);
 
 	set_min_vruntime(f, min);
 	/* a hog charged 10 slices, dispatched but not back: it has not started */
@@ -368,7 +229,7 @@ static void test_window_grows_with_cpus(void **state)
 	struct fixture *f;
 
 	(void)state;
-	f = fixture_new(&cland_policy_vruntime, 64);
+	f = vruntime_new(64);
 	assert_non_null(f);
 	set_min_vruntime(f, min);
 	runs_started(f, 2 * 64 - 1, min + 50 * SLICE_NS, 0, 0);
@@ -383,7 +244,7 @@ static void test_wakeup_charged_then_placed(void **state)
 {
 	struct fixture *f = *state;
 	const uint64_t min = 1000 * SLICE_NS;
-	cland_task_t t = waking(1, 0);
+	cland_task_t t = make_waking(1, 0);
 
 	set_min_vruntime(f, min);
 	t.start_ts = 50 * SLICE_NS;
@@ -401,8 +262,8 @@ static void test_requeue_keeps_bounded_lag(void **state)
 {
 	struct fixture *f = *state;
 	const uint64_t min = 1000 * SLICE_NS;
-	cland_task_t recent = task(1, min - SLICE_NS / 2, 0);
-	cland_task_t stale = task(2, min - 3 * SLICE_NS, 0);
+	cland_task_t recent = make_task(1, min - SLICE_NS / 2, 0);
+	cland_task_t stale = make_task(2, min - 3 * SLICE_NS, 0);
 
 	set_min_vruntime(f, min);
 	assert_int_equal(placed(f, &recent), min - SLICE_NS / 2);
@@ -412,8 +273,8 @@ static void test_requeue_keeps_bounded_lag(void **state)
 static void test_no_underflow_near_zero(void **state)
 {
 	struct fixture *f = *state;
-	cland_task_t requeued = task(1, 1, 0);
-	cland_task_t woken = waking(2, 0);
+	cland_task_t requeued = make_task(1, 1, 0);
+	cland_task_t woken = make_waking(2, 0);
 
 	/* min_vruntime (SLICE_NS / 2) is less than a slice: floor at 0 */
 	set_min_vruntime(f, SLICE_NS / 2);
@@ -425,28 +286,13 @@ static void test_min_vruntime_monotonic(void **state)
 {
 	struct fixture *f = *state;
 	const uint64_t high = 500 * SLICE_NS;
-	cland_task_t low = task(1, 10 * SLICE_NS, 0);
-	cland_task_t woken = waking(2, 0);
+	cland_task_t low = make_task(1, 10 * SLICE_NS, 0);
+	cland_task_t woken = make_waking(2, 0);
 
 	set_min_vruntime(f, high);
 	/* dispatching a task with a lower vruntime does not move it back */
 	assert_int_equal(placed(f, &low), high - SLICE_NS);
 	assert_int_equal(placed(f, &woken), high);
-}
-
-/* The vruntime charged for @ran ns to a task of @weight. */
-static uint64_t charged(struct fixture *f, uint64_t weight, uint64_t ran)
-{
-	static uint64_t base;
-	cland_task_t t;
-
-	/* above every vruntime dispatched so far: no placement */
-	base += 1000000 * SLICE_NS;
-	t = task(1, base, 0);
-	t.weight = weight;
-	t.start_ts = 7 * SLICE_NS;
-	t.stop_ts = t.start_ts + ran;
-	return placed(f, &t) - base;
 }
 
 static void test_weighted_charge(void **state)
@@ -468,7 +314,7 @@ static void test_weighted_charge(void **state)
 static void test_bad_timestamps_and_weight(void **state)
 {
 	struct fixture *f = *state;
-	cland_task_t t = task(1, 100 * SLICE_NS, 0);
+	cland_task_t t = make_task(1, 100 * SLICE_NS, 0);
 
 	/* stop before start: nothing charged */
 	t.start_ts = 10 * SLICE_NS;
@@ -483,14 +329,14 @@ static void test_bad_timestamps_and_weight(void **state)
 static void test_saturates_instead_of_wrapping(void **state)
 {
 	struct fixture *f = *state;
-	cland_task_t t = task(1, UINT64_MAX - 10, 0);
+	cland_task_t t = make_task(1, UINT64_MAX - 10, 0);
 
 	t.weight = 1;
 	t.start_ts = 0;
 	t.stop_ts = UINT64_MAX;
 	assert_true(placed(f, &t) == UINT64_MAX);
 	/* it started with UINT64_MAX - 10: a waking task goes there, not to 5 */
-	t = waking(2, 5);
+	t = make_waking(2, 5);
 	assert_true(placed(f, &t) == UINT64_MAX - 10);
 }
 
@@ -501,7 +347,7 @@ static void test_fifo_among_equal_vruntimes(void **state)
 
 	for (pid = 1; pid <= 20; pid++) {
 		/* two groups with interleaved enqueues */
-		cland_task_t t = task(pid, pid % 2 ? 2 * SLICE_NS : SLICE_NS, 0);
+		cland_task_t t = make_task(pid, pid % 2 ? 2 * SLICE_NS : SLICE_NS, 0);
 
 		enqueue(f, &t);
 	}
@@ -518,7 +364,7 @@ static void test_slice_shrinks_with_pending(void **state)
 	int32_t pid;
 
 	for (pid = 1; pid <= 4; pid++) {
-		cland_task_t t = task(pid, 0, 0);
+		cland_task_t t = make_task(pid, 0, 0);
 
 		enqueue(f, &t);
 	}
@@ -528,7 +374,7 @@ static void test_slice_shrinks_with_pending(void **state)
 	assert_int_equal(dispatch(f).slice, SLICE_NS);
 	/* 100 queued: never below the minimum, grows as the queue drains */
 	for (pid = 1; pid <= 100; pid++) {
-		cland_task_t t = task(pid, 0, 0);
+		cland_task_t t = make_task(pid, 0, 0);
 
 		enqueue(f, &t);
 	}
@@ -549,7 +395,7 @@ static void test_slice_not_scaled_by_weight(void **state)
 	int i;
 
 	for (i = 0; i < 5; i++) {
-		cland_task_t t = task(1, 0, 0);
+		cland_task_t t = make_task(1, 0, 0);
 
 		t.weight = weight[i];
 		enqueue(f, &t);
@@ -560,7 +406,7 @@ static void test_slice_not_scaled_by_weight(void **state)
 static void test_claim_idle_cpu_used(void **state)
 {
 	struct fixture *f = *state;
-	cland_task_t t = task(42, 0, 0);
+	cland_task_t t = make_task(42, 0, 0);
 	struct cland_decision d;
 
 	t.cpu = 2;
@@ -590,45 +436,13 @@ static void test_claim_idle_cpu_used(void **state)
 
 static void test_no_claim_idle_cpu_in_host(void **state)
 {
-	const struct cland_policy *pol = &cland_policy_vruntime;
-	struct cland_host host = {.nr_cpus = 1};
-	cland_task_t t = task(7, 0, 0);
-	struct cland_decision d;
-	void *ctx = calloc(1, pol->ctx_size);
-
 	(void)state;
-	assert_non_null(ctx);
-	assert_int_equal(pol->init(ctx, &cfg, &host), 0);
-	pol->enqueue(ctx, &t);
-	assert_true(pol->dispatch(ctx, &d));
-	assert_int_equal(d.cpu, CLAND_CPU_ANY);
-	pol->exit(ctx);
-
-	/* no host at all */
-	assert_int_equal(pol->init(ctx, &cfg, NULL), 0);
-	pol->enqueue(ctx, &t);
-	assert_true(pol->dispatch(ctx, &d));
-	assert_int_equal(d.cpu, CLAND_CPU_ANY);
-	pol->exit(ctx);
-	free(ctx);
+	check_no_claim_idle_cpu_in_host(&cland_policy_vruntime);
 }
 
 static void test_generation_echoed(void **state)
 {
-	struct fixture *f = *state;
-	cland_task_t a = task(5, 0, 0), b = task(6, 0, 0);
-	struct cland_decision d;
-
-	a.gen = 0xdeadbeefcafeULL;
-	b.gen = 0;
-	enqueue(f, &a);
-	enqueue(f, &b);
-	d = dispatch(f);
-	assert_int_equal(d.pid, 5);
-	assert_true(d.gen == 0xdeadbeefcafeULL);
-	d = dispatch(f);
-	assert_int_equal(d.pid, 6);
-	assert_int_equal(d.gen, 0);
+	check_generation_echoed(*state);
 }
 
 /* Far more tasks than the heap holds: each is dispatched once, in order. */
@@ -641,7 +455,7 @@ static void test_heap_full_loses_nothing(void **state)
 
 	assert_non_null(seen);
 	for (pid = 1; pid <= MANY_TASKS; pid++) {
-		cland_task_t t = task(pid, (uint64_t)((pid * 7919) % 1000) * 1000, 0);
+		cland_task_t t = make_task(pid, (uint64_t)((pid * 7919) % 1000) * 1000, 0);
 
 		enqueue(f, &t);
 	}
@@ -658,57 +472,6 @@ static void test_heap_full_loses_nothing(void **state)
 	}
 	assert_int_equal(pending(f), 0);
 	free(seen);
-}
-
-/*
- * One CPU: dispatch, run for the slice, re-enqueue with the returned vruntime.
- * Tasks with @sleeps set wake up right after each run of at most @burst ns
- * (flag CLAND_TASK_WAKEUP, exec_runtime reset); the others never sleep.
- */
-static void simulate(struct fixture *f, const uint64_t *weight, const bool *sleeps, uint64_t burst,
-		     uint64_t *ran, int nr, uint64_t duration)
-{
-	cland_task_t t[8];
-	uint64_t now = 0;
-	int i;
-
-	assert_true(nr <= 8);
-	for (i = 0; i < nr; i++) {
-		t[i] = task(i + 1, 0, 0);
-		t[i].weight = weight[i];
-		ran[i] = 0;
-		enqueue(f, &t[i]);
-	}
-	while (now < duration) {
-		struct cland_decision d = dispatch(f);
-		uint64_t run = d.slice;
-
-		i = d.pid - 1;
-		assert_in_range(i, 0, nr - 1);
-		assert_int_equal(d.gen, t[i].gen);
-		if (sleeps && sleeps[i] && run > burst)
-			run = burst;
-		t[i].vtime = d.vtime;
-		t[i].start_ts = now;
-		now += run;
-		t[i].stop_ts = now;
-		t[i].exec_runtime += run;
-		t[i].flags = 0;
-		if (sleeps && sleeps[i]) {
-			t[i].flags = CLAND_TASK_WAKEUP;
-			t[i].exec_runtime = 0;
-		}
-		t[i].gen++;
-		ran[i] += run;
-		enqueue(f, &t[i]);
-	}
-}
-
-/* @got (a ratio of CPU times) is @want within 5%. */
-static void assert_ratio(double got, double want)
-{
-	if (got < want * 0.95 || got > want * 1.05)
-		fail_msg("CPU share ratio %.3f, expected %.3f +- 5%%", got, want);
 }
 
 /* Nice 0 and nice 5 hogs: CPU shares follow the kernel's weights, 1024 / 335. */

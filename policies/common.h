@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * common.h - what the built-in policies share: saturating arithmetic on
+ * times, sched_ext weights and the scaling of times by weight, and the
+ * choice of a CPU for a decision. Header-only (static inline): each policy
+ * stays one .c file.
+ */
+#ifndef __CLAND_POLICIES_COMMON_H
+#define __CLAND_POLICIES_COMMON_H
+
+#include <stdint.h>
+
+#include "policy.h"
+
+#define WEIGHT_DFL 100	 /* sched_ext weight at nice 0 */
+#define WEIGHT_MAX 10000 /* largest sched_ext weight (CGROUP_WEIGHT_MAX) */
+
+/* @a + @b, UINT64_MAX instead of wrapping. */
+static inline uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/*
+ * @v * @num / @den without intermediate overflow, saturating the result.
+ * @num and @den are weights or small factors (at most WEIGHT_MAX): r * num
+ * below cannot overflow.
+ */
+static inline uint64_t mul_div(uint64_t v, uint64_t num, uint64_t den)
+{
+	uint64_t q = v / den, r = v % den;
+
+	if (q > UINT64_MAX / num)
+		return UINT64_MAX;
+	return sat_add(q * num, r * num / den);
+}
+
+/* The task's weight in the kernel's range; 0 (malformed) counts as nice 0. */
+static inline uint64_t task_weight(const cland_task_t *task)
+{
+	if (!task->weight)
+		return WEIGHT_DFL;
+	return task->weight > WEIGHT_MAX ? WEIGHT_MAX : task->weight;
+}
+
+/* @v scaled by the inverse of the task's weight: what @v ns cost in vruntime. */
+static inline uint64_t scale_inv_weight(const cland_task_t *task, uint64_t v)
+{
+	return mul_div(v, WEIGHT_DFL, task_weight(task));
+}
+
+/* @v scaled by the task's weight: more for heavy tasks, less for light ones. */
+static inline uint64_t scale_weight(const cland_task_t *task, uint64_t v)
+{
+	return mul_div(v, task_weight(task), WEIGHT_DFL);
+}
+
+/*
+ * The CPU of a decision for @task: an idle CPU it may use, claimed for it
+ * through @host, else CLAND_CPU_ANY (whichever CPU frees up first). Asks
+ * nothing of a host without claim_idle_cpu, nor for a task that reports no
+ * allowed CPU (malformed).
+ */
+static inline int32_t pick_cpu(const struct cland_host *host, const cland_task_t *task)
+{
+	int cpu;
+
+	if (!host->claim_idle_cpu || !task->nr_cpus_allowed)
+		return CLAND_CPU_ANY;
+	cpu = host->claim_idle_cpu(host->be, task->pid, task->cpu);
+	return cpu >= 0 ? cpu : CLAND_CPU_ANY;
+}
+
+#endif /* __CLAND_POLICIES_COMMON_H */

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fixture.c - the policy unit tests' shared fixture: mock host, task
+ * builder, helpers, one-CPU simulation and common checks (fixture.h).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+
+const struct cland_policy_cfg fixture_cfg = {.slice_ns = SLICE_NS, .slice_min_ns = SLICE_MIN_NS};
+
+static int mock_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
+{
+	struct mock_be *m = be;
+
+	m->calls++;
+	m->pid = pid;
+	m->prev_cpu = prev_cpu;
+	return m->ret;
+}
+
+static uint64_t mock_now(void *be)
+{
+	return ((struct mock_be *)be)->now;
+}
+
+struct fixture *fixture_new(const struct cland_policy *pol, int nr_cpus)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->pol = pol;
+	f->ctx = calloc(1, pol->ctx_size);
+	if (!f->ctx) {
+		free(f);
+		return NULL;
+	}
+	f->be.ret = -EBUSY;
+	f->be.now = 1000 * NSEC_PER_MSEC;
+	f->host.be = &f->be;
+	f->host.claim_idle_cpu = mock_claim_idle_cpu;
+	f->host.now = mock_now;
+	f->host.nr_cpus = nr_cpus;
+	if (pol->init(f->ctx, &fixture_cfg, &f->host)) {
+		free(f->ctx);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void fixture_free(struct fixture *f)
+{
+	f->pol->exit(f->ctx);
+	free(f->ctx);
+	free(f);
+}
+
+int fixture_setup(void **state, const struct cland_policy *pol)
+{
+	*state = fixture_new(pol, 4);
+	return *state ? 0 : -1;
+}
+
+int fixture_teardown(void **state)
+{
+	fixture_free(*state);
+	return 0;
+}
+
+cland_task_t make_task(int32_t pid, uint64_t vtime, uint64_t exec_runtime)
+{
+	cland_task_t t;
+
+	memset(&t, 0, sizeof(t));
+	t.pid = pid;
+	t.cpu = pid % 4;
+	t.weight = WEIGHT_NICE_0;
+	t.vtime = vtime;
+	t.exec_runtime = exec_runtime;
+	t.gen = 1000 + (uint64_t)pid;
+	t.nr_cpus_allowed = 4;
+	return t;
+}
+
+cland_task_t make_waking(int32_t pid, uint64_t vtime)
+{
+	cland_task_t t = make_task(pid, vtime, 0);
+
+	t.flags = CLAND_TASK_WAKEUP;
+	return t;
+}
+
+void enqueue(struct fixture *f, const cland_task_t *t)
+{
+	f->pol->enqueue(f->ctx, t);
+}
+
+struct cland_decision dispatch(struct fixture *f)
+{
+	struct cland_decision d;
+
+	assert_true(f->pol->dispatch(f->ctx, &d));
+	if (f->check)
+		f->check(&d);
+	return d;
+}
+
+uint64_t pending(struct fixture *f)
+{
+	return f->pol->nr_pending(f->ctx);
+}
+
+uint64_t placed(struct fixture *f, const cland_task_t *t)
+{
+	enqueue(f, t);
+	return dispatch(f).vtime;
+}
+
+void set_min_vruntime(struct fixture *f, uint64_t v)
+{
+	cland_task_t t = make_task(999, v, 0);
+
+	enqueue(f, &t);
+	assert_int_equal(dispatch(f).vtime, v);
+	assert_int_equal(pending(f), 0);
+}
+
+uint64_t charged(struct fixture *f, uint64_t weight, uint64_t ran)
+{
+	static uint64_t base;
+	cland_task_t t;
+
+	/* above every vruntime dispatched so far: no re-alignment, no placement */
+	base += 1000000 * SLICE_NS;
+	t = make_task(1, base, 0);
+	t.weight = weight;
+	t.start_ts = 7 * SLICE_NS;
+	t.stop_ts = t.start_ts + ran;
+	return placed(f, &t) - base;
+}
+
+void simulate(struct fixture *f, const uint64_t *weight, const bool *sleeps, uint64_t burst,
+	      uint64_t *ran, int nr, uint64_t duration)
+{
+	cland_task_t t[8];
+	uint64_t now = 0;
+	int i;
+
+	assert_true(nr <= 8);
+	for (i = 0; i < nr; i++) {
+		t[i] = make_task(i + 1, 0, 0);
+		t[i].weight = weight[i];
+		ran[i] = 0;
+		enqueue(f, &t[i]);
+	}
+	while (now < duration) {
+		struct cland_decision d = dispatch(f);
+		uint64_t run = d.slice;
+
+		i = d.pid - 1;
+		assert_in_range(i, 0, nr - 1);
+		assert_int_equal(d.gen, t[i].gen);
+		if (sleeps && sleeps[i] && run > burst)
+			run = burst;
+		t[i].vtime = d.vtime;
+		t[i].start_ts = now;
+		now += run;
+		t[i].stop_ts = now;
+		t[i].exec_runtime += run;
+		t[i].flags = 0;
+		if (sleeps && sleeps[i]) {
+			t[i].flags = CLAND_TASK_WAKEUP;
+			t[i].exec_runtime = 0;
+		}
+		t[i].gen++;
+		ran[i] += run;
+		enqueue(f, &t[i]);
+	}
+}
+
+void assert_ratio(double got, double want)
+{
+	if (got < want * 0.95 || got > want * 1.05)
+		fail_msg("CPU share ratio %.3f, expected %.3f +- 5%%", got, want);
+}
+
+void check_init_rejects_bad_cfg(const struct cland_policy *pol)
+{
+	struct cland_policy_cfg zero_min = {.slice_ns = SLICE_NS, .slice_min_ns = 0};
+	struct cland_policy_cfg min_gt_max = {.slice_ns = SLICE_MIN_NS, .slice_min_ns = SLICE_NS};
+	void *ctx = calloc(1, pol->ctx_size);
+
+	assert_non_null(ctx);
+	assert_int_equal(pol->init(ctx, NULL, NULL), -EINVAL);
+	pol->exit(ctx); /* safe after a failed init */
+	assert_int_equal(pol->init(ctx, &zero_min, NULL), -EINVAL);
+	pol->exit(ctx);
+	assert_int_equal(pol->init(ctx, &min_gt_max, NULL), -EINVAL);
+	pol->exit(ctx);
+	pol->exit(ctx); /* and twice */
+	free(ctx);
+}
+
+void check_no_claim_idle_cpu_in_host(const struct cland_policy *pol)
+{
+	struct cland_host host = {.nr_cpus = 1};
+	cland_task_t t = make_task(7, 0, 0);
+	struct cland_decision d;
+	void *ctx = calloc(1, pol->ctx_size);
+
+	assert_non_null(ctx);
+	assert_int_equal(pol->init(ctx, &fixture_cfg, &host), 0);
+	pol->enqueue(ctx, &t);
+	assert_true(pol->dispatch(ctx, &d));
+	assert_int_equal(d.cpu, CLAND_CPU_ANY);
+	pol->exit(ctx);
+
+	/* no host at all */
+	assert_int_equal(pol->init(ctx, &fixture_cfg, NULL), 0);
+	pol->enqueue(ctx, &t);
+	assert_true(pol->dispatch(ctx, &d));
+	assert_int_equal(d.cpu, CLAND_CPU_ANY);
+	pol->exit(ctx);
+	free(ctx);
+}
+
+void check_generation_echoed(struct fixture *f)
+{
+	cland_task_t a = make_task(5, 0, 0), b = make_task(6, 0, 0);
+	struct cland_decision d;
+
+	a.gen = 0xdeadbeefcafeULL;
+	b.gen = 0;
+	enqueue(f, &a);
+	enqueue(f, &b);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 5);
+	assert_true(d.gen == 0xdeadbeefcafeULL);
+	d = dispatch(f);
+	assert_int_equal(d.pid, 6);
+	assert_int_equal(d.gen, 0);
+}
+
+void check_pending_counts(struct fixture *f)
+{
+	int32_t pid;
+
+	for (pid = 1; pid <= 10; pid++) {
+		cland_task_t t = make_task(pid, 0, 0);
+
+		enqueue(f, &t);
+		assert_int_equal(pending(f), (uint64_t)pid);
+	}
+	for (pid = 9; pid >= 0; pid--) {
+		dispatch(f);
+		assert_int_equal(pending(f), (uint64_t)pid);
+	}
+}
