@@ -104,8 +104,12 @@ void cland_close(struct cland_sched *s);
 /* The policy's view of the backend (struct cland_host of policy.h). */
 void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus);
 
-/* Called by cland_run() every @interval_ms with the current counters. */
-typedef void (*cland_stats_fn)(const struct cland_counters *c, uint64_t nr_pending, void *arg);
+/*
+ * Called by cland_run() every @interval_ms with the backend's counters, the
+ * policy's (cland_policy_read_stats()) and the tasks the policy holds.
+ */
+typedef void (*cland_stats_fn)(const struct cland_counters *c, const struct cland_policy_stats *ps,
+			       uint64_t nr_pending, void *arg);
 
 struct cland_run_opts {
 	volatile sig_atomic_t *stop; /* cland_run() returns when *stop becomes non-zero */

@@ -110,12 +110,16 @@ size_t cland_heap_capacity(const struct cland_heap *h)
 	return h->cap;
 }
 
+bool cland_heap_fail_grow;
+
 int cland_heap_grow(struct cland_heap *h)
 {
 	struct cland_heap_entry ent;
 	struct cland_heap bigger;
 	int err;
 
+	if (cland_heap_fail_grow)
+		return -ENOMEM;
 	err = cland_heap_init(&bigger, cland_heap_capacity(h) * 2);
 	if (err)
 		return err;

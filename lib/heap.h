@@ -38,6 +38,11 @@ void cland_heap_free(struct cland_heap *h);
  * Allocates: for the rare overflow, not the hot path. Returns 0 or -ENOMEM.
  */
 int cland_heap_grow(struct cland_heap *h);
+/*
+ * Fault injection, for the tests of what happens when memory runs out: while
+ * true, cland_heap_grow() fails with -ENOMEM and leaves the heap as it was.
+ */
+extern bool cland_heap_fail_grow;
 /* Add @task with @key. Returns 0 or -ENOSPC when the heap is full. */
 int cland_heap_push(struct cland_heap *h, uint64_t key, const cland_task_t *task);
 /*

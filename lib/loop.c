@@ -53,8 +53,10 @@ static int send_decisions(struct cland_sched *s, const struct cland_policy *pol,
 	return 0;
 }
 
-static void maybe_report(struct cland_sched *s, const struct cland_run_opts *o, uint64_t *next)
+static void maybe_report(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
+			 const struct cland_run_opts *o, uint64_t *next)
 {
+	struct cland_policy_stats ps;
 	struct cland_counters c;
 	uint64_t t;
 
@@ -69,7 +71,8 @@ static void maybe_report(struct cland_sched *s, const struct cland_run_opts *o, 
 		*next = t + o->stats_interval_ms;
 	}
 	cland_read_counters(s, &c);
-	o->stats(&c, cland_nr_pending(s), o->stats_arg);
+	cland_policy_read_stats(pol, ctx, &ps);
+	o->stats(&c, &ps, cland_nr_pending(s), o->stats_arg);
 }
 
 int cland_run(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
@@ -84,7 +87,7 @@ int cland_run(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
 		if (ret < 0)
 			return ret;
 		cland_notify_complete(s, pol->nr_pending(ctx));
-		maybe_report(s, o, &next_report);
+		maybe_report(s, pol, ctx, o, &next_report);
 		ret = cland_wait(s, WAIT_MS);
 		if (ret < 0 && ret != -EINTR)
 			return ret;

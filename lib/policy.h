@@ -39,6 +39,20 @@ struct cland_policy_cfg {
 	uint64_t slice_min_ns; /* minimum time slice */
 };
 
+/*
+ * A policy's own counters (cland_policy.stats). The daemon appends them to
+ * its counters line ("overflows=N dropped=N"), the simulator to its report.
+ */
+struct cland_policy_stats {
+	/* tasks the policy could not queue in order (no memory): run out of order */
+	uint64_t nr_overflows;
+	/*
+	 * Tasks the policy lost: never dispatched, so each waits for the
+	 * kernel's watchdog, which then unloads the scheduler. Must stay 0.
+	 */
+	uint64_t nr_dropped;
+};
+
 struct cland_policy {
 	const char *name;
 	const char *summary; /* one line, for --list-policies */
@@ -61,6 +75,8 @@ struct cland_policy {
 	bool (*dispatch)(void *ctx, struct cland_decision *out);
 	/* Number of tasks the policy still holds (not yet dispatched). */
 	uint64_t (*nr_pending)(void *ctx);
+	/* Optional: fill @out (zeroed by the caller) with the policy's counters. */
+	void (*stats)(void *ctx, struct cland_policy_stats *out);
 	/* Release what init allocated. */
 	void (*exit)(void *ctx);
 };
@@ -70,5 +86,14 @@ extern const struct cland_policy *const cland_policies[];
 
 /* Look a policy up by name; NULL if there is none. */
 const struct cland_policy *cland_policy_find(const char *name);
+
+/* @pol's counters for its state @ctx into @out: all 0 if it keeps none. */
+static inline void cland_policy_read_stats(const struct cland_policy *pol, void *ctx,
+					   struct cland_policy_stats *out)
+{
+	*out = (struct cland_policy_stats){0};
+	if (pol->stats)
+		pol->stats(ctx, out);
+}
 
 #endif /* __CLAND_POLICY_H */

@@ -19,40 +19,38 @@
  * among waiting tasks bounds their latency; scaling by weight lets light
  * tasks be preempted sooner (heavy ones never get more than slice_ns).
  *
- * Tasks wait in a heap keyed by deadline (FIFO among ties), allocated by
- * init for DEADLINE_HEAP_CAP tasks. A task is never dropped because the heap
- * is full: the heap then doubles (rebuilt in order, so deadline order and
- * FIFO ties are kept). That is the only allocation after init, reached only
- * with more than DEADLINE_HEAP_CAP tasks waiting; under mlockall(MCL_FUTURE)
- * the new memory is locked too. A fixed overflow FIFO dispatched ahead of the
- * heap was rejected: it would run CPU hogs ahead of interactive tasks exactly
- * when the system is most overloaded, and it could fill up in turn. Only if
- * memory is exhausted is the task dropped (counted in nr_dropped).
+ * Tasks wait in a task_queue (task_queue.h) keyed by deadline (FIFO among
+ * ties), allocated by init for DEADLINE_HEAP_CAP tasks. A task is not dropped
+ * because the queue is full: it grows, keeping its order (the only allocation
+ * after init), and when memory runs out the task is dispatched at once,
+ * through the queue's reserve. A fixed overflow FIFO dispatched ahead of the
+ * heap in place of growing was rejected: it would run CPU hogs ahead of
+ * interactive tasks exactly when the system is most overloaded, and it could
+ * fill up in turn.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "common.h"
-#include "heap.h"
+#include "task_queue.h"
 
 #ifndef DEADLINE_HEAP_CAP
-#define DEADLINE_HEAP_CAP 65536 /* tasks waiting in the heap */
+#define DEADLINE_HEAP_CAP CLAND_MAX_INFLIGHT /* tasks the backend hands over at once */
 #endif
 
 struct deadline_ctx {
-	struct cland_heap heap;
+	struct task_queue queue;
 	struct cland_host host;
 	uint64_t slice_ns;
 	uint64_t slice_min_ns;
 	uint64_t min_vruntime; /* largest vruntime dispatched so far */
-	uint64_t nr_dropped;   /* tasks lost: heap full and no memory to grow it */
 };
 
 static void deadline_exit(void *ctx)
 {
 	struct deadline_ctx *c = ctx;
 
-	cland_heap_free(&c->heap);
+	task_queue_free(&c->queue);
 }
 
 static int deadline_init(void *ctx, const struct cland_policy_cfg *cfg,
@@ -68,7 +66,7 @@ static int deadline_init(void *ctx, const struct cland_policy_cfg *cfg,
 	if (host)
 		c->host = *host;
 
-	return cland_heap_init(&c->heap, DEADLINE_HEAP_CAP);
+	return task_queue_init(&c->queue, DEADLINE_HEAP_CAP);
 }
 
 /* The task's vruntime after its last run, re-aligned to min_vruntime. */
@@ -98,18 +96,21 @@ static void deadline_enqueue(void *ctx, const cland_task_t *task)
 
 	t.vtime = task_vruntime(c, task);
 	deadline = task_deadline(c, task, t.vtime);
-	if (!cland_heap_push(&c->heap, deadline, &t))
-		return;
-	/* full: grow rather than drop the task or reorder the queue */
-	if (cland_heap_grow(&c->heap) || cland_heap_push(&c->heap, deadline, &t))
-		c->nr_dropped++;
+	task_queue_push(&c->queue, deadline, &t);
 }
 
 static uint64_t deadline_nr_pending(void *ctx)
 {
 	struct deadline_ctx *c = ctx;
 
-	return cland_heap_size(&c->heap);
+	return task_queue_size(&c->queue);
+}
+
+static void deadline_stats(void *ctx, struct cland_policy_stats *out)
+{
+	struct deadline_ctx *c = ctx;
+
+	task_queue_stats(&c->queue, out);
 }
 
 /* Share the slice among the waiting tasks, scaled by weight; never 0. */
@@ -128,7 +129,7 @@ static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 	struct deadline_ctx *c = ctx;
 	struct cland_heap_entry ent;
 
-	if (!cland_heap_pop(&c->heap, &ent))
+	if (!task_queue_pop(&c->queue, &ent))
 		return false;
 
 	memset(out, 0, sizeof(*out));
@@ -152,5 +153,6 @@ const struct cland_policy cland_policy_deadline = {
 	.enqueue = deadline_enqueue,
 	.dispatch = deadline_dispatch,
 	.nr_pending = deadline_nr_pending,
+	.stats = deadline_stats,
 	.exit = deadline_exit,
 };

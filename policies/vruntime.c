@@ -50,26 +50,26 @@
  * wait for a slice to end (the backend compares the vruntime a task started
  * with, not what it has reached since). Use "deadline" for latency.
  *
- * Tasks wait in a heap keyed by vruntime (FIFO among ties), allocated by init
- * for VRUNTIME_HEAP_CAP tasks; when full it doubles, keeping its order (the
- * only allocation after init, as in deadline.c). Only if memory is exhausted
- * is a task dropped (counted in nr_dropped).
+ * Tasks wait in a task_queue (task_queue.h) keyed by vruntime (FIFO among
+ * ties), allocated by init for VRUNTIME_HEAP_CAP tasks; when full it grows,
+ * keeping its order, and when memory runs out the task is dispatched at once
+ * through the queue's reserve, as in deadline.c.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "common.h"
-#include "heap.h"
+#include "task_queue.h"
 
 #ifndef VRUNTIME_HEAP_CAP
-#define VRUNTIME_HEAP_CAP 65536 /* tasks waiting in the heap */
+#define VRUNTIME_HEAP_CAP CLAND_MAX_INFLIGHT /* tasks the backend hands over at once */
 #endif
 
 #define VRUNTIME_WINDOW_MIN 8	/* starts min_vruntime is taken from, at least */
 #define VRUNTIME_WINDOW_MAX 256 /* and at most (2 per CPU in between) */
 
 struct vruntime_ctx {
-	struct cland_heap heap;
+	struct task_queue queue;
 	struct cland_host host;
 	uint64_t slice_ns;
 	uint64_t slice_min_ns;
@@ -78,14 +78,13 @@ struct vruntime_ctx {
 	unsigned int window;		      /* size of the ring */
 	unsigned int nr_starts;		      /* entries filled, up to window */
 	unsigned int next_start;	      /* entry to fill next */
-	uint64_t nr_dropped;		      /* tasks lost: heap full and no memory to grow it */
 };
 
 static void vruntime_exit(void *ctx)
 {
 	struct vruntime_ctx *c = ctx;
 
-	cland_heap_free(&c->heap);
+	task_queue_free(&c->queue);
 }
 
 static int vruntime_init(void *ctx, const struct cland_policy_cfg *cfg,
@@ -106,7 +105,7 @@ static int vruntime_init(void *ctx, const struct cland_policy_cfg *cfg,
 	if (c->window > VRUNTIME_WINDOW_MAX)
 		c->window = VRUNTIME_WINDOW_MAX;
 
-	return cland_heap_init(&c->heap, VRUNTIME_HEAP_CAP);
+	return task_queue_init(&c->queue, VRUNTIME_HEAP_CAP);
 }
 
 /*
@@ -157,18 +156,21 @@ static void vruntime_enqueue(void *ctx, const cland_task_t *task)
 
 	update_min_vruntime(c, task);
 	t.vtime = task_vruntime(c, task);
-	if (!cland_heap_push(&c->heap, t.vtime, &t))
-		return;
-	/* full: grow rather than drop the task */
-	if (cland_heap_grow(&c->heap) || cland_heap_push(&c->heap, t.vtime, &t))
-		c->nr_dropped++;
+	task_queue_push(&c->queue, t.vtime, &t);
 }
 
 static uint64_t vruntime_nr_pending(void *ctx)
 {
 	struct vruntime_ctx *c = ctx;
 
-	return cland_heap_size(&c->heap);
+	return task_queue_size(&c->queue);
+}
+
+static void vruntime_stats(void *ctx, struct cland_policy_stats *out)
+{
+	struct vruntime_ctx *c = ctx;
+
+	task_queue_stats(&c->queue, out);
 }
 
 /* Share slice_ns among the waiting tasks, within [slice_min_ns, slice_ns]. */
@@ -184,7 +186,7 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	struct vruntime_ctx *c = ctx;
 	struct cland_heap_entry ent;
 
-	if (!cland_heap_pop(&c->heap, &ent))
+	if (!task_queue_pop(&c->queue, &ent))
 		return false;
 
 	memset(out, 0, sizeof(*out));
@@ -205,5 +207,6 @@ const struct cland_policy cland_policy_vruntime = {
 	.enqueue = vruntime_enqueue,
 	.dispatch = vruntime_dispatch,
 	.nr_pending = vruntime_nr_pending,
+	.stats = vruntime_stats,
 	.exit = vruntime_exit,
 };

@@ -334,6 +334,7 @@ static void finish(struct sim *s)
 	}
 	r->capacity_ns = (uint64_t)s->w->nr_cpus * s->w->duration_ns;
 	r->nr_policy_pending = s->daemon.pol->nr_pending(s->daemon.ctx);
+	cland_policy_read_stats(s->daemon.pol, s->daemon.ctx, &r->policy_stats);
 	finish_jain(s);
 }
 

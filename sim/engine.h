@@ -71,6 +71,8 @@ struct sim_result {
 	uint64_t affinity_violations; /* a task ran on a CPU it may not use: always 0 */
 	uint64_t nr_waiting_user;     /* tasks still waiting for a decision at the end */
 	uint64_t nr_policy_pending;   /* policy->nr_pending() at the end */
+	/* the policy's counters at the end (cland_policy_read_stats()) */
+	struct cland_policy_stats policy_stats;
 	struct sim_counters counters;
 	int nr_jain;
 	struct sim_jain jain[SIM_NICE_LEVELS];

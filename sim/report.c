@@ -88,6 +88,9 @@ static void text_overall(FILE *f, const struct sim_run_info *info, const struct 
 		info->w->groups[r->max_wait_group].name);
 	fprintf(f, "at the end: %llu tasks wait for a decision, the policy holds %llu\n",
 		(unsigned long long)r->nr_waiting_user, (unsigned long long)r->nr_policy_pending);
+	fprintf(f, "policy: %llu tasks run out of order (no memory), %llu lost\n",
+		(unsigned long long)r->policy_stats.nr_overflows,
+		(unsigned long long)r->policy_stats.nr_dropped);
 	fprintf(f, "affinity violations: %llu\n", (unsigned long long)r->affinity_violations);
 }
 
@@ -216,6 +219,8 @@ static struct json_object *json_overall(const struct sim_run_info *info, const s
 	add(o, "affinity_violations", u64(r->affinity_violations));
 	add(o, "waiting_for_decision_at_end", u64(r->nr_waiting_user));
 	add(o, "policy_pending_at_end", u64(r->nr_policy_pending));
+	add(o, "policy_overflows", u64(r->policy_stats.nr_overflows));
+	add(o, "policy_dropped", u64(r->policy_stats.nr_dropped));
 	return o;
 }
 

@@ -4,6 +4,7 @@
  * backend, runs the chosen policy until SIGINT/SIGTERM or until the kernel
  * unloads the scheduler, and re-attaches when the kernel asks for a restart.
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,14 +56,21 @@ static void install_signals(void)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-static void print_counters(const struct cland_counters *c, uint64_t nr_pending, void *arg)
+/*
+ * The counters line: the backend's, then the policy's (overflows: tasks run
+ * out of order for want of memory; dropped: tasks lost, must stay 0), then
+ * the daemon's page faults.
+ */
+static void print_counters(const struct cland_counters *c, const struct cland_policy_stats *ps,
+			   uint64_t nr_pending, void *arg)
 {
 	char line[2048];
 
 	(void)arg;
 	cland_format_counters(line, sizeof(line), c, nr_pending);
 	/* Faults in the main loop: 0 in steady state (memory is locked). */
-	printf("cland: %s faults=%ld\n", line, nr_faults() - faults_at_start);
+	printf("cland: %s overflows=%" PRIu64 " dropped=%" PRIu64 " faults=%ld\n", line,
+	       ps->nr_overflows, ps->nr_dropped, nr_faults() - faults_at_start);
 	fflush(stdout);
 }
 
@@ -99,13 +107,15 @@ static void policy_stop(const struct cland_policy *pol, void *ctx)
 	free(ctx);
 }
 
-static void report_exit(struct cland_sched *s)
+static void report_exit(struct cland_sched *s, const struct cland_policy *pol, void *ctx)
 {
 	const struct cland_exit_info *ei = cland_exit_info(s);
+	struct cland_policy_stats ps;
 	struct cland_counters c;
 
 	cland_read_counters(s, &c);
-	print_counters(&c, cland_nr_pending(s), NULL);
+	cland_policy_read_stats(pol, ctx, &ps);
+	print_counters(&c, &ps, cland_nr_pending(s), NULL);
 	if (!ei->kind)
 		return;
 	fprintf(stderr,
@@ -157,7 +167,7 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 	ret = cland_run(s, pol, ctx, &ro);
 	if (ret < 0)
 		fprintf(stderr, "scx_cland: backend error: %s\n", strerror(-ret));
-	report_exit(s);
+	report_exit(s, pol, ctx);
 	*restart = !stop && cland_restart_requested(s);
 	if (ret < 0 || cland_exit_is_error(s))
 		ret = CLAND_EXIT_RUNTIME;

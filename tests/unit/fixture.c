@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "heap.h"
+#include "task_queue.h"
 
 const struct cland_policy_cfg fixture_cfg = {.slice_ns = SLICE_NS, .slice_min_ns = SLICE_MIN_NS};
 
@@ -72,6 +74,7 @@ int fixture_setup(void **state, const struct cland_policy *pol)
 
 int fixture_teardown(void **state)
 {
+	cland_heap_fail_grow = false; /* a failed check may leave it set */
 	fixture_free(*state);
 	return 0;
 }
@@ -264,4 +267,74 @@ void check_pending_counts(struct fixture *f)
 		dispatch(f);
 		assert_int_equal(pending(f), (uint64_t)pid);
 	}
+}
+
+/* Tasks 1..@nr, mixed keys, enqueued while heap growth fails. */
+static void enqueue_without_memory(struct fixture *f, int nr)
+{
+	int32_t pid;
+
+	cland_heap_fail_grow = true;
+	for (pid = 1; pid <= nr; pid++) {
+		cland_task_t t = make_task(pid, (uint64_t)((pid * 7919) % 1000) * 1000, 0);
+
+		enqueue(f, &t);
+	}
+	cland_heap_fail_grow = false;
+}
+
+/*
+ * Dispatch everything: each of tasks 1..@nr at most once, its generation
+ * echoed; the first @first come from beyond the queue's capacity. Returns how
+ * many were dispatched.
+ */
+static int dispatch_all_once(struct fixture *f, int nr, int first)
+{
+	unsigned char *seen = calloc((size_t)nr + 1, 1);
+	struct cland_decision d;
+	int n = 0;
+
+	assert_non_null(seen);
+	while (f->pol->dispatch(f->ctx, &d)) {
+		if (f->check)
+			f->check(&d);
+		assert_in_range(d.pid, 1, nr);
+		assert_int_equal(seen[d.pid], 0);
+		seen[d.pid] = 1;
+		assert_int_equal(d.gen, 1000 + (uint64_t)d.pid);
+		if (n < first)
+			assert_true(d.pid > CLAND_MAX_INFLIGHT);
+		n++;
+	}
+	free(seen);
+	return n;
+}
+
+void check_no_memory_loses_nothing(struct fixture *f, int extra)
+{
+	int nr = CLAND_MAX_INFLIGHT + extra;
+	struct cland_policy_stats ps;
+
+	assert_true(extra <= TASK_QUEUE_RESERVE);
+	enqueue_without_memory(f, nr);
+	assert_int_equal(pending(f), nr);
+	cland_policy_read_stats(f->pol, f->ctx, &ps);
+	assert_int_equal(ps.nr_overflows, extra);
+	assert_int_equal(ps.nr_dropped, 0);
+	/* those the queue had no room for run at once, then the others */
+	assert_int_equal(dispatch_all_once(f, nr, extra), nr);
+	assert_int_equal(pending(f), 0);
+}
+
+void check_no_memory_drops_counted(struct fixture *f)
+{
+	int lost = 5, nr = CLAND_MAX_INFLIGHT + TASK_QUEUE_RESERVE + lost;
+	struct cland_policy_stats ps;
+
+	enqueue_without_memory(f, nr);
+	assert_int_equal(pending(f), nr - lost);
+	cland_policy_read_stats(f->pol, f->ctx, &ps);
+	assert_int_equal(ps.nr_overflows, TASK_QUEUE_RESERVE);
+	assert_int_equal(ps.nr_dropped, lost);
+	assert_int_equal(dispatch_all_once(f, nr, TASK_QUEUE_RESERVE), nr - lost);
 }

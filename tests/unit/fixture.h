@@ -25,7 +25,7 @@
 #define WEIGHT_NICE_5  33  /* 335 */
 #define WEIGHT_NICE_M5 305 /* 3121 */
 
-/* More tasks than a policy's heap holds after init (65536): it must grow. */
+/* More tasks than a policy's queue holds after init (65536): it must grow. */
 #define MANY_TASKS 100000
 
 /* The backend behind the mock host. */
@@ -94,4 +94,13 @@ void check_init_rejects_bad_cfg(const struct cland_policy *pol);
 void check_no_claim_idle_cpu_in_host(const struct cland_policy *pol);
 void check_generation_echoed(struct fixture *f);
 void check_pending_counts(struct fixture *f);
+/*
+ * With memory exhausted (heap growth fails), CLAND_MAX_INFLIGHT + @extra
+ * tasks: every one is dispatched exactly once, those beyond the queue's
+ * capacity first, counted as overflows; none is dropped.
+ */
+void check_no_memory_loses_nothing(struct fixture *f, int extra);
+/* The same beyond the reserve too: the tasks lost are exactly those counted. */
+void check_no_memory_drops_counted(struct fixture *f);
+
 #endif /* __CLAND_TEST_FIXTURE_H */

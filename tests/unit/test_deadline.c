@@ -2,8 +2,8 @@
 /*
  * test_deadline.c - unit tests of the "deadline" policy (policies/deadline.c):
  * interactive tasks first, bounded wake-up credit, weighted charging, FIFO
- * ties, slice sizing, CPU selection, the heap-full path and fairness. The
- * mock host and shared helpers are in fixture.h.
+ * ties, slice sizing, CPU selection, the heap-full path, running out of
+ * memory and fairness. The mock host and shared helpers are in fixture.h.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -416,6 +416,18 @@ static void test_heap_full_urgent_first(void **state)
 	assert_int_equal(pending(f), MANY_TASKS);
 }
 
+/* Memory exhausted: the tasks the queue has no room for run at once, none is lost. */
+static void test_no_memory_loses_nothing(void **state)
+{
+	check_no_memory_loses_nothing(*state, 1000);
+}
+
+/* Beyond the reserve too: each lost task is counted (the daemon's "dropped="). */
+static void test_no_memory_drops_counted(void **state)
+{
+	check_no_memory_drops_counted(*state);
+}
+
 static void test_fairness_two_hogs(void **state)
 {
 	static const uint64_t weight[] = {WEIGHT_NICE_0, WEIGHT_NICE_5};
@@ -521,6 +533,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_heap_full_keeps_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_keeps_fifo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_urgent_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_memory_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_memory_drops_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fairness_two_hogs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fairness_mixed_weights, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interactive_wakes_first, setup, teardown),

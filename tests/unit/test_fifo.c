@@ -3,8 +3,8 @@
  * test_fifo.c - unit tests of the "fifo" policy (policies/fifo.c): arrival
  * order whatever the task, a fixed slice, strictly increasing deadlines on the
  * host's clock (so that no decision can preempt an earlier one), generations
- * echoed and the idle CPU from claim_idle_cpu() used. The mock host and
- * shared helpers are in fixture.h.
+ * echoed, the idle CPU from claim_idle_cpu() used and no task lost when
+ * memory runs out. The mock host and shared helpers are in fixture.h.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -254,6 +254,18 @@ static void test_holds_all_in_flight(void **state)
 	assert_int_equal(pending(f), 0);
 }
 
+/* Memory exhausted: the tasks the queue has no room for run at once, none is lost. */
+static void test_no_memory_loses_nothing(void **state)
+{
+	check_no_memory_loses_nothing(*state, 1000);
+}
+
+/* Beyond the reserve too: each lost task is counted (the daemon's "dropped="). */
+static void test_no_memory_drops_counted(void **state)
+{
+	check_no_memory_drops_counted(*state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +281,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_claim_idle_cpu_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_holds_all_in_flight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_memory_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_memory_drops_counted, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

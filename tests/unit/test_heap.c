@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_heap.c - unit tests of the fixed-capacity task min-heap (lib/heap.c):
- * ordering, FIFO order among equal keys, capacity limits and reuse.
+ * ordering, FIFO order among equal keys, capacity limits, growth (and its
+ * failure when memory runs out) and reuse.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -139,7 +140,7 @@ static void test_full_capacity(void **state)
 	cland_heap_free(&h);
 }
 
-/* Random pushes and pops checked against a brute-force minimum search. */
+/* Growing keeps the order, FIFO among equal keys included. */
 static void test_grow_keeps_order(void **state)
 {
 	struct cland_heap h;
@@ -175,6 +176,38 @@ static void test_grow_keeps_order(void **state)
 	cland_heap_free(&h);
 }
 
+/* Growth that fails (no memory) leaves the heap as it was, still full. */
+static void test_grow_failure_leaves_heap(void **state)
+{
+	struct cland_heap h;
+	struct cland_heap_entry ent;
+	cland_task_t t = task_with_pid(9);
+	int32_t pid;
+
+	(void)state;
+	assert_int_equal(cland_heap_init(&h, 2), 0);
+	for (pid = 1; pid <= 2; pid++) {
+		cland_task_t x = task_with_pid(pid);
+
+		assert_int_equal(cland_heap_push(&h, 10 - (uint64_t)pid, &x), 0);
+	}
+	cland_heap_fail_grow = true;
+	assert_int_equal(cland_heap_grow(&h), -ENOMEM);
+	cland_heap_fail_grow = false;
+	assert_int_equal(cland_heap_capacity(&h), 2);
+	assert_int_equal(cland_heap_size(&h), 2);
+	assert_int_equal(cland_heap_push(&h, 0, &t), -ENOSPC);
+	assert_true(cland_heap_pop(&h, &ent));
+	assert_int_equal(ent.task.pid, 2);
+	assert_true(cland_heap_pop(&h, &ent));
+	assert_int_equal(ent.task.pid, 1);
+	/* and it grows again once memory is back */
+	assert_int_equal(cland_heap_grow(&h), 0);
+	assert_int_equal(cland_heap_capacity(&h), 4);
+	cland_heap_free(&h);
+}
+
+/* Random pushes and pops checked against a brute-force minimum search. */
 static void test_random_against_reference(void **state)
 {
 	enum { CAP = 257, OPS = 20000 };
@@ -244,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_equal_keys_fifo),
 		cmocka_unit_test(test_full_capacity),
 		cmocka_unit_test(test_grow_keeps_order),
+		cmocka_unit_test(test_grow_failure_leaves_heap),
 		cmocka_unit_test(test_random_against_reference),
 		cmocka_unit_test(test_reinit_after_free),
 	};

@@ -2,8 +2,8 @@
 /*
  * test_vruntime.c - unit tests of the "vruntime" policy (policies/vruntime.c):
  * weighted charging, fairness by weight, no latency boost, wake-up placement
- * at min_vruntime, slice sizing, CPU selection and the heap-full path. The
- * mock host and shared helpers are in fixture.h.
+ * at min_vruntime, slice sizing, CPU selection, the heap-full path and
+ * running out of memory. The mock host and shared helpers are in fixture.h.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -474,6 +474,18 @@ static void test_heap_full_loses_nothing(void **state)
 	free(seen);
 }
 
+/* Memory exhausted: the tasks the queue has no room for run at once, none is lost. */
+static void test_no_memory_loses_nothing(void **state)
+{
+	check_no_memory_loses_nothing(*state, 1000);
+}
+
+/* Beyond the reserve too: each lost task is counted (the daemon's "dropped="). */
+static void test_no_memory_drops_counted(void **state)
+{
+	check_no_memory_drops_counted(*state);
+}
+
 /* Nice 0 and nice 5 hogs: CPU shares follow the kernel's weights, 1024 / 335. */
 static void test_fairness_nice0_nice5(void **state)
 {
@@ -544,6 +556,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_claim_idle_cpu_used, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_memory_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_memory_drops_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fairness_nice0_nice5, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fairness_mixed_weights, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wakeups_earn_no_extra_share, setup, teardown),
