@@ -87,7 +87,6 @@ char _license[] SEC("license") = "GPL";
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
 #define STARVE_NS	      (500ULL * 1000 * 1000) /* a task waits longer: run it now */
 #define STARVE_SCAN_NS	      (20ULL * 1000 * 1000)  /* how often the DSQs are scanned */
-#define STARVE_MAX_MOVES      128		     /* starving tasks moved per scan, at most */
 #define STARVE_SLICE_NS	      (1000ULL * 1000)	     /* their slice: a backlog drains fast */
 #define RUNNABLE_STALL_FACTOR 5		      /* a runnable daemon stalls after 5 x @stall_ns */
 #define REQUEUE_MIN_NS	      (100ULL * 1000) /* a preempted task's slice left: less ends it */
@@ -638,7 +637,10 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		cpu = CLAND_CPU_ANY;
 	}
 	__sync_fetch_and_add(&counters.nr_user_dispatches, 1);
-	if (cpu == CLAND_CPU_ANY) {
+	/* "Any CPU": an idle one it may use if there is one (no syscall per decision) */
+	if (cpu == CLAND_CPU_ANY)
+		cpu = pick_idle_cpu(p, scx_bpf_task_cpu(p));
+	if (cpu < 0) {
 		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice, d->deadline, 0);
 		kick_cpu_for(p, d->deadline);
 		return;
@@ -729,60 +731,53 @@ static void rescue_inflight(void)
 }
 
 /*
- * Move @p, found by the DSQ iterator of the enclosing bpf_for_each(), to the
- * local DSQ of @cpu if it has waited over STARVE_NS and may run there (moving
- * it elsewhere is a scheduler error). A macro: the iterator cannot be passed
- * to a function.
+ * Move every task of @dsq_id that has waited over STARVE_NS to the local DSQ
+ * of @cpu, the scanning CPU, if it may run there (moving it elsewhere is a
+ * scheduler error), with a short slice so that a backlog drains fast.
+ * A global function: the verifier checks it once, alone, instead of in the
+ * dispatch program's every state; nothing in the walk is counted in a
+ * register for the same reason (a bounded counter multiplies its states).
  */
-#define STARVE_MOVE(p, cpu, now, moved)                                                            \
-	({                                                                                         \
-		struct task_ctx *__tctx = lookup_task_ctx(p);                                      \
-		bool __ok = __tctx && time_elapsed((now), __tctx->runnable_at, STARVE_NS) &&       \
-			    bpf_cpumask_test_cpu((cpu), (p)->cpus_ptr) &&                          \
-			    !((p)->migration_disabled && scx_bpf_task_cpu(p) != (cpu));            \
-		if (__ok) {                                                                        \
-			cland_dsq_move_set_slice(BPF_FOR_EACH_ITER, STARVE_SLICE_NS);              \
-			__ok = cland_dsq_move(BPF_FOR_EACH_ITER, (p), SCX_DSQ_LOCAL, 0);           \
-		}                                                                                  \
-		if (__ok) {                                                                        \
-			__sync_fetch_and_add(&counters.nr_starved, 1);                             \
-			(moved)++;                                                                 \
-		}                                                                                  \
-		__ok;                                                                              \
-	})
+__noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
+{
+	struct task_struct *p;
+
+	bpf_for_each (scx_dsq, p, dsq_id, 0) {
+		struct task_ctx *tctx = lookup_task_ctx(p);
+
+		if (!tctx || !time_elapsed(now, tctx->runnable_at, STARVE_NS) ||
+		    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
+		    (p->migration_disabled && scx_bpf_task_cpu(p) != cpu))
+			continue;
+		cland_dsq_move_set_slice(BPF_FOR_EACH_ITER, STARVE_SLICE_NS);
+		if (cland_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+			__sync_fetch_and_add(&counters.nr_starved, 1);
+	}
+	return 0;
+}
 
 /*
  * Safety net whatever the policy does: a task that has waited for longer than
  * STARVE_NS in the shared DSQ (its deadline keeps losing to newer ones) or in
- * another CPU's DSQ (that CPU does not dispatch: e.g. coming online under
- * hotplug, online but not yet active for sched_ext) is moved to this CPU now,
- * long before the kernel's watchdog would eject us. One CPU scans, at most
- * every STARVE_SCAN_NS.
+ * a CPU's DSQ (that CPU does not dispatch: e.g. coming online under hotplug,
+ * online but not yet active for sched_ext) is moved to this CPU now, long
+ * before the kernel's watchdog would eject us. Every starving task found is
+ * moved, however many. One CPU scans, at most every STARVE_SCAN_NS.
  */
 static bool run_starving(s32 cpu)
 {
-	u64 now = cland_now(), last = st.last_starve_scan;
+	u64 now = cland_now(), last = st.last_starve_scan, before;
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
-	struct task_struct *p;
-	int moved = 0;
 	s32 c;
 
 	if (!time_elapsed(now, last, STARVE_SCAN_NS) ||
 	    __sync_val_compare_and_swap(&st.last_starve_scan, last, now) != last)
 		return false;
-	bpf_for_each (scx_dsq, p, CLAND_DSQ_SHARED, 0) {
-		STARVE_MOVE(p, cpu, now, moved);
-		if (moved >= STARVE_MAX_MOVES)
-			return true;
-	}
-	bpf_for (c, 0, nr_cpus) {
-		bpf_for_each (scx_dsq, p, (u64)c, 0) {
-			STARVE_MOVE(p, cpu, now, moved);
-			if (moved >= STARVE_MAX_MOVES)
-				return true;
-		}
-	}
-	return moved > 0;
+	before = counters.nr_starved;
+	starve_scan(CLAND_DSQ_SHARED, cpu, now);
+	bpf_for (c, 0, nr_cpus)
+		starve_scan((u64)c, cpu, now);
+	return counters.nr_starved != before;
 }
 
 void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)

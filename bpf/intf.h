@@ -28,7 +28,12 @@ enum cland_limits {
 #define CLAND_DSQ_USERSCHED ((__u64)CLAND_MAX_CPUS + 1) /* the daemon's own threads */
 /* Per-CPU DSQs use the CPU number as their id: 0 .. nr_cpu_ids - 1. */
 
-/* Target CPU in a decision meaning "whichever CPU frees up first". */
+/*
+ * Target CPU in a decision meaning "the backend places it": on an idle CPU
+ * the task may use (its last CPU first, whole idle cores first), else in the
+ * shared DSQ, where the first CPU to free up takes it (and a CPU running a
+ * later deadline may be preempted).
+ */
 #define CLAND_CPU_ANY (-1)
 
 /* Flags of a queued task. */
@@ -70,7 +75,6 @@ struct cland_decision {
 struct cland_select_cpu_arg {
 	__s32 pid;
 	__s32 prev_cpu;
-	__u64 flags;
 };
 
 /*

@@ -37,7 +37,21 @@ struct cland_sched {
 	uint64_t restart_flag;	   /* SCX_ECODE_ACT_RESTART, read from the kernel's BTF */
 	struct cland_queued *slot; /* where on_queued() copies a task (cland_recv_task's) */
 	bool got;
+	struct cland_open_times times;
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t ms_since(uint64_t t0)
+{
+	return (mono_ns() - t0) / 1000000;
+}
 
 static int set_err(char *err, size_t len, int code, const char *fmt, ...)
 {
@@ -128,21 +142,58 @@ static int on_queued(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * The kernel's values of the sched_ext constants we need, read from its BTF
+ * once per process: parsing the BTF takes a good part of a second on a slow
+ * or busy machine, and a re-attach (after a CPU hotplug) must be quick.
+ */
+struct kernel_consts {
+	bool read;
+	uint64_t switch_partial;
+	uint64_t restart_flag;
+};
+
+static const struct kernel_consts *kernel_consts(void)
+{
+	static struct kernel_consts kc;
+	struct btf *btf;
+
+	if (kc.read)
+		return &kc;
+	btf = btf__load_vmlinux_btf();
+	kc.switch_partial = kernel_enum(btf, "SCX_OPS_SWITCH_PARTIAL", 8);
+	kc.restart_flag = kernel_enum(btf, "SCX_ECODE_ACT_RESTART", SCX_ECODE_ACT_RESTART_DFL);
+	btf__free(btf);
+	kc.read = true;
+	return &kc;
+}
+
+/* CLAND_VERIFIER_STATS set: the verifier reports its work on each program. */
+static void set_verifier_stats(struct cland_sched *s)
+{
+	struct bpf_program *prog;
+
+	if (!getenv("CLAND_VERIFIER_STATS"))
+		return;
+	bpf_object__for_each_program(prog, s->skel->obj)
+		bpf_program__set_log_level(prog, 4); /* BPF_LOG_STATS */
+}
+
 static void configure(struct cland_sched *s, const struct cland_open_opts *opts)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
 	struct cland_bpf__cland_ops__sched_ext_ops *ops = s->skel->struct_ops.cland_ops;
+	const struct kernel_consts *kc = kernel_consts();
 	char seq[32];
 
 	s->skel->rodata->usersched_tgid = getpid();
 	s->skel->rodata->slice_ns = opts->slice_ns;
 	s->skel->rodata->stall_ns = opts->stall_ns;
 	if (opts->partial)
-		ops->flags |= kernel_enum(btf, "SCX_OPS_SWITCH_PARTIAL", 8);
+		ops->flags |= kc->switch_partial;
 	if (read_sysfs(SCX_SYSFS "/hotplug_seq", seq, sizeof(seq)) == 0)
 		ops->hotplug_seq = strtoull(seq, NULL, 10);
-	s->restart_flag = kernel_enum(btf, "SCX_ECODE_ACT_RESTART", SCX_ECODE_ACT_RESTART_DFL);
-	btf__free(btf);
+	s->restart_flag = kc->restart_flag;
+	set_verifier_stats(s);
 }
 
 static int setup_rings(struct cland_sched *s)
@@ -175,6 +226,7 @@ static int lock_memory(void)
 static int load_and_attach(struct cland_sched *s, const struct cland_open_opts *opts, char *err,
 			   size_t len)
 {
+	uint64_t t0 = mono_ns();
 	int ret;
 
 	s->skel = cland_bpf__open();
@@ -182,7 +234,9 @@ static int load_and_attach(struct cland_sched *s, const struct cland_open_opts *
 		return set_err(err, len, CLAND_ERR_LOAD, "cannot open the BPF backend: %s",
 			       strerror(errno));
 	configure(s, opts);
+	s->times.configured_ms = ms_since(t0);
 	ret = cland_bpf__load(s->skel);
+	s->times.loaded_ms = ms_since(t0);
 	if (ret)
 		return set_err(err, len, CLAND_ERR_LOAD,
 			       "the kernel refused the BPF backend (%s); run with LIBBPF_LOG=1 "
@@ -200,6 +254,7 @@ static int load_and_attach(struct cland_sched *s, const struct cland_open_opts *
 	if (!s->link)
 		return set_err(err, len, CLAND_ERR_LOAD, "cannot attach the scheduler: %s",
 			       strerror(errno));
+	s->times.attached_ms = ms_since(t0);
 	return 0;
 }
 
@@ -298,6 +353,11 @@ uint64_t cland_nr_pending(const struct cland_sched *s)
 	return s->skel->bss->nr_user_pending;
 }
 
+const struct cland_open_times *cland_open_times(const struct cland_sched *s)
+{
+	return &s->times;
+}
+
 bool cland_exited(const struct cland_sched *s)
 {
 	return __atomic_load_n(&s->skel->bss->exit_info.kind, __ATOMIC_ACQUIRE) != 0;
@@ -364,13 +424,11 @@ static int host_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 	return cland_claim_idle_cpu(be, pid, prev_cpu);
 }
 
+/* CLOCK_MONOTONIC: the clock of the backend's task timestamps (bpf_ktime_get_ns()). */
 static uint64_t host_now(void *be)
 {
-	struct timespec ts;
-
 	(void)be;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return mono_ns();
 }
 
 void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus)

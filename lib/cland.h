@@ -87,6 +87,14 @@ void cland_read_counters(const struct cland_sched *s, struct cland_counters *c);
 /* Tasks the policy reported holding at the last cland_notify_complete(). */
 uint64_t cland_nr_pending(const struct cland_sched *s);
 
+/* Where cland_open()'s time went: ms from its start to the end of each step. */
+struct cland_open_times {
+	uint64_t configured_ms; /* BPF object opened, the kernel's constants read */
+	uint64_t loaded_ms;	/* loaded: the verifier checked every program */
+	uint64_t attached_ms;	/* rings mapped, memory locked, the scheduler enabled */
+};
+const struct cland_open_times *cland_open_times(const struct cland_sched *s);
+
 /* True once the kernel has unloaded the scheduler (error, sysrq, hotplug..). */
 bool cland_exited(const struct cland_sched *s);
 /* What the kernel said when it unloaded us; kind is 0 while running. */
