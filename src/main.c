@@ -4,6 +4,7 @@
  * backend, runs the chosen policy until SIGINT/SIGTERM or until the kernel
  * unloads the scheduler, and re-attaches when the kernel asks for a restart.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,6 +73,22 @@ static void print_counters(const struct cland_counters *c, const struct cland_po
 	printf("cland: %s overflows=%" PRIu64 " dropped=%" PRIu64 " faults=%ld\n", line,
 	       ps->nr_overflows, ps->nr_dropped, nr_faults() - faults_at_start);
 	fflush(stdout);
+}
+
+/*
+ * Nice -20. Attached, the BPF backend schedules the daemon whatever its
+ * nice value; between attachments (start-up, the re-attach after a CPU
+ * hotplug) the daemon is an ordinary task of the kernel's scheduler and
+ * competes with the load it is about to schedule: loading the backend
+ * (the verifier's work) must not take a share of a CPU among the hogs.
+ */
+static void raise_priority(void)
+{
+	if (geteuid() != 0) /* cland_open() says what is wrong */
+		return;
+	if (setpriority(PRIO_PROCESS, 0, -20) < 0)
+		fprintf(stderr, "scx_cland: cannot raise its priority (nice -20): %s\n",
+			strerror(errno));
 }
 
 static void list_policies(void)
@@ -159,8 +176,12 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		cland_close(s);
 		return CLAND_EXIT_RUNTIME;
 	}
-	fprintf(stderr, "scx_cland: scheduling with policy %s%s\n", pol->name,
-		o->partial ? " (SCHED_EXT tasks only)" : "");
+	fprintf(stderr,
+		"scx_cland: scheduling with policy %s%s (attached in %" PRIu64
+		" ms, of which %" PRIu64 " loading the BPF backend)\n",
+		pol->name, o->partial ? " (SCHED_EXT tasks only)" : "",
+		cland_open_times(s)->attached_ms,
+		cland_open_times(s)->loaded_ms - cland_open_times(s)->configured_ms);
 	if (o->verbose)
 		ro.stats_interval_ms = STATS_INTERVAL_MS;
 	faults_at_start = nr_faults();
@@ -205,6 +226,7 @@ int main(int argc, char **argv)
 	}
 	pol = cland_policy_find(o.policy);
 	install_signals();
+	raise_priority();
 	do {
 		ret = run_once(pol, &o, &restart);
 		if (restart)
