@@ -59,7 +59,9 @@ static inline uint64_t scale_weight(const cland_task_t *task, uint64_t v)
  * The CPU of a decision for @task: an idle CPU it may use, claimed for it
  * through @host, else CLAND_CPU_ANY (whichever CPU frees up first). Asks
  * nothing of a host without claim_idle_cpu, nor for a task that reports no
- * allowed CPU (malformed).
+ * allowed CPU (malformed). A claim is a system call on the real backend;
+ * a policy that has no reason to choose the CPU itself returns
+ * CLAND_CPU_ANY instead, and the backend finds the idle CPU in the kernel.
  */
 static inline int32_t pick_cpu(const struct cland_host *host, const cland_task_t *task)
 {

@@ -138,7 +138,7 @@ static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 	out->vtime = ent.task.vtime;
 	out->deadline = ent.key;
 	out->slice = task_slice(c, &ent.task);
-	out->cpu = pick_cpu(&c->host, &ent.task);
+	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
 
 	if (ent.task.vtime > c->min_vruntime)
 		c->min_vruntime = ent.task.vtime;

@@ -195,7 +195,7 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	out->vtime = ent.task.vtime;
 	out->deadline = ent.task.vtime;
 	out->slice = task_slice(c);
-	out->cpu = pick_cpu(&c->host, &ent.task);
+	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
 	return true;
 }
 

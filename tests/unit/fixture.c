@@ -213,6 +213,21 @@ void check_init_rejects_bad_cfg(const struct cland_policy *pol)
 	free(ctx);
 }
 
+void check_backend_places_tasks(struct fixture *f)
+{
+	cland_task_t t = make_task(42, 0, 0);
+	int i;
+
+	f->be.ret = 3; /* an idle CPU to claim, were the policy to ask */
+	for (i = 0; i < 3; i++) {
+		t.cpu = i;
+		t.nr_cpus_allowed = i ? 4 : 1;
+		enqueue(f, &t);
+		assert_int_equal(dispatch(f).cpu, CLAND_CPU_ANY);
+	}
+	assert_int_equal(f->be.calls, 0);
+}
+
 void check_no_claim_idle_cpu_in_host(const struct cland_policy *pol)
 {
 	struct cland_host host = {.nr_cpus = 1};

@@ -92,6 +92,12 @@ void assert_ratio(double got, double want);
 /* Checks every policy passes alike; each is one test of each policy's file. */
 void check_init_rejects_bad_cfg(const struct cland_policy *pol);
 void check_no_claim_idle_cpu_in_host(const struct cland_policy *pol);
+/*
+ * Decisions leave the CPU to the backend (CLAND_CPU_ANY) and never make the
+ * host claim an idle CPU (a system call per decision on the real backend),
+ * even with idle CPUs and a task allowed on one CPU only.
+ */
+void check_backend_places_tasks(struct fixture *f);
 void check_generation_echoed(struct fixture *f);
 void check_pending_counts(struct fixture *f);
 /*

@@ -285,41 +285,9 @@ static void test_slice_scaled_by_weight(void **state)
 	assert_int_equal(dispatch(f).slice, SLICE_NS / 8 * WEIGHT_NICE_M5 / 100);
 }
 
-static void test_claim_idle_cpu_used(void **state)
+static void test_backend_places_tasks(void **state)
 {
-	struct fixture *f = *state;
-	cland_task_t t = make_task(42, 0, 0);
-	struct cland_decision d;
-
-	t.cpu = 2;
-	f->be.ret = 3;
-	enqueue(f, &t);
-	d = dispatch(f);
-	assert_int_equal(d.cpu, 3);
-	assert_int_equal(f->be.calls, 1);
-	assert_int_equal(f->be.pid, 42);
-	assert_int_equal(f->be.prev_cpu, 2);
-
-	f->be.ret = 0; /* CPU 0 is a real CPU, not "none" */
-	enqueue(f, &t);
-	assert_int_equal(dispatch(f).cpu, 0);
-
-	f->be.ret = -EBUSY; /* no idle CPU */
-	enqueue(f, &t);
-	assert_int_equal(dispatch(f).cpu, CLAND_CPU_ANY);
-	assert_int_equal(f->be.calls, 3);
-}
-
-static void test_claim_idle_cpu_skipped_without_allowed_cpus(void **state)
-{
-	struct fixture *f = *state;
-	cland_task_t t = make_task(42, 0, 0);
-
-	t.nr_cpus_allowed = 0;
-	f->be.ret = 3;
-	enqueue(f, &t);
-	assert_int_equal(dispatch(f).cpu, CLAND_CPU_ANY);
-	assert_int_equal(f->be.calls, 0);
+	check_backend_places_tasks(*state);
 }
 
 static void test_no_claim_idle_cpu_in_host(void **state)
@@ -525,9 +493,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fifo_among_equal_deadlines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slice_shrinks_with_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slice_scaled_by_weight, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_claim_idle_cpu_used, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_claim_idle_cpu_skipped_without_allowed_cpus,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backend_places_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_loses_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_keeps_order, setup, teardown),
