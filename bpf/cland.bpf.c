@@ -482,6 +482,7 @@ static void fill_queued(struct cland_queued *q, struct task_struct *p, struct ta
 	q->stop_ts = tctx->stop_ts;
 	q->gen = tctx->gen;
 	q->nr_cpus_allowed = p->nr_cpus_allowed;
+	q->nr_runnable = st.nr_runnable > 0 ? st.nr_runnable : 1;
 	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
 }
 
@@ -804,7 +805,9 @@ void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
 	if (is_usersched(p)) {
 		st.usersched_stopped = 0;
 		st.usersched_runnable = 1;
+		return;
 	}
+	__sync_fetch_and_add(&st.nr_runnable, 1);
 
 	if (tctx) {
 		tctx->exec_runtime = 0;
@@ -884,8 +887,10 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
  */
 void BPF_STRUCT_OPS(cland_quiescent, struct task_struct *p, u64 deq_flags)
 {
-	if (!is_usersched(p))
+	if (!is_usersched(p)) {
+		__sync_fetch_and_sub(&st.nr_runnable, 1);
 		return;
+	}
 	st.usersched_runnable = 0;
 	if (!(p->__state & (KSTATE_STOPPED | KSTATE_TRACED | KSTATE_FROZEN)))
 		return;

@@ -58,6 +58,12 @@ struct cland_queued {
 	__u64 stop_ts;	    /* when its last run stopped */
 	__u64 gen;	    /* enqueue generation: echoed back in the decision */
 	__u64 nr_cpus_allowed;
+	/*
+	 * Tasks runnable under the scheduler when this one was queued (itself
+	 * included, the daemon not): the contention a policy shares CPUs
+	 * among, e.g. to size slices as the kernel's fair class does.
+	 */
+	__u64 nr_runnable;
 	char comm[CLAND_COMM_LEN];
 };
 
@@ -130,6 +136,12 @@ struct cland_backend_state {
 	 * set it, a few us apart; either value will do). Never cleared.
 	 */
 	__u64 work_since;
+	/*
+	 * Tasks runnable under the scheduler, the daemon not counted: +1 in
+	 * ops.runnable, -1 in ops.quiescent (atomic). Signed: a task already
+	 * runnable when we were enabled may leave without having been counted.
+	 */
+	__s64 nr_runnable;
 	/* When degraded mode was entered. Set by check_stall(); read on leaving. */
 	__u64 degraded_since;
 	/*

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "cland_time.h"
 #include "policy.h"
 
 #define WEIGHT_DFL 100	 /* sched_ext weight at nice 0 */
@@ -33,6 +34,27 @@ static inline uint64_t mul_div(uint64_t v, uint64_t num, uint64_t den)
 	if (q > UINT64_MAX / num)
 		return UINT64_MAX;
 	return sat_add(q * num, r * num / den);
+}
+
+/* @v within [@lo, @hi] (@lo <= @hi). */
+static inline uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*
+ * The fair slice when @task was queued: @slice_ns shared among the tasks
+ * runnable per CPU (task->nr_runnable, from the backend), as the kernel's
+ * fair class divides its period, within [@slice_min_ns, @slice_ns].
+ */
+static inline uint64_t fair_slice(const struct cland_host *host, const cland_task_t *task,
+				  uint64_t slice_ns, uint64_t slice_min_ns)
+{
+	uint64_t cpus = host->nr_cpus > 0 ? (uint64_t)host->nr_cpus : 1;
+	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
+	uint64_t slice = nr <= cpus ? slice_ns : slice_ns * cpus / nr;
+
+	return clamp_u64(slice, slice_min_ns, slice_ns);
 }
 
 /* The task's weight in the kernel's range; 0 (malformed) counts as nice 0. */

@@ -200,6 +200,7 @@ static void task_sleeps(struct sim *s, int cpu)
 	uint64_t sleep;
 
 	sim_stopping(s, cpu, false);
+	s->nr_runnable--; /* ops.quiescent */
 	sleep = draw(s, t, sim_task_group(s, t)->sleep_ns);
 	t->state = SIM_T_SLEEPING;
 	t->wake_at = s->now + sleep;

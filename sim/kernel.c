@@ -125,6 +125,7 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 	q.stop_ts = t->stop_ts;
 	q.gen = t->gen;
 	q.nr_cpus_allowed = (uint64_t)sim_task_group(s, t)->nr_cpus_allowed;
+	q.nr_runnable = s->nr_runnable;
 	/* comm: the group's name, cut to TASK_COMM_LEN - 1 characters */
 	memcpy(q.comm, sim_task_group(s, t)->name,
 	       strnlen(sim_task_group(s, t)->name, sizeof(q.comm) - 1));
@@ -141,6 +142,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 	int cpu;
 
 	t->exec_runtime = 0; /* ops.runnable */
+	s->nr_runnable++;
 	sim_task_waits(s, t, woke);
 	SIM_TRACE(s, "%s %s, burst %llu us", SIM_TASK_NAME(s, task), woke ? "wakes up" : "starts",
 		  (unsigned long long)t->burst_left / 1000);

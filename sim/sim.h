@@ -117,6 +117,7 @@ struct sim {
 	struct sim_cpu *cpus;
 	struct sim_dsq *dsqs; /* [0, nr_cpus): per CPU; [nr_cpus]: shared */
 	uint64_t dsq_seq;
+	uint64_t nr_runnable; /* tasks runnable now (the backend's st.nr_runnable) */
 	struct sim_daemon daemon;
 	struct sim_wakeq wakeq;
 	struct cland_host host;

@@ -213,6 +213,37 @@ void check_init_rejects_bad_cfg(const struct cland_policy *pol)
 	free(ctx);
 }
 
+void check_slice_shrinks_with_runnable(struct fixture *f)
+{
+	static const struct {
+		uint64_t nr_runnable, slice;
+	} cases[] = {
+		{0, SLICE_NS}, /* not reported: alone */
+		{1, SLICE_NS},	       {4, SLICE_NS},	   {8, SLICE_NS / 2},
+		{16, SLICE_NS / 4},    {80, SLICE_MIN_NS}, /* 1 ms exactly */
+		{10000, SLICE_MIN_NS},
+	};
+	int32_t pid;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cland_task_t t = make_task(1, 0, 0);
+
+		t.nr_runnable = cases[i].nr_runnable;
+		enqueue(f, &t);
+		assert_int_equal(dispatch(f).slice, cases[i].slice);
+	}
+	/* held by the policy or not, the same slice */
+	for (pid = 1; pid <= 10; pid++) {
+		cland_task_t t = make_task(pid, 0, 0);
+
+		t.nr_runnable = 8;
+		enqueue(f, &t);
+	}
+	for (pid = 1; pid <= 10; pid++)
+		assert_int_equal(dispatch(f).slice, SLICE_NS / 2);
+}
+
 void check_backend_places_tasks(struct fixture *f)
 {
 	cland_task_t t = make_task(42, 0, 0);

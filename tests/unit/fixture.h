@@ -98,6 +98,12 @@ void check_no_claim_idle_cpu_in_host(const struct cland_policy *pol);
  * even with idle CPUs and a task allowed on one CPU only.
  */
 void check_backend_places_tasks(struct fixture *f);
+/*
+ * The slice is the fair slice: slice_ns shared among the runnable tasks per
+ * CPU (4 CPUs here), as the kernel's fair class divides its period, within
+ * [slice_min_ns, slice_ns]; whatever the policy itself holds. Nice-0 tasks.
+ */
+void check_slice_shrinks_with_runnable(struct fixture *f);
 void check_generation_echoed(struct fixture *f);
 void check_pending_counts(struct fixture *f);
 /*

@@ -77,10 +77,16 @@ static void test_interactive_before_hog(void **state)
 	assert_int_equal(d.deadline, 5 * SLICE_NS + 100000);
 	d = dispatch(f);
 	assert_int_equal(d.pid, 1);
-	assert_int_equal(d.deadline, 5 * SLICE_NS + 50 * NSEC_PER_MSEC);
+	/* 50 ms run since it last slept, the bonus capped at a fair slice (alone: all of it) */
+	assert_int_equal(d.deadline, 5 * SLICE_NS + SLICE_NS);
 	assert_true(d.deadline >= d.vtime);
 }
 
+/*
+ * The interactive bonus is worth at most a fair slice: the slice shared among
+ * the runnable tasks per CPU (4 CPUs here), never below the minimum slice.
+ * It bounds how long a CPU hog waits behind tasks that sleep often.
+ */
 static void test_exec_runtime_bonus_capped(void **state)
 {
 	struct fixture *f = *state;
@@ -90,13 +96,28 @@ static void test_exec_runtime_bonus_capped(void **state)
 
 	enqueue(f, &t);
 	d = dispatch(f);
-	assert_int_equal(d.deadline - d.vtime, 100 * SLICE_NS);
+	assert_int_equal(d.deadline - d.vtime, SLICE_NS);
 
 	/* the cap applies after weight scaling too */
 	light.weight = WEIGHT_NICE_5;
 	enqueue(f, &light);
 	d = dispatch(f);
-	assert_int_equal(d.deadline - d.vtime, 100 * SLICE_NS);
+	assert_int_equal(d.deadline - d.vtime, SLICE_NS);
+
+	/* 16 runnable on 4 CPUs: a quarter; 400: the minimum slice */
+	t.nr_runnable = 16;
+	enqueue(f, &t);
+	d = dispatch(f);
+	assert_int_equal(d.deadline - d.vtime, SLICE_NS / 4);
+	t.nr_runnable = 400;
+	enqueue(f, &t);
+	d = dispatch(f);
+	assert_int_equal(d.deadline - d.vtime, SLICE_MIN_NS);
+	/* below the bonus cap, the time run is the bonus */
+	t.exec_runtime = SLICE_MIN_NS / 2;
+	enqueue(f, &t);
+	d = dispatch(f);
+	assert_int_equal(d.deadline - d.vtime, SLICE_MIN_NS / 2);
 }
 
 static void test_wakeup_credit_bounded(void **state)
@@ -188,8 +209,8 @@ static void test_saturates_instead_of_wrapping(void **state)
 	struct cland_decision d;
 
 	t.weight = 1;
-	t.start_ts = 0;
-	t.stop_ts = UINT64_MAX;
+	t.start_ts = 1;
+	t.stop_ts = 1ULL << 62; /* a run of 146 years: the longest a u64 clock tells apart */
 	enqueue(f, &t);
 	d = dispatch(f);
 	assert_true(d.vtime == UINT64_MAX);
@@ -213,50 +234,15 @@ static void test_fifo_among_equal_deadlines(void **state)
 		assert_int_equal(dispatch(f).pid, pid);
 }
 
-static void test_slice_shrinks_with_pending(void **state)
+static void test_slice_shrinks_with_runnable(void **state)
 {
-	struct fixture *f = *state;
-	uint64_t prev = 0;
-	int32_t pid;
-
-	/* 1 alone: full slice */
-	{
-		cland_task_t t = make_task(1, 0, 0);
-
-		enqueue(f, &t);
-		assert_int_equal(dispatch(f).slice, SLICE_NS);
-	}
-	/* 4 queued: the first dispatched shares with 3 others */
-	for (pid = 1; pid <= 4; pid++) {
-		cland_task_t t = make_task(pid, 0, 0);
-
-		enqueue(f, &t);
-	}
-	assert_int_equal(dispatch(f).slice, SLICE_NS / 4);
-	assert_int_equal(dispatch(f).slice, SLICE_NS / 3);
-	assert_int_equal(dispatch(f).slice, SLICE_NS / 2);
-	assert_int_equal(dispatch(f).slice, SLICE_NS);
-	/* 100 queued: never below the minimum, grows as the queue drains */
-	for (pid = 1; pid <= 100; pid++) {
-		cland_task_t t = make_task(pid, 0, 0);
-
-		enqueue(f, &t);
-	}
-	for (pid = 1; pid <= 100; pid++) {
-		uint64_t slice = dispatch(f).slice;
-
-		assert_in_range(slice, SLICE_MIN_NS, SLICE_NS);
-		assert_true(slice >= prev);
-		prev = slice;
-	}
-	assert_int_equal(prev, SLICE_NS);
+	check_slice_shrinks_with_runnable(*state);
 }
 
 static void test_slice_scaled_by_weight(void **state)
 {
 	struct fixture *f = *state;
 	cland_task_t t = make_task(1, 0, 0);
-	int32_t pid;
 
 	t.weight = WEIGHT_NICE_5;
 	enqueue(f, &t);
@@ -269,19 +255,14 @@ static void test_slice_scaled_by_weight(void **state)
 	t.weight = 1;
 	enqueue(f, &t);
 	assert_int_equal(dispatch(f).slice, SLICE_MIN_NS);
-	/* weight and sharing combine: 20 ms / 2 * 305 / 100, capped at 20 ms */
-	for (pid = 1; pid <= 2; pid++) {
-		t = make_task(pid, 0, 0);
-		t.weight = WEIGHT_NICE_M5;
-		enqueue(f, &t);
-	}
+	/* weight and sharing combine: 20 ms * 4 CPUs / 8 * 305 / 100, capped at 20 ms */
+	t = make_task(1, 0, 0);
+	t.weight = WEIGHT_NICE_M5;
+	t.nr_runnable = 8;
+	enqueue(f, &t);
 	assert_int_equal(dispatch(f).slice, SLICE_NS);
-	assert_int_equal(dispatch(f).slice, SLICE_NS);
-	for (pid = 1; pid <= 8; pid++) {
-		t = make_task(pid, 0, 0);
-		t.weight = WEIGHT_NICE_M5;
-		enqueue(f, &t);
-	}
+	t.nr_runnable = 32;
+	enqueue(f, &t);
 	assert_int_equal(dispatch(f).slice, SLICE_NS / 8 * WEIGHT_NICE_M5 / 100);
 }
 
@@ -413,14 +394,18 @@ static void test_fairness_two_hogs(void **state)
  */
 static void test_interactive_wakes_first(void **state)
 {
-	struct fixture *f = *state;
+	struct fixture *f = fixture_new(&cland_policy_deadline, 1);
 	cland_task_t hog[4], ia = make_task(10, 0, 0);
 	uint64_t now = 0, next_wake = 100 * NSEC_PER_MSEC, wakeups = 0;
 	bool ia_queued = false;
 	int i;
 
+	(void)state;
+	assert_non_null(f);
+	ia.nr_runnable = 5; /* one CPU: the hogs and itself */
 	for (i = 0; i < 4; i++) {
 		hog[i] = make_task(i + 1, 0, 0);
+		hog[i].nr_runnable = 5;
 		enqueue(f, &hog[i]);
 	}
 	while (now < 2000 * NSEC_PER_MSEC) {
@@ -458,6 +443,7 @@ static void test_interactive_wakes_first(void **state)
 		enqueue(f, &hog[i]);
 	}
 	assert_true(wakeups > 100);
+	fixture_free(f);
 }
 
 static void test_fairness_mixed_weights(void **state)
@@ -491,7 +477,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_saturates_instead_of_wrapping, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_among_equal_deadlines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_slice_shrinks_with_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slice_shrinks_with_runnable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slice_scaled_by_weight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_places_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
