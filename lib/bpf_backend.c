@@ -38,6 +38,8 @@ struct cland_sched {
 	struct cland_queued *slot; /* where on_queued() copies a task (cland_recv_task's) */
 	bool got;
 	struct cland_open_times times;
+	unsigned int nr_wait_fds; /* fds added by cland_wait_add_fd() */
+	uint64_t fds_polled_ns;	  /* when cland_wait_fds() last looked at them */
 };
 
 static uint64_t mono_ns(void)
@@ -343,6 +345,51 @@ int cland_wait(struct cland_sched *s, int timeout_ms)
 	return n > 0;
 }
 
+int cland_wait_add_fd(struct cland_sched *s, int fd, unsigned int id)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = id};
+
+	if (fd < 0 || id < 1 || id > 63 || s->nr_wait_fds >= CLAND_MAX_SERVICES)
+		return -EINVAL;
+	if (epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	s->nr_wait_fds++;
+	return 0;
+}
+
+/* While tasks wait, the added fds are looked at no more often than this. */
+#define FDS_BUSY_POLL_NS (10ULL * 1000 * 1000)
+
+int cland_wait_fds(struct cland_sched *s, int timeout_ms, uint64_t *ready)
+{
+	struct epoll_event ev[CLAND_MAX_SERVICES + 1];
+	int n, i, tasks = 0;
+	uint64_t now;
+
+	*ready = 0;
+	if (ring__avail_data_size(ring_buffer__ring(s->queued, 0)) > 0) {
+		if (!s->nr_wait_fds)
+			return 1;
+		now = mono_ns();
+		if (now - s->fds_polled_ns < FDS_BUSY_POLL_NS)
+			return 1;
+		tasks = 1;
+		timeout_ms = 0;
+	}
+	n = epoll_wait(s->epoll_fd, ev, (int)s->nr_wait_fds + 1, timeout_ms);
+	if (s->nr_wait_fds)
+		s->fds_polled_ns = mono_ns();
+	if (n < 0)
+		return tasks ? 1 : -errno;
+	for (i = 0; i < n; i++) {
+		if (ev[i].data.u64)
+			*ready |= 1ULL << ev[i].data.u64;
+		else
+			tasks = 1;
+	}
+	return tasks;
+}
+
 void cland_read_counters(const struct cland_sched *s, struct cland_counters *c)
 {
 	*c = s->skel->bss->counters;
@@ -351,6 +398,18 @@ void cland_read_counters(const struct cland_sched *s, struct cland_counters *c)
 uint64_t cland_nr_pending(const struct cland_sched *s)
 {
 	return s->skel->bss->nr_user_pending;
+}
+
+uint64_t cland_nr_runnable(const struct cland_sched *s)
+{
+	int64_t n = s->skel->bss->st.nr_runnable;
+
+	return n > 0 ? (uint64_t)n : 0;
+}
+
+bool cland_degraded(const struct cland_sched *s)
+{
+	return s->skel->bss->st.degraded != 0;
 }
 
 const struct cland_open_times *cland_open_times(const struct cland_sched *s)

@@ -82,10 +82,30 @@ void cland_notify_complete(struct cland_sched *s, uint64_t nr_pending);
  */
 int cland_wait(struct cland_sched *s, int timeout_ms);
 
+/*
+ * Also wake cland_wait_fds() when @fd is readable (or fails): @id, 1..63, is
+ * the bit set for it in cland_wait_fds()'s *ready. Up to CLAND_MAX_SERVICES
+ * fds per cland_sched; they stay registered until cland_close() (which does
+ * not close them). Returns 0 or -errno.
+ */
+int cland_wait_add_fd(struct cland_sched *s, int fd, unsigned int id);
+
+/*
+ * cland_wait() that also reports the fds added with cland_wait_add_fd():
+ * *@ready gets bit id for each of them that is ready. While tasks are
+ * waiting it returns 1 at once, looking at the fds (without sleeping) at
+ * most every 10 ms, so that a busy scheduler still serves them.
+ */
+int cland_wait_fds(struct cland_sched *s, int timeout_ms, uint64_t *ready);
+
 /* Snapshot of the backend's counters (struct cland_counters in intf.h). */
 void cland_read_counters(const struct cland_sched *s, struct cland_counters *c);
 /* Tasks the policy reported holding at the last cland_notify_complete(). */
 uint64_t cland_nr_pending(const struct cland_sched *s);
+/* Tasks runnable under the scheduler now, the daemon not counted (backend's count). */
+uint64_t cland_nr_runnable(const struct cland_sched *s);
+/* True while the backend schedules alone because the daemon stalled. */
+bool cland_degraded(const struct cland_sched *s);
 
 /* Where cland_open()'s time went: ms from its start to the end of each step. */
 struct cland_open_times {
@@ -119,12 +139,47 @@ void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus
 typedef void (*cland_stats_fn)(const struct cland_counters *c, const struct cland_policy_stats *ps,
 			       uint64_t nr_pending, void *arg);
 
+/*
+ * Work the daemon does besides scheduling, in the main loop's thread (the
+ * daemon must stay one thread: the backend tells its threads apart by
+ * process), e.g. a stats server. cland_run() waits on @fd as well as on the
+ * queued tasks and calls @run(@arg) when @fd is readable, or every
+ * @period_ms (to the loop's 100 ms sleep), always after the round's
+ * decisions were sent. @run must not block: serve sockets non-blocking.
+ */
+struct cland_service {
+	int fd;			/* -1: none (period only) */
+	unsigned int period_ms; /* 0: only when @fd is ready */
+	void (*run)(void *arg);
+	void *arg;
+};
+
+#define CLAND_MAX_SERVICES 8
+
+/*
+ * Sees what the main loop moves (e.g. a trace recorder): @task before the
+ * policy gets it, @decision once sent to the kernel. Both must be quick and
+ * must not allocate: they run in the hot path.
+ */
+struct cland_observer {
+	void (*task)(void *arg, const struct cland_queued *task);
+	void (*decision)(void *arg, const struct cland_decision *d);
+	void *arg;
+};
+
 struct cland_run_opts {
 	volatile sig_atomic_t *stop; /* cland_run() returns when *stop becomes non-zero */
 	cland_stats_fn stats;	     /* optional */
 	void *stats_arg;
 	unsigned int stats_interval_ms;	   /* 0: stats only on request */
 	volatile sig_atomic_t *report_now; /* optional: non-zero asks for stats now (cleared) */
+	/*
+	 * Optional: services[0 .. nr_services - 1] (nr_services at most
+	 * CLAND_MAX_SERVICES) and an observer. Unused, they cost nothing.
+	 */
+	const struct cland_service *services;
+	unsigned int nr_services;
+	const struct cland_observer *observer;
 };
 
 /*
