@@ -42,7 +42,7 @@ UNIT_DEPS	:= lib/heap.c $(POLICY_SRCS) src/options.c tests/unit/fixture.c
 
 # The simulator: sim/ drives the same policies through a simulated backend (no libbpf).
 SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c $(POLICY_SRCS)
-SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h) src/options.h bpf/intf.h
+SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h bpf/*.h) src/options.h
 SIM_LIBS	:= -ljson-c -lm
 SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
 
@@ -77,7 +77,7 @@ $(BUILD)/vmlinux.h: scripts/vmlinux-h.sh | deps
 	$(call msg,VMLINUX,$@)
 	$(Q)scripts/vmlinux-h.sh "$$(tests/vm/fetch-kernel.sh --pinned $(VMLINUX_KERNEL))/vmlinuz" $@
 
-$(BUILD)/cland.bpf.o: bpf/cland.bpf.c bpf/intf.h bpf/compat.bpf.h $(BUILD)/vmlinux.h \
+$(BUILD)/cland.bpf.o: bpf/cland.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h \
 		      $(LIBBPF)/lib/libbpf.a
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -I$(BUILD) -I$(LIBBPF)/include -Ibpf -c $< -o $@
@@ -86,7 +86,7 @@ $(BUILD)/cland.skel.h: $(BUILD)/cland.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name cland_bpf > $@
 
-$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h src/*.h policies/*.h bpf/intf.h) $(BUILD)/cland.skel.h
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h src/*.h policies/*.h bpf/*.h) $(BUILD)/cland.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
@@ -95,7 +95,7 @@ $(BUILD)/scx_cland: $(OBJS) $(LIBBPF)/lib/libbpf.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -lelf -lz -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/intf.h) | deps
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/*.h) | deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc -Ipolicies $< $(UNIT_DEPS) -lcmocka -o $@

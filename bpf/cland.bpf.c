@@ -56,6 +56,7 @@
 
 #include "intf.h"
 #include "cland_time.h"
+#include "watch.h"
 #include "compat.bpf.h"
 
 char _license[] SEC("license") = "GPL";
@@ -85,10 +86,7 @@ char _license[] SEC("license") = "GPL";
 #define KSTATE_TRACED	      0x0008		     /* __TASK_TRACED: a debugger holds it */
 #define KSTATE_FROZEN	      0x8000		     /* TASK_FROZEN: cgroup freezer, suspend */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
-#define STARVE_NS	      (500ULL * 1000 * 1000) /* a task waits longer: run it now */
-#define STARVE_SCAN_NS	      (20ULL * 1000 * 1000)  /* how often the DSQs are scanned */
 #define STARVE_SLICE_NS	      (1000ULL * 1000)	     /* their slice: a backlog drains fast */
-#define RUNNABLE_STALL_FACTOR 5		      /* a runnable daemon stalls after 5 x @stall_ns */
 #define REQUEUE_MIN_NS	      (100ULL * 1000) /* a preempted task's slice left: less ends it */
 
 /* Set by user space before loading. */
@@ -227,20 +225,18 @@ static bool usersched_waiting(void)
 /* Tasks wait for the daemon, which has not run for @stall_ns. */
 static bool usersched_stalled(u64 now)
 {
-	u64 since = time_max(st.usersched_last_seen, st.work_since);
+	struct watch_daemon d = {
+		.last_seen = st.usersched_last_seen,
+		.work_since = st.work_since,
+		.running = st.usersched_running,
+		.runnable = st.usersched_runnable,
+		.stopped = st.usersched_stopped,
+	};
 
-	if (!stall_ns || st.usersched_running || !usersched_has_work())
+	if (!stall_ns || d.running)
 		return false;
-	if (st.usersched_stopped)
-		return true;
-	/*
-	 * Runnable, it only waits for a CPU, which the tick and the heartbeat
-	 * give it: a long wait is our failure, not the daemon's (e.g. every
-	 * vCPU descheduled by the host): allow more.
-	 */
-	if (st.usersched_runnable)
-		return time_elapsed(now, since, RUNNABLE_STALL_FACTOR * stall_ns);
-	return time_elapsed(now, since, stall_ns);
+	d.has_work = usersched_has_work();
+	return watch_daemon_stalled(&d, now, stall_ns);
 }
 
 /* Enter degraded mode if the daemon stalled; returns true when degraded. */
@@ -580,6 +576,21 @@ static bool cpu_online(s32 cpu)
 	return ret;
 }
 
+/*
+ * Run @p, whose decision user space owes us, in BPF: its generation is
+ * bumped (a late decision is then stale) and it goes to the shared DSQ as in
+ * degraded mode. For a stalled daemon, an overdue task, a malformed decision.
+ */
+static void take_back(struct task_struct *p, struct task_ctx *tctx)
+{
+	u64 vtime;
+
+	tctx->gen++;
+	vtime = alone_vtime(p, tctx);
+	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, 0);
+	kick_cpu_for(p, vtime);
+}
+
 /* floor(log2(@v)), 0 for 0. */
 static u32 log2_u64(u64 v)
 {
@@ -643,7 +654,10 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		cpu = pick_idle_cpu(p, scx_bpf_task_cpu(p));
 	if (cpu < 0) {
 		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice, d->deadline, 0);
-		kick_cpu_for(p, d->deadline);
+		if (d->flags & CLAND_DECISION_NO_PREEMPT)
+			kick_idle_for(p);
+		else
+			kick_cpu_for(p, d->deadline);
 		return;
 	}
 	cland_dsq_insert_vtime(p, (u64)cpu, slice, d->deadline, 0);
@@ -651,13 +665,36 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 }
 
+/* The CPU or the slice of @d cannot be carried out. */
+static bool decision_malformed(const struct cland_decision *d)
+{
+	return d->cpu < CLAND_CPU_ANY || d->cpu >= (s32)scx_bpf_nr_cpu_ids() ||
+	       d->slice > CLAND_MAX_SLICE_NS;
+}
+
+/*
+ * A malformed decision for @p: if it answers the enqueue we wait on, the
+ * task is run by BPF (nothing is lost to a policy's bug); else it is stale.
+ */
+static void refuse_decision(struct task_struct *p, const struct cland_decision *d)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (!tctx || tctx->gen != d->gen) {
+		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
+		return;
+	}
+	bpf_map_delete_elem(&inflight, &d->pid);
+	take_back(p, tctx);
+	__sync_fetch_and_add(&counters.nr_policy_errors, 1);
+}
+
 static long drain_one(struct bpf_dynptr *dynptr, void *ctx)
 {
 	struct cland_decision d;
 	struct task_struct *p;
 
-	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0) || d.pid <= 0 || d.cpu < CLAND_CPU_ANY ||
-	    d.cpu >= (s32)scx_bpf_nr_cpu_ids()) {
+	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0) || d.pid <= 0) {
 		__sync_fetch_and_add(&counters.nr_failed_dispatches, 1);
 		return 0;
 	}
@@ -666,7 +703,10 @@ static long drain_one(struct bpf_dynptr *dynptr, void *ctx)
 		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
 		return 0;
 	}
-	apply_decision(p, &d);
+	if (decision_malformed(&d))
+		refuse_decision(p, &d);
+	else
+		apply_decision(p, &d);
 	bpf_task_release(p);
 	/* Stop when this dispatch round has no slot left; the rest waits. */
 	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
@@ -701,7 +741,6 @@ static long rescue_one(struct bpf_map *map, s32 *pid, u64 *gen, bool *more)
 {
 	struct task_ctx *tctx;
 	struct task_struct *p;
-	u64 vtime;
 
 	p = bpf_task_from_pid(*pid);
 	bpf_map_delete_elem(map, pid);
@@ -709,11 +748,8 @@ static long rescue_one(struct bpf_map *map, s32 *pid, u64 *gen, bool *more)
 		return 0;
 	tctx = lookup_task_ctx(p);
 	if (tctx && tctx->gen == *gen) {
-		tctx->gen++; /* the daemon's decision, if it ever comes, is stale */
-		vtime = alone_vtime(p, tctx);
-		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, 0);
+		take_back(p, tctx);
 		__sync_fetch_and_add(&counters.nr_rescued, 1);
-		kick_cpu_for(p, vtime);
 	}
 	bpf_task_release(p);
 	if (scx_bpf_dispatch_nr_slots())
@@ -731,8 +767,44 @@ static void rescue_inflight(void)
 		st.rescue_pending = 0;
 }
 
+/* A task user space has held for over WATCH_OVERDUE_NS: take it back. */
+static long overdue_one(struct bpf_map *map, s32 *pid, u64 *gen, u64 *now)
+{
+	struct task_ctx *tctx;
+	struct task_struct *p;
+
+	p = bpf_task_from_pid(*pid);
+	if (!p) {
+		bpf_map_delete_elem(map, pid); /* gone: nothing to wait for */
+		return 0;
+	}
+	tctx = lookup_task_ctx(p);
+	if (tctx && tctx->gen == *gen && watch_overdue(*now, tctx->queued_at)) {
+		bpf_map_delete_elem(map, pid);
+		take_back(p, tctx);
+		__sync_fetch_and_add(&counters.nr_overdue, 1);
+	}
+	bpf_task_release(p);
+	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+}
+
 /*
- * Move every task of @dsq_id that has waited over STARVE_NS to the local DSQ
+ * However healthy the daemon, its policy may hold a task and never return
+ * it (a bug): one CPU scans the in-flight table every WATCH_OVERDUE_SCAN_NS
+ * and runs such tasks itself, long before the kernel's watchdog would fire.
+ */
+static void run_overdue(void)
+{
+	u64 now = cland_now(), last = st.last_overdue_scan;
+
+	if (!watch_scan_due(now, last, WATCH_OVERDUE_SCAN_NS) ||
+	    __sync_val_compare_and_swap(&st.last_overdue_scan, last, now) != last)
+		return;
+	bpf_for_each_map_elem(&inflight, overdue_one, &now, 0);
+}
+
+/*
+ * Move every task of @dsq_id that has waited over WATCH_STARVE_NS to the local DSQ
  * of @cpu, the scanning CPU, if it may run there (moving it elsewhere is a
  * scheduler error), with a short slice so that a backlog drains fast.
  * A global function: the verifier checks it once, alone, instead of in the
@@ -746,7 +818,7 @@ __noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
 	bpf_for_each (scx_dsq, p, dsq_id, 0) {
 		struct task_ctx *tctx = lookup_task_ctx(p);
 
-		if (!tctx || !time_elapsed(now, tctx->runnable_at, STARVE_NS) ||
+		if (!tctx || !watch_starving(now, tctx->runnable_at) ||
 		    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
 		    (p->migration_disabled && scx_bpf_task_cpu(p) != cpu))
 			continue;
@@ -759,11 +831,11 @@ __noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
 
 /*
  * Safety net whatever the policy does: a task that has waited for longer than
- * STARVE_NS in the shared DSQ (its deadline keeps losing to newer ones) or in
+ * WATCH_STARVE_NS in the shared DSQ (its deadline keeps losing to newer ones) or in
  * a CPU's DSQ (that CPU does not dispatch: e.g. coming online under hotplug,
  * online but not yet active for sched_ext) is moved to this CPU now, long
  * before the kernel's watchdog would eject us. Every starving task found is
- * moved, however many. One CPU scans, at most every STARVE_SCAN_NS.
+ * moved, however many. One CPU scans, at most every WATCH_STARVE_SCAN_NS.
  */
 static bool run_starving(s32 cpu)
 {
@@ -771,7 +843,7 @@ static bool run_starving(s32 cpu)
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
 	s32 c;
 
-	if (!time_elapsed(now, last, STARVE_SCAN_NS) ||
+	if (!watch_scan_due(now, last, WATCH_STARVE_SCAN_NS) ||
 	    __sync_val_compare_and_swap(&st.last_starve_scan, last, now) != last)
 		return false;
 	before = counters.nr_starved;
@@ -791,6 +863,8 @@ void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
 	if (stalled && st.rescue_pending)
 		rescue_inflight();
+	else
+		run_overdue();
 	if (run_starving(cpu))
 		return;
 	if (consume_earliest(cpu))

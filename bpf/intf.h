@@ -67,7 +67,25 @@ struct cland_queued {
 	char comm[CLAND_COMM_LEN];
 };
 
-/* A scheduling decision (BPF user ring buffer, user -> kernel). */
+/* Longest slice a decision may give (10 s): a longer one is malformed. */
+#define CLAND_MAX_SLICE_NS (10ULL * 1000 * 1000 * 1000)
+
+/* Flags of a decision. */
+enum cland_decision_flags {
+	/*
+	 * Do not preempt a running task for this one: it waits for a CPU to
+	 * free up even when its deadline is earlier than a running task's.
+	 * Without it, the backend preempts the CPU running the latest deadline
+	 * (if that task has run for at least a millisecond).
+	 */
+	CLAND_DECISION_NO_PREEMPT = 1 << 0,
+};
+
+/*
+ * A scheduling decision (BPF user ring buffer, user -> kernel). One whose CPU
+ * is out of range or whose slice is over CLAND_MAX_SLICE_NS is malformed: the
+ * backend runs the task itself (counted in nr_policy_errors).
+ */
 struct cland_decision {
 	__s32 pid;
 	__s32 cpu;	/* target CPU or CLAND_CPU_ANY */
@@ -75,6 +93,7 @@ struct cland_decision {
 	__u64 vtime;	/* the policy's clock for the task: stored, sent back next time */
 	__u64 deadline; /* ordering key in the DSQ (earliest runs first) */
 	__u64 gen;	/* the generation of the cland_queued this answers */
+	__u64 flags;	/* enum cland_decision_flags */
 };
 
 /* Input of the SEC("syscall") select-CPU program (bpf_prog_test_run). */
@@ -94,7 +113,9 @@ struct cland_counters {
 	__u64 nr_direct_dispatches;   /* of which wake-ups run on an idle CPU, no round trip */
 	__u64 nr_cancel_dispatches;   /* stale decisions dropped (generation) */
 	__u64 nr_bounce_dispatches;   /* target CPU not allowed or offline: to the shared DSQ */
-	__u64 nr_failed_dispatches;   /* malformed decisions */
+	__u64 nr_failed_dispatches;   /* malformed decisions for no task we know (bad pid) */
+	__u64 nr_policy_errors;	      /* malformed decisions for a task: BPF ran it itself */
+	__u64 nr_overdue;	      /* tasks user space held over 1 s: BPF took them back */
 	__u64 nr_sched_congested;     /* ring full: task dispatched in BPF instead */
 	__u64 nr_usersched_runs;      /* times the daemon was put on a CPU (its wake-ups) */
 	__u64 nr_heartbeats;	      /* heartbeat timer firings that woke the daemon */
@@ -142,6 +163,11 @@ struct cland_backend_state {
 	 * runnable when we were enabled may leave without having been counted.
 	 */
 	__s64 nr_runnable;
+	/*
+	 * When a CPU last scanned the in-flight table for overdue tasks. Set by
+	 * run_overdue() with compare-and-swap, so one CPU scans at a time.
+	 */
+	__u64 last_overdue_scan;
 	/* When degraded mode was entered. Set by check_stall(); read on leaving. */
 	__u64 degraded_since;
 	/*

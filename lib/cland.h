@@ -168,11 +168,17 @@ struct cland_observer {
 };
 
 struct cland_run_opts {
-	volatile sig_atomic_t *stop; /* cland_run() returns when *stop becomes non-zero */
-	cland_stats_fn stats;	     /* optional */
-	void *stats_arg;
+	volatile sig_atomic_t *stop;	   /* cland_run() returns when *stop becomes non-zero */
+	cland_stats_fn stats;		   /* optional */
+	void *stats_arg;		   /* given to stats() and policy_fault() */
 	unsigned int stats_interval_ms;	   /* 0: stats only on request */
 	volatile sig_atomic_t *report_now; /* optional: non-zero asks for stats now (cleared) */
+	/*
+	 * Optional: called once per kind the first time the backend had to step
+	 * in for the policy (@what: "overdue", a task held over 1 s; "policy
+	 * error", a malformed decision), with the count so far.
+	 */
+	void (*policy_fault)(const char *what, uint64_t count, void *arg);
 	/*
 	 * Optional: services[0 .. nr_services - 1] (nr_services at most
 	 * CLAND_MAX_SERVICES) and an observer. Unused, they cost nothing.

@@ -81,6 +81,30 @@ static void maybe_report(struct cland_sched *s, const struct cland_policy *pol, 
 	o->stats(&c, &ps, cland_nr_pending(s), o->stats_arg);
 }
 
+/*
+ * Once a second: did the backend step in for the policy since the last look?
+ * Each kind is reported once (a buggy policy would flood the log).
+ */
+static void check_policy_faults(struct cland_sched *s, const struct cland_run_opts *o,
+				uint64_t *next, unsigned int *reported)
+{
+	struct cland_counters c;
+	uint64_t t = now_ms();
+
+	if (!o->policy_fault || t < *next)
+		return;
+	*next = t + 1000;
+	cland_read_counters(s, &c);
+	if (c.nr_overdue && !(*reported & 1)) {
+		*reported |= 1;
+		o->policy_fault("overdue", c.nr_overdue, o->stats_arg);
+	}
+	if (c.nr_policy_errors && !(*reported & 2)) {
+		*reported |= 2;
+		o->policy_fault("policy error", c.nr_policy_errors, o->stats_arg);
+	}
+}
+
 /* The services whose fd is in @ready (bit i + 1 for services[i]) or whose period is over. */
 static void run_services(const struct cland_run_opts *o, uint64_t ready, uint64_t *last_ms)
 {
@@ -132,7 +156,8 @@ int cland_run(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
 	      const struct cland_run_opts *o)
 {
 	uint64_t svc_last_ms[CLAND_MAX_SERVICES] = {0}, ready = 0;
-	uint64_t next_report = now_ms() + o->stats_interval_ms;
+	uint64_t next_report = now_ms() + o->stats_interval_ms, next_check = 0;
+	unsigned int reported = 0;
 	int ret;
 
 	ret = add_service_fds(s, o);
@@ -145,6 +170,7 @@ int cland_run(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
 			return ret;
 		cland_notify_complete(s, pol->nr_pending(ctx));
 		maybe_report(s, pol, ctx, o, &next_report);
+		check_policy_faults(s, o, &next_check, &reported);
 		if (o->nr_services)
 			run_services(o, ready, svc_last_ms);
 		ret = wait_work(s, o, &ready);

@@ -91,6 +91,24 @@ static void raise_priority(void)
 			strerror(errno));
 }
 
+/* The backend stepped in for the policy (once per kind): say which policy. */
+static void policy_fault(const char *what, uint64_t count, void *arg)
+{
+	const struct cland_policy *pol = arg;
+
+	if (!strcmp(what, "overdue"))
+		fprintf(stderr,
+			"scx_cland: policy %s held a task for over 1 s without a decision: the "
+			"backend ran it itself (overdue=%" PRIu64 " so far; a policy bug)\n",
+			pol->name, count);
+	else
+		fprintf(stderr,
+			"scx_cland: policy %s sent a malformed decision (CPU out of range or slice "
+			"over 10 s): the backend ran the task itself (policy_errors=%" PRIu64
+			" so far; a policy bug)\n",
+			pol->name, count);
+}
+
 static void list_policies(void)
 {
 	const struct cland_policy *const *p;
@@ -157,6 +175,8 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		.stop = &stop,
 		.stats = print_counters,
 		.report_now = &report_now,
+		.policy_fault = policy_fault,
+		.stats_arg = (void *)pol,
 	};
 	struct cland_sched *s;
 	struct cland_host host;

@@ -164,6 +164,65 @@ case_figures() {
 	cland_stop TERM 1000
 }
 
+# h. healthy: with the daemon healthy, under 12 s of stress-ng --cpu 2 and
+# four hackbench -g 2 -l 100 runs, BPF never has to take over: degraded mode
+# entered at most once, no task moved by the starvation net, none overdue,
+# no malformed decision. (Clocks of different CPUs disagree by a few us; a
+# comparison that wraps made a healthy daemon look stalled dozens of times.)
+case_healthy() {
+	local sp i line deg starved overdue perr
+	need_cland
+	cland_enable -v
+	stress-ng --cpu 2 --timeout 12 >/tmp/stress.out 2>&1 &
+	sp=$!
+	for i in 1 2 3 4; do
+		hb=$(run_hackbench 120 -g 2 -l 100) || die "hackbench run $i: $hb"
+	done
+	wait_child "$sp" 60 || die "stress-ng exit $?: $(tail -n 3 /tmp/stress.out | tr '\n' '|')"
+	cland_alive "after the load"
+	cland_stop TERM 1000
+	line=$(grep '^cland: queued=' "$CLAND_LOG" | tail -n 1)
+	info "healthy: $line"
+	deg=$(field degraded "$line")
+	starved=$(field starved "$line")
+	overdue=$(field overdue "$line")
+	perr=$(field policy_errors "$line")
+	figure healthy_degraded_enter "${deg%/*}"
+	figure healthy_starved "$starved"
+	figure healthy_user_decisions "$(field user "$line")"
+	[ "${deg%/*}" -le 1 ] || die "degraded mode entered ${deg%/*} times with a healthy daemon"
+	[ "$starved" = 0 ] || die "$starved tasks moved by the starvation net with a healthy daemon"
+	[ "$overdue" = 0 ] || die "$overdue tasks overdue with the default policy"
+	[ "$perr" = 0 ] || die "$perr malformed decisions from the default policy"
+}
+
+# i. verifier: the verifier's work on each BPF program stays small (a state
+# explosion made one load take 10 s under TCG, and a re-attach after a CPU
+# hotplug waits for it): each program under 50k instructions processed, all
+# together under 100k.
+case_verifier() {
+	local log total=0 max=0 n p
+	need_cland
+	log=/tmp/verifier.log
+	CLAND_VERIFIER_STATS=1 LIBBPF_LOG=1 sigdfl "$CLAND" >"$log" 2>&1 </dev/null &
+	CLAND_PID=$!
+	CLAND_LOG=$log
+	ENABLE_MS=$(waitstate enabled 30000 "$CLAND_PID") || die "not enabled within 30 s$(cland_tail)"
+	figure verifier_load_to_enabled_ms "$ENABLE_MS"
+	cland_stop TERM 1000
+	for n in $(sed -n 's/^processed \([0-9]*\) insns .*/\1/p' "$log"); do
+		total=$((total + n))
+		[ "$n" -gt "$max" ] && max=$n
+	done
+	p=$(grep -c '^processed [0-9]* insns' "$log")
+	info "verifier: $p programs, $total instructions processed in all, $max at most"
+	[ "$p" -ge 10 ] || die "verifier statistics for only $p programs in the log"
+	figure verifier_insns_total "$total"
+	figure verifier_insns_max "$max"
+	[ "$max" -lt 50000 ] || die "a program took $max instructions to verify (limit 50000)"
+	[ "$total" -lt 100000 ] || die "$total instructions verified in all (limit 100000)"
+}
+
 # g. dmesg is clean.
 case_dmesg() {
 	local bad

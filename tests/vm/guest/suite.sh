@@ -4,7 +4,8 @@
 # suite.sh - runs one suite of scx_cland VM test cases inside the guest,
 # then prints "CLAND-TEST: END". Called by /init with the suite name.
 #
-#   full:     loads, sigint, sigterm, sigkill, cycles, badopts, figures, dmesg
+#   full:     loads, sigint, sigterm, sigkill, cycles, badopts, figures,
+#             healthy, verifier, dmesg
 #   smoke:    loads, sigterm, dmesg
 #   demo:     demo (scx_cland -v under a small workload), dmesg
 #   hostile:  the hostile-workload and fault cases (hostile.sh), each
@@ -32,6 +33,8 @@ full)
 	run_case cycles 120 case_cycles
 	run_case badopts 120 case_badopts
 	run_case figures 240 case_figures
+	run_case healthy 180 case_healthy
+	run_case verifier 90 case_verifier
 	run_case dmesg 30 case_dmesg
 	;;
 smoke)
