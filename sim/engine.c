@@ -161,35 +161,21 @@ static void init_tasks(struct sim *s)
 			sim_wakeq_push(s, idx, t->wake_at);
 		}
 	}
-	for (k = 0; k < s->w->nr_cpus; k++)
+	for (k = 0; k < s->w->nr_cpus; k++) {
 		s->cpus[k].task = s->cpus[k].last = -1;
-}
-
-/* When @cpu's running task stops by itself: end of burst or of slice. */
-static uint64_t cpu_next(const struct sim *s, int cpu)
-{
-	const struct sim_cpu *c = &s->cpus[cpu];
-	uint64_t burst_end;
-
-	if (c->task < 0)
-		return SIM_NONE;
-	burst_end = c->seg_start + s->tasks[c->task].burst_left;
-	return burst_end < c->slice_end ? burst_end : c->slice_end;
+		sim_cpu_changed(s, k);
+	}
 }
 
 static uint64_t next_event(const struct sim *s)
 {
 	uint64_t t = sim_daemon_next(s), v = sim_wakeq_next(s);
-	int i;
+	int cpu = sim_cputree_best(&s->events);
 
 	if (v < t)
 		t = v;
-	for (i = 0; i < s->w->nr_cpus; i++) {
-		v = cpu_next(s, i);
-		if (v < t)
-			t = v;
-	}
-	return t;
+	v = cpu >= 0 ? s->events.key[cpu] : SIM_NONE;
+	return v < t ? v : t;
 }
 
 /* @cpu's task ran its burst out: it goes to sleep, the CPU looks for work. */
@@ -211,14 +197,16 @@ static void task_sleeps(struct sim *s, int cpu)
 	sim_cpu_dispatch(s, cpu);
 }
 
+/* CPUs whose task stops now, by CPU number. */
 static void handle_cpus(struct sim *s)
 {
-	int cpu;
+	int i, nr = sim_cputree_upto(s, &s->events, s->now, s->due);
 
-	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
+	for (i = 0; i < nr; i++) {
+		int cpu = s->due[i];
 		struct sim_cpu *c = &s->cpus[cpu];
 
-		if (c->task < 0 || cpu_next(s, cpu) > s->now)
+		if (c->task < 0 || sim_cpu_next(s, cpu) > s->now)
 			continue;
 		if (c->seg_start + s->tasks[c->task].burst_left <= s->now) {
 			task_sleeps(s, cpu);
@@ -333,6 +321,7 @@ static void finish(struct sim *s)
 		g->lat_p99_ns = sim_percentile(l->v, l->nr, 99);
 		g->lat_max_ns = l->nr ? l->v[l->nr - 1] : 0;
 	}
+	r->work = s->work;
 	r->capacity_ns = (uint64_t)s->w->nr_cpus * s->w->duration_ns;
 	r->nr_policy_pending = s->daemon.pol->nr_pending(s->daemon.ctx);
 	cland_policy_read_stats(s->daemon.pol, s->daemon.ctx, &r->policy_stats);
@@ -351,7 +340,7 @@ static int alloc_sim(struct sim *s, struct sim_result *res)
 	s->tasks = calloc((size_t)s->nr_tasks, sizeof(*s->tasks));
 	s->cpus = calloc((size_t)w->nr_cpus, sizeof(*s->cpus));
 	if (!res->groups || !s->lat || !s->tasks || !s->cpus || sim_dsq_alloc(s) ||
-	    sim_wakeq_alloc(s)) {
+	    sim_wakeq_alloc(s) || sim_cpus_alloc(s)) {
 		sim_fail(s, "out of memory");
 		return -1;
 	}
@@ -371,6 +360,7 @@ static void free_sim(struct sim *s)
 	free(s->cpus);
 	sim_dsq_free(s);
 	sim_wakeq_free(s);
+	sim_cpus_free(s);
 }
 
 static bool config_ok(struct sim *s, const struct sim_workload *w, const struct sim_config *cfg)

@@ -77,6 +77,13 @@ struct sim_result {
 	int nr_jain;
 	struct sim_jain jain[SIM_NICE_LEVELS];
 	double jain_min; /* lowest index of jain[]; -1 when nr_jain is 0 */
+	/*
+	 * Steps taken by the simulator's data structures (heap levels, tree
+	 * nodes, bitmap words, lanes and CPUs looked at): a deterministic
+	 * measure of its own work, not reported; the tests check that it
+	 * grows as log(tasks) per decision.
+	 */
+	uint64_t work;
 };
 
 /*

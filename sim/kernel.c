@@ -53,23 +53,10 @@ static bool allowed(const struct sim *s, int task, int cpu)
 	return sim_cpu_allowed(sim_task_group(s, &s->tasks[task])->cpus, cpu);
 }
 
-bool sim_cpu_idle(const struct sim *s, int cpu)
-{
-	return s->cpus[cpu].task < 0 && !s->cpus[cpu].claimed;
-}
-
 /* An idle CPU @task may use: @prev if it is one, else the lowest; -1 if none. */
-static int pick_idle(const struct sim *s, int task, int prev)
+static int pick_idle(struct sim *s, int task, int prev)
 {
-	int cpu;
-
-	if (prev >= 0 && prev < s->w->nr_cpus && allowed(s, task, prev) && sim_cpu_idle(s, prev))
-		return prev;
-	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
-		if (allowed(s, task, cpu) && sim_cpu_idle(s, cpu))
-			return cpu;
-	}
-	return -1;
+	return sim_idle_cpu(s, sim_task_group(s, &s->tasks[task])->cpus, prev);
 }
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -92,6 +79,7 @@ static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 	c->slice_end = sat_add(s->now, slice);
 	c->deadline = t->deadline;
 	c->busy = true;
+	sim_cpu_changed(s, cpu);
 	SIM_TRACE(s, "cpu %d: runs %s, slice %llu us, deadline %llu", cpu, SIM_TASK_NAME(s, task),
 		  (unsigned long long)slice / 1000, (unsigned long long)t->deadline);
 	sim_task_started(s, cpu, task);
@@ -102,6 +90,7 @@ static void cpu_goes_idle(struct sim *s, int cpu)
 	struct sim_cpu *c = &s->cpus[cpu];
 
 	c->claimed = false;
+	sim_cpu_changed(s, cpu);
 	SIM_TRACE(s, "cpu %d: idle", cpu);
 	if (c->last >= 0)
 		s->res->context_switches++;
@@ -188,6 +177,38 @@ void sim_stopping(struct sim *s, int cpu, bool runnable)
 	if (runnable)
 		sim_task_waits(s, t, false);
 	c->task = -1;
+	sim_cpu_changed(s, cpu);
+}
+
+/*
+ * The CPU @task may use whose running task has the latest deadline, if later
+ * than @deadline; -1 otherwise. Ties go to the lowest CPU. A task allowed on
+ * every CPU reads the tree of running deadlines; a pinned one looks at its
+ * own CPUs.
+ */
+static int preemptible_cpu(struct sim *s, int task, uint64_t deadline)
+{
+	const struct sim_group *g = sim_task_group(s, &s->tasks[task]);
+	uint64_t latest = deadline;
+	int cpu, best = -1;
+
+	if (!g->pinned) {
+		cpu = sim_cputree_best(&s->running);
+		s->work++;
+		return cpu >= 0 && (int64_t)(s->cpus[cpu].deadline - latest) > 0 ? cpu : -1;
+	}
+	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
+		const struct sim_cpu *c = &s->cpus[cpu];
+
+		if (!sim_cpu_allowed(g->cpus, cpu))
+			continue;
+		s->work++;
+		if (c->busy && (int64_t)(c->deadline - latest) > 0) {
+			latest = c->deadline;
+			best = cpu;
+		}
+	}
+	return best;
 }
 
 /*
@@ -196,31 +217,22 @@ void sim_stopping(struct sim *s, int cpu, bool runnable)
  */
 static void kick_cpu_for(struct sim *s, int task, uint64_t deadline)
 {
-	int cpu = pick_idle(s, task, -1), best = -1;
-	uint64_t latest = deadline;
+	int cpu = pick_idle(s, task, -1);
 
 	if (cpu >= 0) {
 		s->cpus[cpu].claimed = true;
-		s->cpus[cpu].resched = true;
+		sim_cpu_changed(s, cpu);
+		sim_cpu_kick(s, cpu);
 		SIM_TRACE(s, "cpu %d: kicked (idle)", cpu);
 		return;
 	}
-	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
-		const struct sim_cpu *c = &s->cpus[cpu];
-
-		if (!c->busy || !allowed(s, task, cpu))
-			continue;
-		if ((int64_t)(c->deadline - latest) > 0) {
-			latest = c->deadline;
-			best = cpu;
-		}
-	}
-	if (best < 0)
+	cpu = preemptible_cpu(s, task, deadline);
+	if (cpu < 0)
 		return;
-	s->cpus[best].preempt = true;
-	s->cpus[best].resched = true;
-	SIM_TRACE(s, "cpu %d: preempted (running deadline %llu > %llu)", best,
-		  (unsigned long long)latest, (unsigned long long)deadline);
+	s->cpus[cpu].preempt = true;
+	sim_cpu_kick(s, cpu);
+	SIM_TRACE(s, "cpu %d: preempted (running deadline %llu > %llu)", cpu,
+		  (unsigned long long)s->cpus[cpu].deadline, (unsigned long long)deadline);
 	s->res->counters.nr_preemptions++;
 }
 
@@ -278,7 +290,7 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 	if (cpu == CLAND_CPU_ANY)
 		kick_cpu_for(s, task, d->deadline);
 	else if (s->cpus[cpu].task < 0)
-		s->cpus[cpu].resched = true; /* SCX_KICK_IDLE */
+		sim_cpu_kick(s, cpu); /* SCX_KICK_IDLE */
 }
 
 /*
@@ -302,6 +314,7 @@ void sim_cpu_dispatch(struct sim *s, int cpu)
 			  SIM_TASK_NAME(s, prev));
 		sim_account(s, cpu);
 		c->slice_end = sat_add(s->now, SIM_SCX_SLICE_DFL_NS);
+		sim_cpu_changed(s, cpu);
 		return;
 	}
 	if (prev >= 0) {
@@ -321,7 +334,7 @@ void sim_resched(struct sim *s)
 {
 	int cpu;
 
-	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
+	for (cpu = sim_next_kicked(s, 0); cpu >= 0; cpu = sim_next_kicked(s, cpu + 1)) {
 		struct sim_cpu *c = &s->cpus[cpu];
 
 		if (!c->resched)
@@ -347,7 +360,8 @@ static int host_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 		return -EBUSY;
 	/* claimed until it reschedules at the end of this instant */
 	s->cpus[cpu].claimed = true;
-	s->cpus[cpu].resched = true;
+	sim_cpu_changed(s, cpu);
+	sim_cpu_kick(s, cpu);
 	return cpu;
 }
 

@@ -2,8 +2,8 @@
 /*
  * sim.h - the simulator's internal state, shared by its parts: the event loop
  * (engine.c), the simulated BPF backend (kernel.c), the simulated daemon
- * (daemon.c), the dispatch queues (dsq.c) and the wake-up queue (wakeq.c).
- * Not a public interface.
+ * (daemon.c), the dispatch queues (dsq.c), the wake-up queue (wakeq.c) and
+ * the CPU indexes (cpus.c, cputree.c). Not a public interface.
  */
 #ifndef __CLAND_SIM_SIM_H
 #define __CLAND_SIM_SIM_H
@@ -67,11 +67,39 @@ struct sim_dsq_ent {
 	int task;
 };
 
-/* A dispatch queue: sorted by (deadline, seq). */
-struct sim_dsq {
+/* A binary min-heap on (deadline, seq). */
+struct sim_lane {
 	struct sim_dsq_ent *e;
 	int nr;
 	int cap;
+};
+
+/*
+ * A dispatch queue, ordered by (deadline, seq): lane 0 for the tasks allowed
+ * on every CPU, then (shared queue only) one lane per pinned group (dsq.c).
+ */
+struct sim_dsq {
+	struct sim_lane *lane;
+	int nr_lanes;
+	int *live;     /* the pinned lanes that hold tasks */
+	int *live_pos; /* index of each lane in live[] */
+	int nr_live;
+	int nr; /* tasks in all lanes */
+};
+
+/* A set of CPUs: a bitmap, and a bit per non-empty word of it (cpus.c). */
+struct sim_cpuset {
+	uint64_t word[SIM_MASK_WORDS];
+	uint64_t summary;
+	int nr;
+};
+
+/* Tournament tree over the CPUs (cputree.c). */
+struct sim_cputree {
+	int *node;     /* [1, 2 * leaves): best CPU of the subtree, or -1; leaves last */
+	uint64_t *key; /* per CPU */
+	int leaves;    /* a power of two >= nr_cpus */
+	bool latest;   /* best = latest key (wrap-around order), else earliest */
 };
 
 /* A task record in flight to the daemon, delivered at @due. */
@@ -115,9 +143,19 @@ struct sim {
 	int nr_tasks;
 	struct sim_task *tasks;
 	struct sim_cpu *cpus;
-	struct sim_dsq *dsqs; /* [0, nr_cpus): per CPU; [nr_cpus]: shared */
+	struct sim_dsq *dsqs;	/* [0, nr_cpus): per CPU; [nr_cpus]: shared */
+	struct sim_lane *lanes; /* all queues' lanes: nr_cpus, then the shared one's */
+	int nr_lanes;		/* of the shared queue: 1 + pinned groups */
+	int *lane_of_group;	/* shared-queue lane of each group's tasks */
+	int *group_of_lane;	/* and back (-1 for lane 0) */
 	uint64_t dsq_seq;
-	uint64_t nr_runnable; /* tasks runnable now (the backend's st.nr_runnable) */
+	uint64_t nr_runnable;	    /* tasks runnable now (the backend's st.nr_runnable) */
+	struct sim_cpuset idle;	    /* idle CPUs (cpus.c) */
+	struct sim_cpuset kicked;   /* CPUs to reschedule at the end of the instant */
+	struct sim_cputree events;  /* when each CPU's task stops by itself */
+	struct sim_cputree running; /* deadline of each CPU's running task */
+	int *due;		    /* room for nr_cpus CPU numbers */
+	uint64_t work;		    /* steps of the data structures (see sim_result.work) */
 	struct sim_daemon daemon;
 	struct sim_wakeq wakeq;
 	struct cland_host host;
@@ -156,7 +194,24 @@ struct sim_dsq *sim_dsq_of(struct sim *s, int id);
 int sim_dsq_insert(struct sim *s, int id, int task, uint64_t deadline);
 /* Remove and return the first task of queue @id that may run on @cpu, or -1. */
 int sim_dsq_take(struct sim *s, int id, int cpu);
-bool sim_dsq_has(struct sim *s, int id, int cpu);
+
+/* cputree.c */
+int sim_cputree_alloc(struct sim *s, struct sim_cputree *t, bool latest);
+void sim_cputree_free(struct sim_cputree *t);
+void sim_cputree_set(struct sim *s, struct sim_cputree *t, int cpu, uint64_t key);
+void sim_cputree_clear(struct sim *s, struct sim_cputree *t, int cpu);
+int sim_cputree_best(const struct sim_cputree *t);
+int sim_cputree_upto(struct sim *s, const struct sim_cputree *t, uint64_t max, int *out);
+
+/* cpus.c */
+int sim_cpus_alloc(struct sim *s);
+void sim_cpus_free(struct sim *s);
+bool sim_cpu_idle(const struct sim *s, int cpu);
+uint64_t sim_cpu_next(const struct sim *s, int cpu);
+void sim_cpu_changed(struct sim *s, int cpu);
+int sim_idle_cpu(struct sim *s, const uint64_t *mask, int prev);
+void sim_cpu_kick(struct sim *s, int cpu);
+int sim_next_kicked(struct sim *s, int from);
 
 /* wakeq.c */
 int sim_wakeq_alloc(struct sim *s);
@@ -166,7 +221,6 @@ uint64_t sim_wakeq_next(const struct sim *s);
 int sim_wakeq_pop(struct sim *s, uint64_t now);
 
 /* kernel.c */
-bool sim_cpu_idle(const struct sim *s, int cpu);
 void sim_wakeup(struct sim *s, int task, bool woke);
 void sim_enqueue(struct sim *s, int task, uint64_t flags);
 void sim_apply_decision(struct sim *s, const struct cland_decision *d);

@@ -45,6 +45,7 @@ void sim_wakeq_push(struct sim *s, int task, uint64_t at)
 	while (i > 0 && before(&q->e[i], &q->e[(i - 1) / 2])) {
 		swap(&q->e[i], &q->e[(i - 1) / 2]);
 		i = (i - 1) / 2;
+		s->work++;
 	}
 }
 
@@ -74,6 +75,7 @@ int sim_wakeq_pop(struct sim *s, uint64_t now)
 			break;
 		swap(&q->e[i], &q->e[m]);
 		i = m;
+		s->work++;
 	}
 	return task;
 }
