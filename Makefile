@@ -30,18 +30,24 @@ INCLUDES := -I$(BUILD) -I$(LIBBPF)/include -Ibpf -Ilib -Isrc
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wno-missing-declarations \
 	-Wno-unused-function
 
-LIB_SRCS	:= lib/bpf_backend.c lib/loop.c lib/stats.c lib/heap.c
+LIB_SRCS	:= lib/bpf_backend.c lib/loop.c lib/stats.c lib/heap.c lib/trace.c
 POLICY_SRCS	:= $(wildcard policies/*.c)
-DAEMON_SRCS	:= src/main.c src/options.c
+# The daemon; what watches it (stats, monitor, /metrics, recording) in src/ too, all
+# but collect.c/observe.c/main.c (the live backend) also built into the unit tests.
+WATCH_SRCS	:= src/stats.c src/stats_server.c src/stats_client.c src/monitor.c src/metrics.c \
+		   src/record.c
+DAEMON_SRCS	:= src/main.c src/options.c src/collect.c src/observe.c $(WATCH_SRCS)
+DAEMON_LIBS	:= -lelf -lz -ljson-c -lmicrohttpd
 OBJS		:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS) $(POLICY_SRCS) $(DAEMON_SRCS))
 
 # Host unit tests: each tests/unit/test_X.c with the policy-side sources and
 # the policy tests' shared fixture.
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-UNIT_DEPS	:= lib/heap.c $(POLICY_SRCS) src/options.c tests/unit/fixture.c
+UNIT_DEPS	:= lib/heap.c lib/stats.c lib/trace.c $(POLICY_SRCS) src/options.c $(WATCH_SRCS) \
+		   tests/unit/fixture.c
 
 # The simulator: sim/ drives the same policies through a simulated backend (no libbpf).
-SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c $(POLICY_SRCS)
+SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c lib/trace.c $(POLICY_SRCS)
 SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h bpf/*.h) src/options.h
 SIM_LIBS	:= -ljson-c -lm
 SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
@@ -93,12 +99,13 @@ $(BUILD)/obj/%.o: %.c $(wildcard lib/*.h src/*.h policies/*.h bpf/*.h) $(BUILD)/
 
 $(BUILD)/scx_cland: $(OBJS) $(LIBBPF)/lib/libbpf.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -lelf -lz -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(DAEMON_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/*.h) | deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc -Ipolicies $< $(UNIT_DEPS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc -Ipolicies -DREPO='"$(CURDIR)"' $< $(UNIT_DEPS) \
+		-ljson-c -lmicrohttpd -lcmocka -o $@
 
 unit: $(UNIT_TESTS)
 

@@ -14,8 +14,11 @@
 #include <unistd.h>
 
 #include "cland.h"
+#include "monitor.h"
+#include "observe.h"
 #include "options.h"
 #include "policy.h"
+#include "stats.h"
 
 #ifndef CLAND_VERSION
 #define CLAND_VERSION "0.1.0"
@@ -204,6 +207,7 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		cland_open_times(s)->loaded_ms - cland_open_times(s)->configured_ms);
 	if (o->verbose)
 		ro.stats_interval_ms = STATS_INTERVAL_MS;
+	observe_attach(s, pol, ctx, &ro);
 	faults_at_start = nr_faults();
 	ret = cland_run(s, pol, ctx, &ro);
 	if (ret < 0)
@@ -214,6 +218,7 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		ret = CLAND_EXIT_RUNTIME;
 	else
 		ret = CLAND_EXIT_OK;
+	observe_detach();
 	cland_close(s);
 	policy_stop(pol, ctx);
 	return ret;
@@ -244,8 +249,17 @@ int main(int argc, char **argv)
 		list_policies();
 		return CLAND_EXIT_OK;
 	}
-	pol = cland_policy_find(o.policy);
+	if (o.help_stats) {
+		cland_stats_help(stdout);
+		return CLAND_EXIT_OK;
+	}
 	install_signals();
+	if (o.monitor_s)
+		return cland_monitor(o.stats_socket, o.monitor_s, &stop, stdout, stderr);
+	pol = cland_policy_find(o.policy);
+	ret = observe_open(&o, pol, CLAND_VERSION);
+	if (ret)
+		return ret;
 	raise_priority();
 	do {
 		ret = run_once(pol, &o, &restart);
@@ -253,5 +267,6 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"scx_cland: the kernel asked for a restart: attaching again\n");
 	} while (restart);
+	observe_close();
 	return ret;
 }

@@ -5,16 +5,30 @@
  * The parser never prints: every error becomes one line in the caller's
  * buffer, naming the option and the value that was rejected.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "options.h"
 #include "policy.h"
+#include "stats_server.h"
 
-enum { OPT_PARTIAL = 256, OPT_STALL_MS }; /* long-only options */
+enum {
+	OPT_PARTIAL = 256,
+	OPT_STALL_MS,
+	OPT_STATS,
+	OPT_MONITOR,
+	OPT_HELP_STATS,
+	OPT_STATS_SOCKET,
+	OPT_METRICS,
+	OPT_RECORD,
+	OPT_RECORD_MAX_MB,
+}; /* long-only options */
 
 static const struct option long_opts[] = {
 	{"slice-us", required_argument, NULL, 's'},
@@ -26,6 +40,13 @@ static const struct option long_opts[] = {
 	{"list-policies", no_argument, NULL, 'l'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
+	{"stats", required_argument, NULL, OPT_STATS},
+	{"monitor", required_argument, NULL, OPT_MONITOR},
+	{"help-stats", no_argument, NULL, OPT_HELP_STATS},
+	{"stats-socket", required_argument, NULL, OPT_STATS_SOCKET},
+	{"metrics", required_argument, NULL, OPT_METRICS},
+	{"record", required_argument, NULL, OPT_RECORD},
+	{"record-max-mb", required_argument, NULL, OPT_RECORD_MAX_MB},
 	{NULL, 0, NULL, 0},
 };
 
@@ -121,6 +142,148 @@ static int parse_stall_ms(const char *arg, uint64_t *ns, char *err, size_t errle
 	return CLAND_EXIT_OK;
 }
 
+/* A whole number @min..@max of @unit for option @val (long only) into *@out. */
+static int parse_count(int val, const char *arg, unsigned long long min, unsigned long long max,
+		       const char *unit, unsigned long long *out, char *err, size_t errlen)
+{
+	unsigned long long v;
+	char name[32];
+	char *end;
+
+	opt_name(val, name, sizeof(name));
+	errno = 0;
+	v = (*arg >= '0' && *arg <= '9') ? strtoull(arg, &end, 10) : 0;
+	if (*arg < '0' || *arg > '9' || *end || errno == ERANGE || v < min || v > max)
+		return usage_error(err, errlen,
+				   "option %s: invalid value '%s' (expected a whole number of %s, "
+				   "%llu to %llu)",
+				   name, arg, unit, min, max);
+	*out = v;
+	return CLAND_EXIT_OK;
+}
+
+int cland_parse_listen_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	const char *colon, *port = s;
+	char host[64] = CLAND_DEFAULT_METRICS_ADDR;
+	unsigned long p;
+	bool v6 = false;
+	size_t n;
+	char *end;
+
+	if (s[0] == '[') {
+		colon = strstr(s, "]:");
+		if (!colon || (size_t)(colon - s - 1) >= sizeof(host))
+			return -1;
+		n = (size_t)(colon - s - 1);
+		memcpy(host, s + 1, n);
+		host[n] = '\0';
+		port = colon + 2;
+		v6 = true;
+	} else if ((colon = strrchr(s, ':'))) {
+		n = (size_t)(colon - s);
+		if (!n || n >= sizeof(host) || memchr(s, ':', n))
+			return -1;
+		memcpy(host, s, n);
+		host[n] = '\0';
+		port = colon + 1;
+	}
+	if (*port < '0' || *port > '9')
+		return -1;
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (*end || errno || p < 1 || p > 65535)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (v6) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)p);
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
+			return -1;
+		*len = sizeof(*in6);
+	} else {
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)p);
+		if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
+			return -1;
+		*len = sizeof(*in);
+	}
+	return 0;
+}
+
+/* The options about watching the daemon (long only). */
+static int parse_watch_opt(int c, const char *arg, struct cland_options *o, char *err,
+			   size_t errlen)
+{
+	unsigned long long v;
+	int ret = CLAND_EXIT_OK;
+
+	switch (c) {
+	case OPT_STATS:
+	case OPT_MONITOR:
+		ret = parse_count(c, arg, 1, CLAND_MAX_STATS_S, "seconds", &v, err, errlen);
+		if (c == OPT_STATS)
+			o->stats_s = (unsigned int)v;
+		else
+			o->monitor_s = (unsigned int)v;
+		break;
+	case OPT_HELP_STATS:
+		o->help_stats = true;
+		break;
+	case OPT_STATS_SOCKET:
+		if (!*arg || strlen(arg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return usage_error(err, errlen,
+					   "option --stats-socket: invalid value '%s' (a path of 1 "
+					   "to %zu bytes, or 'none')",
+					   arg, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+		o->stats_socket = strcmp(arg, "none") ? arg : NULL;
+		break;
+	case OPT_METRICS:
+		if (cland_parse_listen_addr(arg, &o->metrics_addr, &o->metrics_addr_len))
+			return usage_error(
+				err, errlen,
+				"option --metrics: invalid value '%s' (expected ADDR:PORT, "
+				"e.g. 127.0.0.1:9090 or [::1]:9090, or PORT for %s)",
+				arg, CLAND_DEFAULT_METRICS_ADDR);
+		o->metrics = arg;
+		break;
+	case OPT_RECORD:
+		if (!*arg)
+			return usage_error(err, errlen, "option --record: empty file name");
+		o->record = arg;
+		break;
+	case OPT_RECORD_MAX_MB:
+		ret = parse_count(c, arg, 1, CLAND_MAX_RECORD_MAX_MB, "MiB", &v, err, errlen);
+		o->record_max_bytes = v << 20;
+		break;
+	}
+	return ret;
+}
+
+/* --monitor only watches: what it cannot be combined with. */
+static int check_watch_opts(const struct cland_options *o, bool max_mb_set, char *err,
+			    size_t errlen)
+{
+	const char *with = o->record	? "--record"
+			   : o->metrics ? "--metrics"
+			   : o->stats_s ? "--stats"
+					: NULL;
+
+	if (max_mb_set && !o->record)
+		return usage_error(err, errlen, "option --record-max-mb needs --record FILE");
+	if (o->monitor_s && with)
+		return usage_error(err, errlen,
+				   "option --monitor watches a running scx_cland and schedules "
+				   "nothing: it cannot be combined with %s",
+				   with);
+	if (o->monitor_s && !o->stats_socket)
+		return usage_error(err, errlen,
+				   "option --monitor needs a stats socket (--stats-socket none)");
+	return CLAND_EXIT_OK;
+}
+
 /* How many long options start with the @len bytes at @prefix. */
 static int nr_prefix_matches(const char *prefix, size_t len)
 {
@@ -160,10 +323,13 @@ void cland_options_defaults(struct cland_options *o)
 	o->slice_min_ns = CLAND_DEFAULT_SLICE_MIN_US * 1000;
 	o->policy = CLAND_DEFAULT_POLICY;
 	o->stall_ns = CLAND_DEFAULT_STALL_MS * 1000000;
+	o->stats_socket = CLAND_STATS_SOCKET;
+	o->record_max_bytes = CLAND_DEFAULT_RECORD_MAX_MB << 20;
 }
 
 int cland_parse_options(int argc, char **argv, struct cland_options *o, char *err, size_t errlen)
 {
+	bool max_mb_set = false;
 	int c, ret;
 
 	cland_options_defaults(o);
@@ -206,6 +372,12 @@ int cland_parse_options(int argc, char **argv, struct cland_options *o, char *er
 		case 'V':
 			o->version = true;
 			break;
+		case OPT_STATS ... OPT_RECORD_MAX_MB:
+			max_mb_set |= c == OPT_RECORD_MAX_MB;
+			ret = parse_watch_opt(c, optarg, o, err, errlen);
+			if (ret)
+				return ret;
+			break;
 		default: /* '?' or ':' */
 			return bad_option(c, optind > 0 && optind <= argc ? argv[optind - 1] : NULL,
 					  err, errlen);
@@ -223,7 +395,7 @@ int cland_parse_options(int argc, char **argv, struct cland_options *o, char *er
 		return usage_error(err, errlen,
 				   "option -p/--policy: unknown policy '%s' (see --list-policies)",
 				   o->policy);
-	return CLAND_EXIT_OK;
+	return check_watch_opts(o, max_mb_set, err, errlen);
 }
 
 void cland_usage(FILE *f, const char *prog)
@@ -245,12 +417,24 @@ void cland_usage(FILE *f, const char *prog)
 		"  -p, --policy NAME      scheduling policy (default %s)\n"
 		"  -l, --list-policies    list the policies and exit\n"
 		"  -v, --verbose          print the counters every second\n"
+		"      --stats SECS       print a line of statistics every SECS while scheduling\n"
+		"      --monitor SECS     watch the running scx_cland: its statistics every SECS\n"
+		"                         (schedules nothing; waits for one to start)\n"
+		"      --help-stats       describe every statistic and exit\n"
+		"      --stats-socket PATH  the stats server's socket (scx_stats protocol;\n"
+		"                         default %s, 'none': no server)\n"
+		"      --metrics ADDR:PORT  serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+		"                         (PORT alone: %s)\n"
+		"      --record FILE      record every task and decision to FILE (cland-sim\n"
+		"                         --replay FILE replays it)\n"
+		"      --record-max-mb N  stop recording (not scheduling) at N MiB (default %llu)\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"\n"
 		"Policies:",
 		prog ? prog : "scx_cland", CLAND_DEFAULT_SLICE_US, CLAND_MAX_SLICE_US,
-		CLAND_DEFAULT_SLICE_MIN_US, CLAND_DEFAULT_STALL_MS, CLAND_DEFAULT_POLICY);
+		CLAND_DEFAULT_SLICE_MIN_US, CLAND_DEFAULT_STALL_MS, CLAND_DEFAULT_POLICY,
+		CLAND_STATS_SOCKET, CLAND_DEFAULT_METRICS_ADDR, CLAND_DEFAULT_RECORD_MAX_MB);
 	for (p = cland_policies; *p; p++)
 		fprintf(f, " %s", (*p)->name);
 	fprintf(f,

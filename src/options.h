@@ -10,13 +10,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
-#define CLAND_DEFAULT_SLICE_US	   20000ULL
-#define CLAND_DEFAULT_SLICE_MIN_US 1000ULL
-#define CLAND_MAX_SLICE_US	   10000000ULL /* 10 s: longer is surely a mistake */
-#define CLAND_DEFAULT_POLICY	   "deadline"
-#define CLAND_DEFAULT_STALL_MS	   50ULL
-#define CLAND_MAX_STALL_MS	   4000ULL /* the kernel watchdog fires at 5 s */
+#define CLAND_DEFAULT_SLICE_US	    20000ULL
+#define CLAND_DEFAULT_SLICE_MIN_US  1000ULL
+#define CLAND_MAX_SLICE_US	    10000000ULL /* 10 s: longer is surely a mistake */
+#define CLAND_DEFAULT_POLICY	    "deadline"
+#define CLAND_DEFAULT_STALL_MS	    50ULL
+#define CLAND_MAX_STALL_MS	    4000ULL /* the kernel watchdog fires at 5 s */
+#define CLAND_MAX_STATS_S	    3600U   /* --stats, --monitor: at most an hour apart */
+#define CLAND_DEFAULT_RECORD_MAX_MB 256ULL
+#define CLAND_MAX_RECORD_MAX_MB	    (1ULL << 20) /* 1 TiB */
+#define CLAND_DEFAULT_METRICS_ADDR  "127.0.0.1"	 /* --metrics PORT */
 
 /* Exit codes of scx_cland. */
 enum cland_exit_code {
@@ -35,6 +40,16 @@ struct cland_options {
 	bool list_policies;    /* -l/--list-policies */
 	bool help;	       /* -h/--help */
 	bool version;	       /* -V/--version */
+	/* watching it */
+	unsigned int stats_s;		      /* --stats SECS: the stats line every SECS; 0: none */
+	unsigned int monitor_s;		      /* --monitor SECS: watch a running scx_cland; 0: no */
+	bool help_stats;		      /* --help-stats */
+	const char *stats_socket;	      /* --stats-socket PATH; NULL: no stats server */
+	const char *metrics;		      /* --metrics ADDR:PORT as given; NULL: no /metrics */
+	struct sockaddr_storage metrics_addr; /* ... parsed */
+	socklen_t metrics_addr_len;
+	const char *record;	   /* --record FILE; NULL: no recording */
+	uint64_t record_max_bytes; /* --record-max-mb, in bytes */
 };
 
 /* Fill @o with the defaults. */
@@ -47,6 +62,12 @@ void cland_options_defaults(struct cland_options *o);
  * getopt's state is reset on each call. @o->policy may point into @argv.
  */
 int cland_parse_options(int argc, char **argv, struct cland_options *o, char *err, size_t errlen);
+
+/*
+ * Parse a listening address: "ADDR:PORT" (IPv4), "[ADDR]:PORT" (IPv6) or
+ * "PORT" (CLAND_DEFAULT_METRICS_ADDR); port 1..65535. Returns 0, or -1.
+ */
+int cland_parse_listen_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len);
 
 /* Print the usage text, with defaults, policies and exit codes, to @f. */
 void cland_usage(FILE *f, const char *prog);

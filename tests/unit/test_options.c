@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <cmocka.h>
 
 #include "options.h"
@@ -342,6 +344,117 @@ static void test_argv_not_reordered(void **state)
 	assert_ptr_equal(argv[3], s);
 }
 
+static void test_watch_defaults(void **state)
+{
+	struct parsed p = parse(NULL);
+
+	(void)state;
+	assert_int_equal(p.o.stats_s, 0);
+	assert_int_equal(p.o.monitor_s, 0);
+	assert_false(p.o.help_stats);
+	assert_string_equal(p.o.stats_socket, "/var/run/scx/root/stats");
+	assert_null(p.o.metrics);
+	assert_null(p.o.record);
+	assert_int_equal(p.o.record_max_bytes, CLAND_DEFAULT_RECORD_MAX_MB << 20);
+}
+
+static void test_watch_options(void **state)
+{
+	struct sockaddr_in *in;
+	struct sockaddr_in6 *in6;
+	struct parsed p;
+	char addr[64];
+
+	(void)state;
+	p = parse("--stats", "2", "--help-stats", "--stats-socket", "/tmp/s", "--metrics",
+		  "0.0.0.0:9100", "--record", "/tmp/t.trc", "--record-max-mb=3", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_int_equal(p.o.stats_s, 2);
+	assert_true(p.o.help_stats);
+	assert_string_equal(p.o.stats_socket, "/tmp/s");
+	assert_string_equal(p.o.metrics, "0.0.0.0:9100");
+	in = (struct sockaddr_in *)&p.o.metrics_addr;
+	assert_int_equal(in->sin_family, AF_INET);
+	assert_int_equal(ntohs(in->sin_port), 9100);
+	assert_int_equal(in->sin_addr.s_addr, htonl(INADDR_ANY));
+	assert_string_equal(p.o.record, "/tmp/t.trc");
+	assert_int_equal(p.o.record_max_bytes, 3ULL << 20);
+	/* a port alone: loopback */
+	p = parse("--metrics", "9090", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	in = (struct sockaddr_in *)&p.o.metrics_addr;
+	assert_int_equal(ntohs(in->sin_port), 9090);
+	assert_int_equal(in->sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	assert_int_equal(p.o.metrics_addr_len, sizeof(*in));
+	/* IPv6 */
+	p = parse("--metrics", "[::1]:65535", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	in6 = (struct sockaddr_in6 *)&p.o.metrics_addr;
+	assert_int_equal(in6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(in6->sin6_port), 65535);
+	inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+	assert_string_equal(addr, "::1");
+	/* no stats server */
+	p = parse("--stats-socket", "none", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_null(p.o.stats_socket);
+	/* --monitor, with its socket */
+	p = parse("--monitor", "3600", "--stats-socket", "/tmp/x", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_int_equal(p.o.monitor_s, 3600);
+	/* limits */
+	p = parse("--stats", "1", "--record", "f", "--record-max-mb", "1048576", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_int_equal(p.o.record_max_bytes, 1ULL << 40);
+}
+
+static void test_bad_watch_values(void **state)
+{
+	static const char *const secs[] = {"0",	   "-1", "",   "1.5",
+					   "3601", "x",	 " 1", "99999999999999999999"};
+	static const char *const mb[] = {"0", "-1", "", "1048577", "1M", "1e3"};
+	static const char *const addrs[] = {
+		"",	    ":",	 "0",	       "65536",	      "host:80", "1.2.3.4",
+		"1.2.3.4:", "1.2.3.4:0", ":80x",       "1.2.3:80",    "[::1]",	 "[::1]:",
+		"::1:80",   "[zz]:80",	 "1.2.3.4:-5", "[::1]:99999",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		assert_usage_error("option --stats: invalid value", "--stats", secs[i]);
+		assert_usage_error("option --monitor: invalid value", "--monitor", secs[i]);
+	}
+	for (i = 0; i < sizeof(mb) / sizeof(mb[0]); i++)
+		assert_usage_error("option --record-max-mb: invalid value", "--record", "f",
+				   "--record-max-mb", mb[i]);
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		assert_usage_error("option --metrics: invalid value", "--metrics", addrs[i]);
+	assert_usage_error("1 to 3600", "--stats", "0");
+	assert_usage_error("'3601'", "--monitor", "3601");
+	assert_usage_error("option --record: empty file name", "--record", "");
+	assert_usage_error("option --stats-socket: invalid value", "--stats-socket", "");
+	assert_usage_error(
+		"option --stats-socket: invalid value", "--stats-socket",
+		"/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_usage_error("--stats", "--stats");
+	assert_usage_error("--record", "--record");
+	assert_usage_error("--help-stats", "--help-stats=1");
+}
+
+static void test_watch_combinations(void **state)
+{
+	(void)state;
+	assert_usage_error("option --record-max-mb needs --record FILE", "--record-max-mb", "5");
+	assert_usage_error("cannot be combined with --record", "--monitor", "1", "--record", "f");
+	assert_usage_error("cannot be combined with --metrics", "--monitor", "1", "--metrics",
+			   "9090");
+	assert_usage_error("cannot be combined with --stats", "--stats", "1", "--monitor", "1");
+	assert_usage_error("option --monitor needs a stats socket", "--monitor", "1",
+			   "--stats-socket", "none");
+}
+
 static void test_usage_text(void **state)
 {
 	static const char *const want[] = {
@@ -358,6 +471,15 @@ static void test_usage_text(void **state)
 		"-l, --list-policies",
 		"-h, --help",
 		"-V, --version",
+		"--stats SECS",
+		"--monitor SECS",
+		"--help-stats",
+		"--stats-socket PATH",
+		"/var/run/scx/root/stats",
+		"--metrics ADDR:PORT",
+		"--record FILE",
+		"--record-max-mb N",
+		"256",
 		"0 success",
 		"1 runtime error",
 		"2 usage error",
@@ -400,6 +522,10 @@ int main(void)
 		cmocka_unit_test(test_repeated_calls),
 		cmocka_unit_test(test_null_or_small_err_buffer),
 		cmocka_unit_test(test_argv_not_reordered),
+		cmocka_unit_test(test_watch_defaults),
+		cmocka_unit_test(test_watch_options),
+		cmocka_unit_test(test_bad_watch_values),
+		cmocka_unit_test(test_watch_combinations),
 		cmocka_unit_test(test_usage_text),
 	};
 
