@@ -22,6 +22,7 @@ make
 gcc
 libcmocka-dev
 libjson-c-dev
+libmicrohttpd-dev
 clang-format
 dpkg-dev
 busybox-static
