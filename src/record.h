@@ -7,6 +7,7 @@
 #ifndef __CLAND_RECORD_H
 #define __CLAND_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
