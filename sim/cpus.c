@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cpus.c - what the simulator knows about its CPUs without scanning them,
- * kept up to date by sim_cpu_changed() after every change of a CPU:
+ * told by sim_cpu_changed() after every change of a CPU:
  *
  *  - the idle set: an idle CPU a task allowed everywhere may use, and "none
  *    is idle" (a busy machine's usual answer), in O(1); for a pinned task,
@@ -9,8 +9,8 @@
  *  - the kicked set: the CPUs that reschedule at the end of the instant,
  *    visited in CPU order, O(1) each;
  *  - the next stop of each CPU's task (end of burst or of slice) in a
- *    tournament tree (cputree.c): the next CPU event in O(1), the CPUs whose
- *    task stops now in CPU order;
+ *    tournament tree (cputree.c): the next CPU event, earliest and then
+ *    lowest-numbered first, in O(1);
  *  - the deadline of each CPU's running task in another tree: the CPU
  *    running the least urgent task, the one to preempt, in O(1).
  */
@@ -21,8 +21,8 @@
 
 int sim_cpus_alloc(struct sim *s)
 {
-	s->due = calloc((size_t)s->w->nr_cpus, sizeof(*s->due));
-	if (!s->due || sim_cputree_alloc(s, &s->events, false) ||
+	s->stale = calloc((size_t)s->w->nr_cpus, sizeof(*s->stale));
+	if (!s->stale || sim_cputree_alloc(s, &s->events, false) ||
 	    sim_cputree_alloc(s, &s->running, true))
 		return -ENOMEM;
 	return 0;
@@ -30,8 +30,8 @@ int sim_cpus_alloc(struct sim *s)
 
 void sim_cpus_free(struct sim *s)
 {
-	free(s->due);
-	s->due = NULL;
+	free(s->stale);
+	s->stale = NULL;
 	sim_cputree_free(&s->events);
 	sim_cputree_free(&s->running);
 }
@@ -103,15 +103,49 @@ static void update_tree(struct sim *s, struct sim_cputree *t, int cpu, bool on, 
 		sim_cputree_set(s, t, cpu, key);
 }
 
-/* @cpu's task, claim, slice or deadline changed: bring the indexes up to date. */
+/*
+ * @cpu's task, claim, slice or deadline changed: the idle set follows at
+ * once; the trees when they are next read (a CPU often changes twice in a
+ * row: its task stops, the next one starts).
+ */
 void sim_cpu_changed(struct sim *s, int cpu)
 {
-	const struct sim_cpu *c = &s->cpus[cpu];
-	bool idle = sim_cpu_idle(s, cpu);
+	cpuset_set(&s->idle, cpu, sim_cpu_idle(s, cpu));
+	if (s->cpus[cpu].stale)
+		return;
+	s->cpus[cpu].stale = true;
+	s->stale[s->nr_stale++] = cpu;
+}
 
-	cpuset_set(&s->idle, cpu, idle);
-	update_tree(s, &s->events, cpu, c->task >= 0, sim_cpu_next(s, cpu));
-	update_tree(s, &s->running, cpu, c->busy, c->deadline);
+/* Bring the trees up to date with the CPUs that changed. */
+static void refresh(struct sim *s)
+{
+	while (s->nr_stale) {
+		int cpu = s->stale[--s->nr_stale];
+		struct sim_cpu *c = &s->cpus[cpu];
+
+		c->stale = false;
+		update_tree(s, &s->events, cpu, c->task >= 0, sim_cpu_next(s, cpu));
+		update_tree(s, &s->running, cpu, c->busy, c->deadline);
+	}
+}
+
+/* The CPU whose task stops first (the lowest-numbered on ties) or -1; its time in @at. */
+int sim_next_cpu_event(struct sim *s, uint64_t *at)
+{
+	int cpu;
+
+	refresh(s);
+	cpu = sim_cputree_best(&s->events);
+	*at = cpu >= 0 ? s->events.key[cpu] : SIM_NONE;
+	return cpu;
+}
+
+/* The CPU running the task with the latest deadline (the lowest-numbered on ties) or -1. */
+int sim_latest_running_cpu(struct sim *s)
+{
+	refresh(s);
+	return sim_cputree_best(&s->running);
 }
 
 /* An idle CPU that @mask allows: @prev if it is one, else the lowest; -1 if none. */

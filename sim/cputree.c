@@ -92,31 +92,3 @@ int sim_cputree_best(const struct sim_cputree *t)
 {
 	return t->node[1];
 }
-
-static void collect(struct sim *s, const struct sim_cputree *t, int i, uint64_t max, int *out,
-		    int *nr)
-{
-	int w = t->node[i];
-
-	s->work++;
-	if (w < 0 || t->key[w] > max)
-		return;
-	if (i >= t->leaves) {
-		out[(*nr)++] = w;
-		return;
-	}
-	collect(s, t, 2 * i, max, out, nr);
-	collect(s, t, 2 * i + 1, max, out, nr);
-}
-
-/*
- * The CPUs whose key is at most @max, by CPU number, into @out (room for
- * every CPU); returns how many. Earliest-key trees only.
- */
-int sim_cputree_upto(struct sim *s, const struct sim_cputree *t, uint64_t max, int *out)
-{
-	int nr = 0;
-
-	collect(s, t, 1, max, out, &nr);
-	return nr;
-}

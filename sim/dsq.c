@@ -120,23 +120,26 @@ static void sift_up(struct sim *s, struct sim_lane *l, int i, const struct sim_d
 	l->e[i] = *ent;
 }
 
-/* Move @ent down from the hole at @i until no child comes before it. */
-static void sift_down(struct sim *s, struct sim_lane *l, int i, const struct sim_dsq_ent *ent)
+/*
+ * Remove the head of @l: the hole goes down to a leaf along the earlier
+ * children, then the last entry moves up into it (Floyd's way: one
+ * comparison per level on the way down, and the last entry rarely climbs).
+ */
+static void lane_pop(struct sim *s, struct sim_lane *l)
 {
-	for (;;) {
-		int c = 2 * i + 1;
+	struct sim_dsq_ent last = l->e[--l->nr];
+	int i = 0, c;
 
-		if (c >= l->nr)
-			break;
+	if (!l->nr)
+		return;
+	while ((c = 2 * i + 1) < l->nr) {
 		if (c + 1 < l->nr && ent_before(&l->e[c + 1], &l->e[c]))
 			c++;
-		if (!ent_before(&l->e[c], ent))
-			break;
 		l->e[i] = l->e[c];
 		i = c;
 		s->work++;
 	}
-	l->e[i] = *ent;
+	sift_up(s, l, i, &last);
 }
 
 /* Pinned lanes with tasks are listed in q->live, to be looked at by takers. */
@@ -200,9 +203,8 @@ int sim_dsq_take(struct sim *s, int id, int cpu)
 		return -1;
 	l = &q->lane[lane];
 	task = l->e[0].task;
-	if (--l->nr)
-		sift_down(s, l, 0, &l->e[l->nr]);
-	else if (lane)
+	lane_pop(s, l);
+	if (!l->nr && lane)
 		live_del(q, lane);
 	q->nr--;
 	return task;

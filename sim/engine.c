@@ -167,14 +167,13 @@ static void init_tasks(struct sim *s)
 	}
 }
 
-static uint64_t next_event(const struct sim *s)
+static uint64_t next_event(struct sim *s)
 {
 	uint64_t t = sim_daemon_next(s), v = sim_wakeq_next(s);
-	int cpu = sim_cputree_best(&s->events);
 
 	if (v < t)
 		t = v;
-	v = cpu >= 0 ? s->events.key[cpu] : SIM_NONE;
+	sim_next_cpu_event(s, &v);
 	return v < t ? v : t;
 }
 
@@ -190,24 +189,31 @@ static void task_sleeps(struct sim *s, int cpu)
 	sleep = draw(s, t, sim_task_group(s, t)->sleep_ns);
 	t->state = SIM_T_SLEEPING;
 	t->wake_at = s->now + sleep;
-	sim_wakeq_push(s, task, t->wake_at);
+	/* a burst that ends past the group's stop time is the task's last */
+	if (!sim_task_group(s, t)->stop_ns || s->now < sim_task_group(s, t)->stop_ns)
+		sim_wakeq_push(s, task, t->wake_at);
 	SIM_TRACE(s, "cpu %d: %s sleeps for %llu us", cpu, SIM_TASK_NAME(s, task),
 		  (unsigned long long)sleep / 1000);
 	sim_daemon_cpu_freed(s);
 	sim_cpu_dispatch(s, cpu);
 }
 
-/* CPUs whose task stops now, by CPU number. */
+/*
+ * CPUs whose task stops now, by CPU number. The clock only moves to the
+ * earliest event, and a task put on a CPU stops later than now: every CPU
+ * event is at now or later, so the earliest, lowest-numbered first, are
+ * the CPUs due now in CPU order. Handling one CPU changes no other, and
+ * moves that one's event past now.
+ */
 static void handle_cpus(struct sim *s)
 {
-	int i, nr = sim_cputree_upto(s, &s->events, s->now, s->due);
+	int cpu, last = -1;
+	uint64_t at;
 
-	for (i = 0; i < nr; i++) {
-		int cpu = s->due[i];
+	while ((cpu = sim_next_cpu_event(s, &at)) > last && at <= s->now) {
 		struct sim_cpu *c = &s->cpus[cpu];
 
-		if (c->task < 0 || sim_cpu_next(s, cpu) > s->now)
-			continue;
+		last = cpu;
 		if (c->seg_start + s->tasks[c->task].burst_left <= s->now) {
 			task_sleeps(s, cpu);
 		} else {
@@ -316,10 +322,11 @@ static void finish(struct sim *s)
 		struct sim_samples *l = &s->lat[i];
 		struct sim_group_stats *g = &r->groups[i];
 
-		sim_sort(l->v, l->nr);
 		g->lat_p50_ns = sim_percentile(l->v, l->nr, 50);
 		g->lat_p99_ns = sim_percentile(l->v, l->nr, 99);
-		g->lat_max_ns = l->nr ? l->v[l->nr - 1] : 0;
+		g->lat_max_ns = sim_percentile(l->v, l->nr, 100);
+		if (s->cfg.latencies)
+			s->cfg.latencies(s->cfg.latencies_arg, i, l->v, l->nr);
 	}
 	r->work = s->work;
 	r->capacity_ns = (uint64_t)s->w->nr_cpus * s->w->duration_ns;

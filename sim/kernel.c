@@ -193,7 +193,7 @@ static int preemptible_cpu(struct sim *s, int task, uint64_t deadline)
 	int cpu, best = -1;
 
 	if (!g->pinned) {
-		cpu = sim_cputree_best(&s->running);
+		cpu = sim_latest_running_cpu(s);
 		s->work++;
 		return cpu >= 0 && (int64_t)(s->cpus[cpu].deadline - latest) > 0 ? cpu : -1;
 	}

@@ -55,7 +55,8 @@ struct sim_cpu {
 	bool preempt;	    /* kicked with SCX_KICK_PREEMPT: the running slice ends */
 	uint64_t seg_start; /* start of the run segment not accounted yet */
 	uint64_t slice_end;
-	int last; /* what it ran last: a task or -1 (idle), for context switches */
+	int last;   /* what it ran last: a task or -1 (idle), for context switches */
+	bool stale; /* changed since the trees of cpus.c were brought up to date */
 	/* struct cpu_ctx of the BPF backend */
 	uint64_t deadline;
 	bool busy;
@@ -154,8 +155,9 @@ struct sim {
 	struct sim_cpuset kicked;   /* CPUs to reschedule at the end of the instant */
 	struct sim_cputree events;  /* when each CPU's task stops by itself */
 	struct sim_cputree running; /* deadline of each CPU's running task */
-	int *due;		    /* room for nr_cpus CPU numbers */
-	uint64_t work;		    /* steps of the data structures (see sim_result.work) */
+	int *stale;		    /* CPUs changed since the trees were updated */
+	int nr_stale;
+	uint64_t work; /* steps of the data structures (see sim_result.work) */
 	struct sim_daemon daemon;
 	struct sim_wakeq wakeq;
 	struct cland_host host;
@@ -201,7 +203,6 @@ void sim_cputree_free(struct sim_cputree *t);
 void sim_cputree_set(struct sim *s, struct sim_cputree *t, int cpu, uint64_t key);
 void sim_cputree_clear(struct sim *s, struct sim_cputree *t, int cpu);
 int sim_cputree_best(const struct sim_cputree *t);
-int sim_cputree_upto(struct sim *s, const struct sim_cputree *t, uint64_t max, int *out);
 
 /* cpus.c */
 int sim_cpus_alloc(struct sim *s);
@@ -209,6 +210,8 @@ void sim_cpus_free(struct sim *s);
 bool sim_cpu_idle(const struct sim *s, int cpu);
 uint64_t sim_cpu_next(const struct sim *s, int cpu);
 void sim_cpu_changed(struct sim *s, int cpu);
+int sim_next_cpu_event(struct sim *s, uint64_t *at);
+int sim_latest_running_cpu(struct sim *s);
 int sim_idle_cpu(struct sim *s, const uint64_t *mask, int prev);
 void sim_cpu_kick(struct sim *s, int cpu);
 int sim_next_kicked(struct sim *s, int from);

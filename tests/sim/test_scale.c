@@ -8,7 +8,8 @@
  *  - the dispatch queues (sim/dsq.c) against a reference sorted list with a
  *    first-allowed scan, with pinned and unpinned tasks, and their work per
  *    operation at 1k and 100k queued tasks;
- *  - the tournament trees (sim/cputree.c) against brute force;
+ *  - the tournament trees (sim/cputree.c) against brute force, percentiles
+ *    by selection (sim/metrics.c) against a sort;
  *  - whole simulations: work per decision at 1k and 100k tasks, 8 and 1024
  *    CPUs, with every policy.
  *
@@ -25,6 +26,7 @@
 #include <cmocka.h>
 
 #include "engine.h"
+#include "metrics.h"
 #include "policy.h"
 #include "prng.h"
 #include "sim.h"
@@ -221,7 +223,7 @@ static void cputree_against_brute(int nr_cpus, bool latest)
 	struct sim_cputree t;
 	uint64_t key[1024], rng = (uint64_t)nr_cpus, work;
 	bool on[1024] = {false};
-	int out[1024], n, i, k, nr;
+	int n;
 
 	assert_int_equal(sim_cputree_alloc(&s, &t, latest), 0);
 	for (n = 0; n < 20000; n++) {
@@ -240,14 +242,6 @@ static void cputree_against_brute(int nr_cpus, bool latest)
 		/* one leaf-to-root path at most */
 		assert_true(s.work - work <= (uint64_t)log2(t.leaves) + 1);
 		assert_int_equal(sim_cputree_best(&t), brute_best(key, on, nr_cpus, latest));
-		if (latest)
-			continue;
-		nr = sim_cputree_upto(&s, &t, 7, out);
-		for (i = 0, k = 0; i < nr_cpus; i++) {
-			if (on[i] && key[i] <= 7)
-				assert_int_equal(out[k++], i);
-		}
-		assert_int_equal(nr, k);
 	}
 	sim_cputree_free(&t);
 }
@@ -261,6 +255,41 @@ static void test_cputree_matches_brute_force(void **state)
 		cputree_against_brute(sizes[i], false);
 		cputree_against_brute(sizes[i], true);
 	}
+}
+
+/* ---- percentiles by selection against a sort --------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void test_percentile_matches_sort(void **state)
+{
+	static const unsigned int pcts[] = {0, 1, 50, 99, 100};
+	uint64_t v[300], sorted[300], rng = 3;
+	size_t n, i, p;
+
+	for (n = 1; n <= 300; n++) {
+		/* values from a range of 1, 4, ... 256: all equal, many ties, few */
+		uint64_t range = 1ULL << (2 * (n % 5));
+
+		for (i = 0; i < n; i++)
+			v[i] = sorted[i] = sim_prng_next(&rng) % range;
+		qsort(sorted, n, sizeof(*sorted), cmp_u64);
+		for (p = 0; p < sizeof(pcts) / sizeof(*pcts); p++) {
+			size_t rank = (pcts[p] * n + 99) / 100;
+
+			assert_int_equal(sim_percentile(v, n, pcts[p]),
+					 sorted[rank ? rank - 1 : 0]);
+		}
+		/* reordered, not changed */
+		qsort(v, n, sizeof(*v), cmp_u64);
+		assert_memory_equal(v, sorted, n * sizeof(*v));
+	}
+	assert_int_equal(sim_percentile(v, 0, 50), 0);
 }
 
 /* ---- whole simulations ------------------------------------------------- */
@@ -343,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_dsq_matches_reference),
 		cmocka_unit_test(test_dsq_work_logarithmic),
 		cmocka_unit_test(test_cputree_matches_brute_force),
+		cmocka_unit_test(test_percentile_matches_sort),
 		cmocka_unit_test(test_sim_work_logarithmic_in_tasks),
 		cmocka_unit_test(test_sim_work_logarithmic_in_cpus),
 	};
