@@ -118,7 +118,8 @@ $(BUILD)/cland-sim: sim/main.c $(SIM_DEPS) $(SIM_HDRS) | deps
 $(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc $< $(SIM_DEPS) $(SIM_LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -DREPO='"$(CURDIR)"' $< $(SIM_DEPS) $(SIM_LIBS) \
+		-lcmocka -o $@
 
 sim-unit: $(BUILD)/cland-sim $(SIM_TESTS)
 

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "engine.h"
 #include "options.h"
+#include "replay_cli.h"
 #include "report.h"
 #include "workload.h"
 
@@ -62,6 +63,9 @@ static void usage(FILE *f)
 		fprintf(f, " %s", (*p)->name);
 	fprintf(f, "\nExit status: 0 done, 1 the simulation failed (policy error), "
 		   "2 bad command line or workload.\n");
+	fprintf(f, "Recordings (scx_cland --record FILE): " PROG " --replay FILE [--policy NAME]\n"
+		   "replays one through a policy, " PROG " --compare FILE [--plot DIR] through\n"
+		   "every policy, side by side (sim/README.md).\n");
 }
 
 static void list_policies(FILE *f)
@@ -237,8 +241,11 @@ int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 	const struct cland_policy *const *p;
 	const struct cland_policy *pol;
 	struct sim_opts o;
-	int ret = parse_args(argc, argv, &o, errf);
+	int ret;
 
+	if (sim_replay_cli_wanted(argc, argv))
+		return sim_replay_cli_main(argc, argv, out, errf);
+	ret = parse_args(argc, argv, &o, errf);
 	if (ret)
 		return ret;
 	if (o.help) {

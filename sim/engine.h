@@ -27,6 +27,9 @@ struct sim_config {
 	uint64_t slice_ns;     /* the policy's slice and the backend's default slice */
 	uint64_t slice_min_ns; /* the policy's minimum slice */
 	FILE *trace;	       /* when set: one line per event, for debugging a policy */
+	/* optional: at the end, each group's wake-up latencies (ns, in no particular order) */
+	void (*latencies)(void *arg, int group, const uint64_t *ns, size_t n);
+	void *latencies_arg;
 };
 
 struct sim_group_stats {

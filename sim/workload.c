@@ -174,7 +174,8 @@ static int parse_times(const struct where *at, struct json_object *obj, struct s
 	if (get_time(at, obj, "run_us", 1, max, NSEC_PER_USEC, true, &g->run_ns) ||
 	    get_time(at, obj, "sleep_us", 0, max, NSEC_PER_USEC, true, &g->sleep_ns) ||
 	    get_time(at, obj, "start_us", 0, max, NSEC_PER_USEC, false, &g->start_ns) ||
-	    get_time(at, obj, "stagger_us", 0, max, NSEC_PER_USEC, false, &g->stagger_ns))
+	    get_time(at, obj, "stagger_us", 0, max, NSEC_PER_USEC, false, &g->stagger_ns) ||
+	    get_time(at, obj, "stop_us", 0, max, NSEC_PER_USEC, false, &g->stop_ns))
 		return -1;
 	return 0;
 }
@@ -182,8 +183,9 @@ static int parse_times(const struct where *at, struct json_object *obj, struct s
 static int parse_group(struct where *at, struct json_object *obj, size_t idx, int nr_cpus,
 		       struct sim_group *g)
 {
-	static const char *const keys[] = {"name",     "count",	     "nice", "run_us", "sleep_us",
-					   "start_us", "stagger_us", "dist", "cpus",   NULL};
+	static const char *const keys[] = {"name",     "count",	   "nice",	 "run_us",
+					   "sleep_us", "start_us", "stagger_us", "stop_us",
+					   "dist",     "cpus",	   NULL};
 	struct json_object *cpus;
 	int64_t count = 0, nice = 0;
 	int cpu;

@@ -33,6 +33,7 @@ struct sim_group {
 	uint64_t sleep_ns;   /* mean sleep per cycle; 0: always runnable */
 	uint64_t start_ns;   /* first task becomes runnable at this time */
 	uint64_t stagger_ns; /* each next task of the group starts this much later */
+	uint64_t stop_ns;    /* a burst ending at or after this is a task's last; 0: never */
 	enum sim_dist dist;
 	bool pinned;		       /* "cpus" was given and excludes some CPU */
 	uint64_t cpus[SIM_MASK_WORDS]; /* allowed CPUs */
