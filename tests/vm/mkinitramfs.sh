@@ -86,13 +86,17 @@ if [ -x "$repo/build/scx_cland" ]; then
 else
 	log "warning: build/scx_cland missing: the cases that need it will fail"
 fi
+# the simulator, for the replay of a recording made in the guest
+if [ -x "$repo/build/cland-sim" ]; then
+	add_bin "$repo/build/cland-sim" /bin/cland-sim
+fi
 
 for bin in "$tools"/*; do
 	cp "$bin" "$root/tests/bin/"
 done
 cp "$here/guest/init" "$root/init"
 cp "$here/guest/suite.sh" "$here/guest/lib.sh" "$here/guest/cases.sh" \
-	"$here/guest/hostile.sh" "$root/tests/"
+	"$here/guest/hostile.sh" "$here/guest/observe.sh" "$root/tests/"
 # run.sh --script FILE: a debugging script run as the suite "script".
 if [ -n "${CLAND_VM_SCRIPT:-}" ]; then
 	cp "$CLAND_VM_SCRIPT" "$root/tests/script.sh"

@@ -5,7 +5,8 @@
 # then prints "CLAND-TEST: END". Called by /init with the suite name.
 #
 #   full:     loads, sigint, sigterm, sigkill, cycles, badopts, figures,
-#             healthy, verifier, dmesg
+#             healthy, verifier, the watching cases of observe.sh
+#             (stats_line, monitor, metrics, record_replay, record_limit), dmesg
 #   smoke:    loads, sigterm, dmesg
 #   demo:     demo (scx_cland -v under a small workload), dmesg
 #   hostile:  the hostile-workload and fault cases (hostile.sh), each
@@ -19,6 +20,7 @@
 . /tests/lib.sh
 . /tests/cases.sh
 . /tests/hostile.sh
+. /tests/observe.sh
 
 suite=${1:-full}
 info "suite $suite on $(uname -r), $(nproc) CPUs, sched_ext state '$(state)'"
@@ -35,6 +37,11 @@ full)
 	run_case figures 240 case_figures
 	run_case healthy 180 case_healthy
 	run_case verifier 90 case_verifier
+	run_case stats_line 90 case_stats_line
+	run_case monitor 90 case_monitor
+	run_case metrics 60 case_metrics
+	run_case record_replay 300 case_record_replay
+	run_case record_limit 120 case_record_limit
 	run_case dmesg 30 case_dmesg
 	;;
 smoke)
