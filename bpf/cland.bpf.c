@@ -118,6 +118,7 @@ struct task_ctx {
 	u64 stop_ts;
 	u64 runnable_at; /* when it last became runnable (woke, or was preempted) */
 	u64 queued_at;	 /* when it was last handed to user space */
+	u64 decided_at;	 /* when its decision put it in a DSQ (0: not waiting on one) */
 	u64 seg_start;	 /* when its current run started */
 	u64 run_slice;	 /* the slice it had when that run started */
 	u64 slice_left;	 /* preempted: what was left of its slice */
@@ -537,6 +538,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	tctx->gen++;
+	tctx->decided_at = 0;
 	if (tctx->requeue) {
 		requeue_preempted(p, tctx, enq_flags);
 		return;
@@ -629,6 +631,16 @@ static void count_round_trip(u64 ns)
 	__sync_fetch_and_add(&counters.rtt_log2[b], 1);
 }
 
+/* Count a decided task's wait for a CPU in its log2 bucket. */
+static void count_dsq_wait(u64 ns)
+{
+	u32 b = log2_u64(ns);
+
+	if (b >= CLAND_RTT_BUCKETS)
+		b = CLAND_RTT_BUCKETS - 1;
+	__sync_fetch_and_add(&counters.wait_log2[b], 1);
+}
+
 /* Insert @p as decision @d says, unless @d is stale (generation). */
 static void apply_decision(struct task_struct *p, const struct cland_decision *d)
 {
@@ -641,7 +653,8 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		return;
 	}
 	bpf_map_delete_elem(&inflight, &d->pid);
-	count_round_trip(time_delta(cland_now(), tctx->queued_at));
+	tctx->decided_at = cland_now();
+	count_round_trip(time_delta(tctx->decided_at, tctx->queued_at));
 	tctx->vtime = d->vtime;
 	tctx->deadline = d->deadline;
 	if (cpu != CLAND_CPU_ANY && (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) || !cpu_online(cpu))) {
@@ -906,6 +919,10 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	if (!tctx)
 		return;
 	tctx->seg_start = cland_now();
+	if (tctx->decided_at) {
+		count_dsq_wait(time_delta(tctx->seg_start, tctx->decided_at));
+		tctx->decided_at = 0;
+	}
 	tctx->run_slice = p->scx.slice;
 	/* after a requeue, the policy sees the runs before it as one with this */
 	tctx->start_ts = tctx->seg_start - tctx->carried;
@@ -913,7 +930,11 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	st.vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
-		cctx->started_at = tctx->seg_start;
+		/*
+		 * Its run started before a requeue: a hog preempted for the
+		 * daemon is not protected again from preemption when it resumes.
+		 */
+		cctx->started_at = tctx->start_ts;
 		cctx->busy = 1;
 	}
 }

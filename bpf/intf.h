@@ -133,6 +133,11 @@ struct cland_counters {
 	 * ops.dispatch: bucket i counts those of [2^i, 2^(i+1)) ns.
 	 */
 	__u64 rtt_log2[CLAND_RTT_BUCKETS];
+	/*
+	 * Then the wait for a CPU: from that decision's insert into a DSQ to
+	 * the task running, in the same log2 buckets.
+	 */
+	__u64 wait_log2[CLAND_RTT_BUCKETS];
 };
 
 /*

@@ -205,5 +205,7 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
  * in @c's log2 histogram, in ns, interpolated within its bucket; 0 if none.
  */
 uint64_t cland_rtt_percentile(const struct cland_counters *c, unsigned int pct);
+/* The same for any log2 histogram of CLAND_RTT_BUCKETS buckets (e.g. wait_log2). */
+uint64_t cland_log2_percentile(const __u64 *h, unsigned int pct);
 
 #endif /* __CLAND_H */

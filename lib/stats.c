@@ -10,20 +10,20 @@
 
 #include "cland.h"
 
-/* Round trips counted in the histogram. */
-static uint64_t rtt_total(const struct cland_counters *c)
+/* Samples counted in a log2 histogram. */
+static uint64_t log2_total(const __u64 *h)
 {
 	uint64_t n = 0;
 	int i;
 
 	for (i = 0; i < CLAND_RTT_BUCKETS; i++)
-		n += c->rtt_log2[i];
+		n += h[i];
 	return n;
 }
 
-uint64_t cland_rtt_percentile(const struct cland_counters *c, unsigned int pct)
+uint64_t cland_log2_percentile(const __u64 *h, unsigned int pct)
 {
-	uint64_t total = rtt_total(c), rank, seen = 0, lo, in;
+	uint64_t total = log2_total(h), rank, seen = 0, lo, in;
 	int i;
 
 	if (!total || pct > 100)
@@ -33,16 +33,21 @@ uint64_t cland_rtt_percentile(const struct cland_counters *c, unsigned int pct)
 	if (!rank)
 		rank = 1;
 	for (i = 0; i < CLAND_RTT_BUCKETS; i++) {
-		if (seen + c->rtt_log2[i] < rank) {
-			seen += c->rtt_log2[i];
+		if (seen + h[i] < rank) {
+			seen += h[i];
 			continue;
 		}
 		/* linear within [2^i, 2^(i+1)): the rank's share of the bucket */
 		lo = 1ULL << i;
 		in = rank - seen;
-		return lo + (lo * in) / (c->rtt_log2[i] + 1);
+		return lo + (lo * in) / (h[i] + 1);
 	}
 	return 1ULL << (CLAND_RTT_BUCKETS - 1);
+}
+
+uint64_t cland_rtt_percentile(const struct cland_counters *c, unsigned int pct)
+{
+	return cland_log2_percentile(c->rtt_log2, pct);
 }
 
 /* "I:C,I:C..." for the non-zero buckets, "-" when all are 0. */
@@ -81,7 +86,8 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 		" preempt=%" PRIu64 " preempt_daemon=%" PRIu64 " degraded=%" PRIu64 "/%" PRIu64
 		" degraded_dispatches=%" PRIu64 " rescued=%" PRIu64 " degraded_ms=%" PRIu64
 		" starved=%" PRIu64 " requeued=%" PRIu64 " policy_errors=%" PRIu64
-		" overdue=%" PRIu64 " rtt_p50_us=%" PRIu64 " rtt_p99_us=%" PRIu64 " rtt_log2=%s",
+		" overdue=%" PRIu64 " rtt_p50_us=%" PRIu64 " rtt_p99_us=%" PRIu64 " rtt_log2=%s"
+		" wait_p50_us=%" PRIu64 " wait_p99_us=%" PRIu64,
 		(uint64_t)c->nr_queued, nr_pending, (uint64_t)c->nr_user_dispatches,
 		(uint64_t)c->nr_kernel_dispatches, (uint64_t)c->nr_direct_dispatches,
 		(uint64_t)c->nr_cancel_dispatches, (uint64_t)c->nr_bounce_dispatches,
@@ -92,5 +98,7 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 		(uint64_t)c->nr_degraded_dispatches, (uint64_t)c->nr_rescued,
 		(uint64_t)(c->degraded_ns / 1000000), (uint64_t)c->nr_starved,
 		(uint64_t)c->nr_requeued, (uint64_t)c->nr_policy_errors, (uint64_t)c->nr_overdue,
-		cland_rtt_percentile(c, 50) / 1000, cland_rtt_percentile(c, 99) / 1000, hist);
+		cland_rtt_percentile(c, 50) / 1000, cland_rtt_percentile(c, 99) / 1000, hist,
+		cland_log2_percentile(c->wait_log2, 50) / 1000,
+		cland_log2_percentile(c->wait_log2, 99) / 1000);
 }
