@@ -63,23 +63,23 @@ static void put_label(struct out *o, const char *s)
 	}
 }
 
-static void put_rtt(struct out *o, const struct cland_snapshot *s)
+/* A log2 histogram of the backend (bucket i: [2^i, 2^(i+1)) ns) as a Prometheus one. */
+static void put_hist(struct out *o, const char *name, const char *help, const __u64 *log2)
 {
 	uint64_t cum = 0;
 	int i;
 
 	put(o,
-	    "# HELP " CLAND_METRICS_PREFIX "rtt_seconds round trip of a task through user space, "
-	    "queued to decision applied (no _sum: the backend keeps log2 buckets only)\n"
-	    "# TYPE " CLAND_METRICS_PREFIX "rtt_seconds histogram\n");
+	    "# HELP " CLAND_METRICS_PREFIX "%s %s (no _sum: the backend keeps log2 buckets "
+	    "only)\n# TYPE " CLAND_METRICS_PREFIX "%s histogram\n",
+	    name, help, name);
 	for (i = 0; i < CLAND_RTT_BUCKETS; i++) {
-		cum += s->c.rtt_log2[i];
-		/* bucket i counts [2^i, 2^(i+1)) ns */
-		put(o, CLAND_METRICS_PREFIX "rtt_seconds_bucket{le=\"%.10g\"} %" PRIu64 "\n",
+		cum += log2[i];
+		put(o, CLAND_METRICS_PREFIX "%s_bucket{le=\"%.10g\"} %" PRIu64 "\n", name,
 		    (double)(1ULL << (i + 1)) * 1e-9, cum);
 	}
-	put(o, CLAND_METRICS_PREFIX "rtt_seconds_bucket{le=\"+Inf\"} %" PRIu64 "\n", cum);
-	put(o, CLAND_METRICS_PREFIX "rtt_seconds_count %" PRIu64 "\n", cum);
+	put(o, CLAND_METRICS_PREFIX "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", name, cum);
+	put(o, CLAND_METRICS_PREFIX "%s_count %" PRIu64 "\n", name, cum);
 }
 
 int metrics_format(char *buf, size_t len, const struct cland_snapshot *s, const char *version)
@@ -104,7 +104,11 @@ int metrics_format(char *buf, size_t len, const struct cland_snapshot *s, const 
 			put(&o, CLAND_METRICS_PREFIX "%s %.6f\n", f->metric,
 			    (double)v.v[i].u * f->metric_scale);
 	}
-	put_rtt(&o, s);
+	put_hist(&o, "rtt_seconds",
+		 "round trip of a task through user space, queued to decision applied",
+		 s->c.rtt_log2);
+	put_hist(&o, "dsq_wait_seconds",
+		 "wait for a CPU after a decision, inserted into a DSQ to running", s->c.wait_log2);
 	put(&o,
 	    "# HELP " CLAND_METRICS_PREFIX "info the running scx_cland: its policy and version\n"
 	    "# TYPE " CLAND_METRICS_PREFIX "info gauge\n" CLAND_METRICS_PREFIX "info{policy=\"");

@@ -42,6 +42,12 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 	[CLAND_ST_RTT_P99_US] = {"rtt_p99_us", G, U, true,
 				 "99th percentile of that round trip over the interval, us", NULL,
 				 0},
+	[CLAND_ST_WAIT_P50_US] = {"wait_p50_us", G, U, false,
+				  "median wait for a CPU after a decision (inserted into a DSQ to "
+				  "running) over the interval, us",
+				  NULL, 0},
+	[CLAND_ST_WAIT_P99_US] = {"wait_p99_us", G, U, false,
+				  "99th percentile of that wait over the interval, us", NULL, 0},
 	[CLAND_ST_CPU_PCT] = {"cpu_pct", G, F, true,
 			      "the daemon's CPU use over the interval, % of one CPU", NULL, 0},
 	[CLAND_ST_QUEUED] = {"queued", C, U, true, "tasks handed to user space", "queued_total", 1},
@@ -60,8 +66,17 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 	[CLAND_ST_BOUNCE] = {"bounce", C, U, false,
 			     "decisions for a CPU the task may not use: sent to the shared DSQ",
 			     "bounced_dispatches_total", 1},
-	[CLAND_ST_FAILED] = {"failed", C, U, false, "malformed decisions",
+	[CLAND_ST_FAILED] = {"failed", C, U, false,
+			     "malformed decisions for no known task (bad pid)",
 			     "failed_dispatches_total", 1},
+	[CLAND_ST_POLICY_ERRORS] = {"policy_errors", C, U, false,
+				    "malformed decisions for a task (CPU out of range, slice over "
+				    "10 s): BPF ran it itself",
+				    "policy_errors_total", 1},
+	[CLAND_ST_OVERDUE] = {"overdue", C, U, false,
+			      "tasks the policy held over 1 s without a decision: BPF took them "
+			      "back",
+			      "overdue_total", 1},
 	[CLAND_ST_CONGESTED] = {"congested", C, U, true,
 				"tasks BPF scheduled itself because the ring to user space was "
 				"full",
@@ -161,6 +176,8 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_CANCEL, nr_cancel_dispatches);
 	D(CLAND_ST_BOUNCE, nr_bounce_dispatches);
 	D(CLAND_ST_FAILED, nr_failed_dispatches);
+	D(CLAND_ST_POLICY_ERRORS, nr_policy_errors);
+	D(CLAND_ST_OVERDUE, nr_overdue);
 	D(CLAND_ST_CONGESTED, nr_sched_congested);
 	D(CLAND_ST_USERSCHED, nr_usersched_runs);
 	D(CLAND_ST_HEARTBEATS, nr_heartbeats);
@@ -184,7 +201,7 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 void cland_stats_values(const struct cland_snapshot *prev, const struct cland_snapshot *cur,
 			struct cland_stat_values *out)
 {
-	struct cland_counters h;
+	struct cland_counters h, wh;
 	struct cland_stat_value *v = out->v;
 	uint64_t span_ns;
 	int i;
@@ -192,9 +209,12 @@ void cland_stats_values(const struct cland_snapshot *prev, const struct cland_sn
 	memset(out, 0, sizeof(*out));
 	counters(prev, cur, v);
 	memset(&h, 0, sizeof(h));
+	memset(&wh, 0, sizeof(wh));
 	for (i = 0; i < CLAND_RTT_BUCKETS; i++) {
 		out->rtt_log2[i] = diff(cur->c.rtt_log2[i], prev ? prev->c.rtt_log2[i] : 0);
 		h.rtt_log2[i] = out->rtt_log2[i];
+		out->wait_log2[i] = diff(cur->c.wait_log2[i], prev ? prev->c.wait_log2[i] : 0);
+		wh.rtt_log2[i] = out->wait_log2[i]; /* cland_rtt_percentile() reads rtt_log2 */
 	}
 	/* the interval: since @prev, else since the daemon started */
 	span_ns = prev ? diff(cur->at_ns, prev->at_ns) : cur->uptime_ns;
@@ -205,6 +225,8 @@ void cland_stats_values(const struct cland_snapshot *prev, const struct cland_sn
 	v[CLAND_ST_DEGRADED_NOW].u = cur->degraded;
 	v[CLAND_ST_RTT_P50_US].u = cland_rtt_percentile(&h, 50) / 1000;
 	v[CLAND_ST_RTT_P99_US].u = cland_rtt_percentile(&h, 99) / 1000;
+	v[CLAND_ST_WAIT_P50_US].u = cland_rtt_percentile(&wh, 50) / 1000;
+	v[CLAND_ST_WAIT_P99_US].u = cland_rtt_percentile(&wh, 99) / 1000;
 	if (span_ns) {
 		v[CLAND_ST_DECISIONS_PER_S].f = (double)v[CLAND_ST_USER].u * 1e9 / (double)span_ns;
 		v[CLAND_ST_CPU_PCT].f = (double)diff(cur->cpu_ns, prev ? prev->cpu_ns : 0) * 100.0 /
@@ -279,7 +301,9 @@ void cland_stats_help(FILE *f)
 	}
 	fprintf(f,
 		"  %-20s counter u64[%d] %s [scx_cland_rtt_seconds histogram]\n"
+		"  %-20s counter u64[%d] %s [scx_cland_dsq_wait_seconds histogram]\n"
 		"\n"
 		"/metrics also has scx_cland_info{policy=\"NAME\",version=\"V\"} 1.\n",
-		CLAND_STAT_RTT_NAME, CLAND_RTT_BUCKETS, CLAND_STAT_RTT_DESC);
+		CLAND_STAT_RTT_NAME, CLAND_RTT_BUCKETS, CLAND_STAT_RTT_DESC, CLAND_STAT_WAIT_NAME,
+		CLAND_RTT_BUCKETS, CLAND_STAT_WAIT_DESC);
 }

@@ -58,6 +58,8 @@ enum cland_stat_id {
 	CLAND_ST_DEGRADED_NOW,
 	CLAND_ST_RTT_P50_US,
 	CLAND_ST_RTT_P99_US,
+	CLAND_ST_WAIT_P50_US,
+	CLAND_ST_WAIT_P99_US,
 	CLAND_ST_CPU_PCT,
 	CLAND_ST_QUEUED,
 	CLAND_ST_USER,
@@ -66,6 +68,8 @@ enum cland_stat_id {
 	CLAND_ST_CANCEL,
 	CLAND_ST_BOUNCE,
 	CLAND_ST_FAILED,
+	CLAND_ST_POLICY_ERRORS,
+	CLAND_ST_OVERDUE,
 	CLAND_ST_CONGESTED,
 	CLAND_ST_USERSCHED,
 	CLAND_ST_HEARTBEATS,
@@ -106,10 +110,14 @@ struct cland_stat_field {
 
 extern const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS];
 
-/* The round-trip histogram, reported besides the fields (an array counter). */
+/* The histograms, reported besides the fields (array counters). */
 #define CLAND_STAT_RTT_NAME "rtt_log2"
 #define CLAND_STAT_RTT_DESC                                                                        \
 	"round trips through user space (enqueue to decision applied): element i counts "          \
+	"those of [2^i, 2^(i+1)) ns"
+#define CLAND_STAT_WAIT_NAME "wait_log2"
+#define CLAND_STAT_WAIT_DESC                                                                       \
+	"waits for a CPU after a decision (insert into a DSQ to running): element i counts "       \
 	"those of [2^i, 2^(i+1)) ns"
 
 struct cland_stat_value {
@@ -121,7 +129,8 @@ struct cland_stat_value {
 /* The fields' values over an interval. */
 struct cland_stat_values {
 	struct cland_stat_value v[CLAND_NR_STATS];
-	uint64_t rtt_log2[CLAND_RTT_BUCKETS]; /* a counter: differences too */
+	uint64_t rtt_log2[CLAND_RTT_BUCKETS]; /* counters: differences too */
+	uint64_t wait_log2[CLAND_RTT_BUCKETS];
 };
 
 /* The field called @name, or -1. */

@@ -132,6 +132,18 @@ static void set_value(struct stats_reply *out, int id, struct json_object *val)
 	}
 }
 
+static void get_hist(struct json_object *resp, const char *name, uint64_t *out)
+{
+	struct json_object *val;
+	int i;
+
+	if (!json_object_object_get_ex(resp, name, &val) ||
+	    !json_object_is_type(val, json_type_array))
+		return;
+	for (i = 0; i < CLAND_RTT_BUCKETS && i < (int)json_object_array_length(val); i++)
+		out[i] = json_object_get_uint64(json_object_array_get_idx(val, i));
+}
+
 int stats_client_parse_stats(const char *reply, struct stats_reply *out, char *err, size_t errlen)
 {
 	struct json_object *root = json_tokener_parse(reply), *no, *args, *resp, *val;
@@ -159,12 +171,8 @@ int stats_client_parse_stats(const char *reply, struct stats_reply *out, char *e
 		if (json_object_object_get_ex(resp, cland_stat_fields[i].name, &val))
 			set_value(out, i, val);
 	}
-	if (json_object_object_get_ex(resp, CLAND_STAT_RTT_NAME, &val) &&
-	    json_object_is_type(val, json_type_array)) {
-		for (i = 0; i < CLAND_RTT_BUCKETS && i < (int)json_object_array_length(val); i++)
-			out->v.rtt_log2[i] =
-				json_object_get_uint64(json_object_array_get_idx(val, i));
-	}
+	get_hist(resp, CLAND_STAT_RTT_NAME, out->v.rtt_log2);
+	get_hist(resp, CLAND_STAT_WAIT_NAME, out->v.wait_log2);
 	ret = 0;
 out:
 	json_object_put(root);

@@ -260,6 +260,20 @@ static const char *type_name(enum cland_stat_type t)
 	return t == CLAND_STAT_U64 ? "u64" : t == CLAND_STAT_FLOAT ? "float" : "string";
 }
 
+/* A histogram field of stats_meta: an array of u64, a counter. */
+static void add_hist_meta(struct json_object *fields, const char *name, const char *what)
+{
+	struct json_object *f = json_object_new_object(), *user = json_object_new_object();
+	char desc[512];
+
+	json_object_object_add(f, "array", json_object_new_string("u64"));
+	snprintf(desc, sizeof(desc), "%s (counter: growth since the previous request)", what);
+	json_object_object_add(f, "desc", json_object_new_string(desc));
+	json_object_object_add(user, "_kind", json_object_new_string("counter"));
+	json_object_object_add(f, "user", user);
+	json_object_object_add(fields, name, f);
+}
+
 /* The stats_meta reply: one struct, the top one, and its fields. */
 static struct json_object *meta(void)
 {
@@ -283,15 +297,8 @@ static struct json_object *meta(void)
 		json_object_object_add(f, "user", user);
 		json_object_object_add(fields, sf->name, f);
 	}
-	f = json_object_new_object();
-	user = json_object_new_object();
-	json_object_object_add(f, "array", json_object_new_string("u64"));
-	snprintf(desc, sizeof(desc), "%s (counter: growth since the previous request)",
-		 CLAND_STAT_RTT_DESC);
-	json_object_object_add(f, "desc", json_object_new_string(desc));
-	json_object_object_add(user, "_kind", json_object_new_string("counter"));
-	json_object_object_add(f, "user", user);
-	json_object_object_add(fields, CLAND_STAT_RTT_NAME, f);
+	add_hist_meta(fields, CLAND_STAT_RTT_NAME, CLAND_STAT_RTT_DESC);
+	add_hist_meta(fields, CLAND_STAT_WAIT_NAME, CLAND_STAT_WAIT_DESC);
 
 	json_object_object_add(top, "name", json_object_new_string(CLAND_STATS_META_NAME));
 	json_object_object_add(top, "desc",
@@ -307,6 +314,7 @@ static struct json_object *meta(void)
 static struct json_object *stats_resp(const struct cland_stat_values *v)
 {
 	struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	struct json_object *warr = json_object_new_array();
 	char num[32];
 	int i;
 
@@ -324,9 +332,12 @@ static struct json_object *stats_resp(const struct cland_stat_values *v)
 		}
 		json_object_object_add(o, sf->name, val);
 	}
-	for (i = 0; i < CLAND_RTT_BUCKETS; i++)
+	for (i = 0; i < CLAND_RTT_BUCKETS; i++) {
 		json_object_array_add(arr, json_object_new_uint64(v->rtt_log2[i]));
+		json_object_array_add(warr, json_object_new_uint64(v->wait_log2[i]));
+	}
 	json_object_object_add(o, CLAND_STAT_RTT_NAME, arr);
+	json_object_object_add(o, CLAND_STAT_WAIT_NAME, warr);
 	return o;
 }
 

@@ -42,8 +42,10 @@ static void snapshot(void *arg, struct cland_snapshot *s)
 	s->c.nr_degraded_enter = 3;
 	s->c.degraded_ns = 1500000000ULL;
 	s->c.nr_starved = 1;
-	for (i = 5; i < 25; i++)
+	for (i = 5; i < 25; i++) {
 		s->c.rtt_log2[i] = (uint64_t)i;
+		s->c.wait_log2[i] = (uint64_t)i;
+	}
 	s->cpu_ns = 2500000000ULL;
 	s->faults = 2;
 	s->nr_pending = 4;
@@ -172,18 +174,20 @@ static void test_values_and_units(void **state)
 		page, "\nscx_cland_info{policy=\"dead\\\"line\\\\\",version=\"0.1.0\"} 1\n"));
 }
 
-static void test_histogram(void **state)
+/* Histogram @name: cumulative buckets in order, +Inf and _count equal to the total. */
+static void check_hist(const char *page, const char *name)
 {
-	const char *page = format_page(), *p;
 	uint64_t prev = 0, v, total = 0, inf = 0, count = 0;
 	double le, prev_le = 0;
 	int buckets = 0, i;
+	char key[128];
+	const char *p;
 
-	(void)state;
 	for (i = 5; i < 25; i++)
 		total += (uint64_t)i;
-	for (p = page; (p = strstr(p, "scx_cland_rtt_seconds_bucket{le=\"")); p++) {
-		p += strlen("scx_cland_rtt_seconds_bucket{le=\"");
+	snprintf(key, sizeof(key), "%s_bucket{le=\"", name);
+	for (p = page; (p = strstr(p, key)); p++) {
+		p += strlen(key);
 		if (!strncmp(p, "+Inf", 4)) {
 			assert_int_equal(sscanf(p, "+Inf\"} %lu", &inf), 1);
 			continue;
@@ -198,12 +202,24 @@ static void test_histogram(void **state)
 	assert_int_equal(buckets, CLAND_RTT_BUCKETS);
 	assert_int_equal(inf, total);
 	assert_int_equal(prev, total);
-	p = strstr(page, "\nscx_cland_rtt_seconds_count ");
+	snprintf(key, sizeof(key), "\n%s_count ", name);
+	p = strstr(page, key);
 	assert_non_null(p);
-	assert_int_equal(sscanf(p, "\nscx_cland_rtt_seconds_count %lu", &count), 1);
+	assert_int_equal(sscanf(p + strlen(key), "%lu", &count), 1);
 	assert_int_equal(count, total);
 	/* bucket 0 is [1, 2) ns: le 2e-09 */
-	assert_non_null(strstr(page, "scx_cland_rtt_seconds_bucket{le=\"2e-09\"} 0\n"));
+	snprintf(key, sizeof(key), "%s_bucket{le=\"2e-09\"} 0\n", name);
+	assert_non_null(strstr(page, key));
+}
+
+static void test_histograms(void **state)
+{
+	const char *page = format_page();
+
+	(void)state;
+	check_hist(page, "scx_cland_rtt_seconds");
+	check_hist(page, "scx_cland_dsq_wait_seconds");
+	assert_non_null(strstr(page, "# TYPE scx_cland_dsq_wait_seconds histogram\n"));
 }
 
 static void test_small_buffer(void **state)
@@ -385,7 +401,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_line_parses),
 		cmocka_unit_test(test_values_and_units),
-		cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_histograms),
 		cmocka_unit_test(test_small_buffer),
 		cmocka_unit_test(test_http),
 		cmocka_unit_test(test_grafana_dashboard),

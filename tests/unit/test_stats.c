@@ -52,9 +52,11 @@ static void fake_snapshot(void *arg, struct cland_snapshot *out)
 	out->c.nr_queued = 1100 * n;
 	out->c.nr_user_dispatches = 1000 * n;
 	out->c.nr_degraded_enter = 2;
-	out->c.rtt_log2[10] = 99 * n; /* ~1 us */
-	out->c.rtt_log2[20] = n;      /* ~1 ms */
-	out->cpu_ns = n * SEC / 10;   /* 10% of a CPU */
+	out->c.rtt_log2[10] = 99 * n;  /* ~1 us */
+	out->c.rtt_log2[20] = n;       /* ~1 ms */
+	out->c.wait_log2[12] = 10 * n; /* [4096, 8192) ns */
+	out->c.nr_overdue = n;
+	out->cpu_ns = n * SEC / 10; /* 10% of a CPU */
 	out->nr_pending = 7;
 	out->degraded = true;
 	snprintf(out->policy, sizeof(out->policy), "deadline");
@@ -95,6 +97,10 @@ static void test_values_over_interval(void **state)
 	/* 99 of 100 round trips in [1024, 2048) ns: p50 1.5 us, p99 2.0 us, not 1 ms */
 	assert_int_equal(v.v[CLAND_ST_RTT_P50_US].u, 1);
 	assert_int_equal(v.v[CLAND_ST_RTT_P99_US].u, 2);
+	/* 10 waits in [4096, 8192) ns: p50 4096 + 4096 * 5 / 11 ns */
+	assert_int_equal(v.wait_log2[12], 10);
+	assert_int_equal(v.v[CLAND_ST_WAIT_P50_US].u, 5);
+	assert_int_equal(v.v[CLAND_ST_OVERDUE].u, 1);
 }
 
 static void test_counters_add(void **state)
@@ -307,6 +313,8 @@ static void test_server_round_trip(void **state)
 	assert_int_equal(r.v.v[CLAND_ST_PENDING].u, 7);	       /* a gauge: its value */
 	assert_int_equal(r.v.v[CLAND_ST_UPTIME_S].u, 2);
 	assert_int_equal(r.v.rtt_log2[10], 99);
+	assert_int_equal(r.v.wait_log2[12], 10);
+	assert_int_equal(r.v.v[CLAND_ST_OVERDUE].u, 1);
 	assert_true(r.v.v[CLAND_ST_DECISIONS_PER_S].f > 999 &&
 		    r.v.v[CLAND_ST_DECISIONS_PER_S].f < 1001);
 	assert_string_equal(r.policy, "deadline");
@@ -372,6 +380,8 @@ static void test_server_meta(void **state)
 	assert_true(json_object_object_get_ex(fields, CLAND_STAT_RTT_NAME, &f));
 	assert_true(json_object_object_get_ex(f, "array", &v));
 	assert_string_equal(json_object_get_string(v), "u64");
+	assert_true(json_object_object_get_ex(fields, CLAND_STAT_WAIT_NAME, &f));
+	assert_true(json_object_object_get_ex(f, "array", &v));
 	/* every field of a stats reply is described */
 	v = call(fd, "{\"req\":\"stats\"}");
 	json_object_object_foreach(reply_resp(v), key, val)
