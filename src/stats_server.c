@@ -414,6 +414,16 @@ static bool handle_line(struct stats_server *srv, struct client *c, const char *
 	return ok;
 }
 
+/*
+ * Drop what @c sent and we will not read: closing a UNIX socket with unread
+ * data resets the connection, and the client might lose our last reply.
+ */
+static void discard_in(struct client *c)
+{
+	while (recv(c->fd, c->in, sizeof(c->in), MSG_DONTWAIT) > 0)
+		;
+}
+
 /* Send what @c has pending; false when it must be dropped. */
 static bool flush_out(struct stats_server *srv, struct client *c)
 {
@@ -433,10 +443,13 @@ static bool flush_out(struct stats_server *srv, struct client *c)
 	}
 	if (c->out_off == c->out_len) {
 		c->out_off = c->out_len = 0;
-		if (c->closing)
+		if (c->closing) {
+			discard_in(c);
 			return false;
+		}
 	}
-	ev.events = EPOLLIN | (c->out_len ? EPOLLOUT : 0);
+	/* closing: no more reading (a client that keeps sending must not wake the loop) */
+	ev.events = (c->closing ? 0 : EPOLLIN) | (c->out_len ? EPOLLOUT : 0);
 	epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
 	return true;
 }

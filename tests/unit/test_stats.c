@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -533,37 +534,75 @@ static void test_server_socket_path(void **state)
 }
 
 static volatile sig_atomic_t monitor_stop;
+static char monitor_out[64];
 
-static void *stop_later(void *arg)
+/* Stop the monitor once it printed 3 lines (or after 30 s). */
+static void *stop_after_lines(void *arg)
 {
-	usleep(*(unsigned int *)arg * 1000);
+	char buf[8192];
+	int i, lines = 0;
+	size_t n;
+	FILE *f;
+
+	(void)arg;
+	for (i = 0; i < 300 && lines < 3; i++) {
+		usleep(100 * 1000);
+		f = fopen(monitor_out, "r");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		lines = 0;
+		for (char *p = buf; (p = strstr(p, "stats: ")); p++)
+			lines++;
+	}
 	monitor_stop = 1;
 	return NULL;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * --monitor started before any server: it says so, retries every second,
- * connects when the server appears, then prints a line a second with the
- * counters' growth.
+ * connects when the server appears (1.5 s later), then prints a line a
+ * second with the counters' growth.
  */
 static void test_monitor_waits_and_prints(void **state)
 {
 	struct served *s = start_server(1500);
-	unsigned int stop_ms = 4800;
-	char *out = NULL, *err = NULL;
-	size_t outlen = 0, errlen = 0;
-	FILE *o = open_memstream(&out, &outlen), *e = open_memstream(&err, &errlen);
+	char *err = NULL, out[8192];
+	size_t errlen = 0, n;
+	FILE *o, *e = open_memstream(&err, &errlen);
+	long long t0, took;
+	int lines = 0, fd;
 	pthread_t t;
-	int lines = 0;
 	char *p;
 
 	(void)state;
+	strcpy(monitor_out, "/tmp/cland-monitor-XXXXXX");
+	fd = mkstemp(monitor_out);
+	assert_true(fd >= 0);
+	o = fdopen(fd, "w");
 	monitor_stop = 0;
-	assert_int_equal(pthread_create(&t, NULL, stop_later, &stop_ms), 0);
+	t0 = now_ms();
+	assert_int_equal(pthread_create(&t, NULL, stop_after_lines, NULL), 0);
 	assert_int_equal(cland_monitor(s->path, 1, &monitor_stop, o, e), 0);
+	took = now_ms() - t0;
 	pthread_join(t, NULL);
 	fclose(o);
 	fclose(e);
+	o = fopen(monitor_out, "r");
+	n = fread(out, 1, sizeof(out) - 1, o);
+	out[n] = '\0';
+	fclose(o);
+	unlink(monitor_out);
 	assert_non_null(strstr(err, "no scx_cland answers at"));
 	assert_non_null(strstr(err, "retrying every second"));
 	assert_non_null(strstr(err, "watching"));
@@ -573,9 +612,10 @@ static void test_monitor_waits_and_prints(void **state)
 		/* each line: the growth over one request, 1000 decisions */
 		assert_int_equal(strncmp(strstr(p, " user="), " user=1000 ", 11), 0);
 	}
-	/* connected ~2 s in, then a line per second until 4.8 s */
-	assert_true(lines >= 2 && lines <= 3);
-	free(out);
+	assert_true(lines >= 3);
+	/* the server came up after 1.5 s, then a baseline and a line a second: 4.5 s at least */
+	if (took < 4500 || took > 30000)
+		fail_msg("3 lines after %lld ms", took);
 	free(err);
 	stop_server(s);
 }
