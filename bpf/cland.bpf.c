@@ -212,10 +212,16 @@ static bool is_percpu_kthread(const struct task_struct *p)
 	return (p->flags & PF_KSWAPD) || ((p->flags & PF_KTHREAD) && p->nr_cpus_allowed == 1);
 }
 
+/* Tasks are queued to the daemon: it has to run now. */
+static bool usersched_urgent(void)
+{
+	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) > 0;
+}
+
 /* Tasks are waiting for the daemon: queued to it, or held by its policy. */
 static bool usersched_has_work(void)
 {
-	return bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA) > 0 || nr_user_pending > 0;
+	return usersched_urgent() || nr_user_pending > 0;
 }
 
 static bool usersched_waiting(void)
@@ -440,12 +446,43 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 	return cpu;
 }
 
+/*
+ * The daemon yielded (or woke up). Nothing to do: park it (keep it, in no
+ * DSQ, until tasks are queued for it). Tasks queued for it: it is more
+ * urgent than any task (deadline 0). Only tasks its policy holds: it runs
+ * when a CPU has nothing else to do.
+ */
 static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 {
+	if (!usersched_has_work() && !st.degraded) {
+		st.usersched_parked = 1;
+		/* tasks queued meanwhile by a CPU that saw it unparked: take it back */
+		if (!usersched_urgent() ||
+		    __sync_val_compare_and_swap(&st.usersched_parked, 1, 0) != 1)
+			return;
+	}
 	cland_dsq_insert(p, CLAND_DSQ_USERSCHED, slice_ns, enq_flags);
-	/* The daemon is more urgent than any task: deadline 0. */
-	if (usersched_has_work())
+	if (usersched_urgent() || st.degraded)
 		kick_cpu_for(p, 0);
+}
+
+/*
+ * Wake the parked daemon: the next CPU to dispatch inserts it; an idle CPU
+ * is woken for that, else the CPU running the least urgent task (of those
+ * that ran preempt_gran_ns) is preempted.
+ */
+static void wake_usersched(void)
+{
+	struct task_struct *p;
+
+	if (!st.usersched_parked || __sync_val_compare_and_swap(&st.usersched_parked, 1, 0) != 1)
+		return;
+	st.usersched_wake = 1;
+	p = bpf_task_from_pid(usersched_tgid);
+	if (!p)
+		return;
+	kick_cpu_for(p, 0);
+	bpf_task_release(p);
 }
 
 /*
@@ -516,6 +553,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	fill_queued(q, p, tctx, enq_flags);
 	bpf_ringbuf_submit(q, 0);
 	__sync_fetch_and_add(&counters.nr_queued, 1);
+	wake_usersched();
 	return true;
 }
 
@@ -749,6 +787,28 @@ static bool consume_usersched(void)
 	return true;
 }
 
+/*
+ * The parked daemon was woken: run it on this CPU if it may (else in its
+ * DSQ, for a CPU it may use). An insert of a daemon that is not parked any
+ * more (it ran meanwhile) is ignored by the kernel.
+ */
+static bool dispatch_usersched(s32 cpu)
+{
+	struct task_struct *p;
+	bool here;
+
+	if (!st.usersched_wake || __sync_val_compare_and_swap(&st.usersched_wake, 1, 0) != 1)
+		return false;
+	p = bpf_task_from_pid(usersched_tgid);
+	if (!p)
+		return false;
+	here = bpf_cpumask_test_cpu(cpu, p->cpus_ptr);
+	cland_dsq_insert(p, here ? SCX_DSQ_LOCAL : CLAND_DSQ_USERSCHED, slice_ns, 0);
+	bpf_task_release(p);
+	st.usersched_needed = 0;
+	return here;
+}
+
 /* Take back a task the stalled daemon holds: schedule it in BPF. */
 static long rescue_one(struct bpf_map *map, s32 *pid, u64 *gen, bool *more)
 {
@@ -870,8 +930,10 @@ void BPF_STRUCT_OPS(cland_dispatch, s32 cpu, struct task_struct *prev)
 {
 	bool stalled = check_stall();
 
-	/* Degraded: the daemon runs first as soon as it is runnable, to take over. */
-	if ((st.usersched_needed || st.degraded || usersched_has_work()) && consume_usersched())
+	/* Tasks queued to the daemon, or degraded: the daemon runs first, to take over. */
+	if (dispatch_usersched(cpu))
+		return;
+	if ((st.usersched_needed || st.degraded || usersched_urgent()) && consume_usersched())
 		return;
 	bpf_user_ringbuf_drain(&dispatched, drain_one, NULL, BPF_RB_NO_WAKEUP);
 	if (stalled && st.rescue_pending)
@@ -997,7 +1059,8 @@ void BPF_STRUCT_OPS(cland_quiescent, struct task_struct *p, u64 deq_flags)
 /* Give a CPU to the daemon within a tick when tasks wait for it. */
 void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)
 {
-	if (is_usersched(p) || check_stall() || !usersched_waiting() || !usersched_has_work())
+	if (is_usersched(p) || check_stall() || !(usersched_waiting() || st.usersched_wake) ||
+	    !usersched_urgent())
 		return;
 	if (__sync_val_compare_and_swap(&st.preempt_claimed, 0, 1))
 		return;
@@ -1021,6 +1084,16 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	/* Degraded: make a CPU dispatch, which takes back the stranded tasks. */
 	if (check_stall() && st.rescue_pending)
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
+	/*
+	 * The daemon parked with work (a wake-up lost to a race), or for long:
+	 * it must run now and then to handle its signals and its sockets.
+	 */
+	if (st.usersched_parked &&
+	    (st.degraded || usersched_has_work() ||
+	     time_elapsed(now, st.usersched_last_seen, USERSCHED_MAX_WAIT_NS))) {
+		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
+		wake_usersched();
+	}
 	/* The daemon waits (for long, or with work, or to end degraded mode). */
 	if (usersched_waiting() &&
 	    (st.degraded || usersched_has_work() ||

@@ -186,6 +186,19 @@ struct cland_backend_state {
 	 * run_starving() with compare-and-swap, so one CPU scans at a time.
 	 */
 	__u64 last_starve_scan;
+	/*
+	 * The daemon is parked: runnable but held by BPF in no DSQ, because it
+	 * has nothing to do (it yields its CPU after each round instead of
+	 * sleeping, so waking it costs no irq_work, wake-up or select_cpu: only
+	 * a dispatch). Set by its ops.enqueue; cleared with compare-and-swap by
+	 * whoever wakes it (tasks queued for it, the heartbeat, degraded mode).
+	 */
+	__u32 usersched_parked;
+	/*
+	 * The parked daemon was woken: the next CPU to dispatch inserts it. Set
+	 * by wake_usersched(), cleared (compare-and-swap) by that dispatch.
+	 */
+	__u32 usersched_wake;
 	/* The daemon is on a CPU: set by ops.running, cleared by ops.stopping. */
 	__u32 usersched_running;
 	/*

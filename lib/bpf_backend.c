@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ struct cland_sched {
 	uint64_t restart_flag;	   /* SCX_ECODE_ACT_RESTART, read from the kernel's BTF */
 	struct cland_queued *slot; /* where on_queued() copies a task (cland_recv_task's) */
 	bool got;
+	bool yield_wait; /* the daemon waits by yielding to the backend (see yield_wait()) */
 	struct cland_open_times times;
 	unsigned int nr_wait_fds; /* fds added by cland_wait_add_fd() */
 	uint64_t fds_polled_ns;	  /* when cland_wait_fds() last looked at them */
@@ -225,6 +227,22 @@ static int lock_memory(void)
 	return 0;
 }
 
+#define SCHED_EXT 7 /* the sched_ext policy of sched_setscheduler() */
+
+/*
+ * The daemon itself must be scheduled by the backend to wait by yielding
+ * (parked by BPF). With --partial only SCHED_EXT tasks are: make the daemon
+ * one; if that fails it sleeps on the ring buffer's fd instead.
+ */
+static bool daemon_on_backend(const struct cland_open_opts *opts)
+{
+	struct sched_param sp = {.sched_priority = 0};
+
+	if (!opts->partial)
+		return true;
+	return sched_setscheduler(0, SCHED_EXT, &sp) == 0;
+}
+
 static int load_and_attach(struct cland_sched *s, const struct cland_open_opts *opts, char *err,
 			   size_t len)
 {
@@ -257,6 +275,7 @@ static int load_and_attach(struct cland_sched *s, const struct cland_open_opts *
 		return set_err(err, len, CLAND_ERR_LOAD, "cannot attach the scheduler: %s",
 			       strerror(errno));
 	s->times.attached_ms = ms_since(t0);
+	s->yield_wait = daemon_on_backend(opts);
 	return 0;
 }
 
@@ -332,13 +351,32 @@ void cland_notify_complete(struct cland_sched *s, uint64_t nr_pending)
 	s->skel->bss->nr_user_pending = nr_pending;
 }
 
+static bool tasks_queued(struct cland_sched *s)
+{
+	return ring__avail_data_size(ring_buffer__ring(s->queued, 0)) > 0;
+}
+
+/*
+ * Nothing to do: yield the CPU instead of sleeping. The backend parks the
+ * daemon (keeps it runnable, in no DSQ) and runs it again as soon as tasks
+ * are queued for it, or from its heartbeat (at least every 100 ms, for
+ * signals and sockets): a round costs no wake-up, no irq_work, no epoll.
+ */
+static int yield_wait(struct cland_sched *s)
+{
+	sched_yield();
+	return tasks_queued(s);
+}
+
 int cland_wait(struct cland_sched *s, int timeout_ms)
 {
 	struct epoll_event ev;
 	int n;
 
-	if (ring__avail_data_size(ring_buffer__ring(s->queued, 0)) > 0)
+	if (tasks_queued(s))
 		return 1;
+	if (s->yield_wait)
+		return yield_wait(s);
 	n = epoll_wait(s->epoll_fd, &ev, 1, timeout_ms);
 	if (n < 0)
 		return -errno;
@@ -376,9 +414,11 @@ int cland_wait_fds(struct cland_sched *s, int timeout_ms, uint64_t *ready)
 		tasks = 1;
 		timeout_ms = 0;
 	}
-	n = epoll_wait(s->epoll_fd, ev, (int)s->nr_wait_fds + 1, timeout_ms);
+	n = epoll_wait(s->epoll_fd, ev, (int)s->nr_wait_fds + 1, s->yield_wait ? 0 : timeout_ms);
 	if (s->nr_wait_fds)
 		s->fds_polled_ns = mono_ns();
+	if (n == 0 && !tasks && s->yield_wait)
+		return yield_wait(s);
 	if (n < 0)
 		return tasks ? 1 : -errno;
 	for (i = 0; i < n; i++) {

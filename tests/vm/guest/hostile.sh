@@ -204,46 +204,48 @@ case_sigstop() {
 	cland_stop TERM 1000
 }
 
-# 1b. The same without degraded mode (--stall-ms 0): what "never hang the
-# machine" leaves to the kernel. Nothing schedules the tasks handed to the
-# stopped daemon, so the kernel's watchdog must eject the scheduler during
-# the stop, for a task (or its own work item) that could not run for its
-# timeout, 5 s; after the SIGCONT the daemon must say so and exit with
-# status 1. The watchdog checks every 2.5 s (and its own work item must run
-# by then), so the ejection comes 2.5 to 7.5 s after the stop, later under
-# load: when is a figure, as is cyclictest.
+# 1b. The same without degraded mode (--stall-ms 0): tasks keep going to
+# the stopped daemon, and the backend's last net takes them back: a task
+# user space holds for over 1 s (overdue) runs in BPF. The scheduler stays
+# enabled (before that net, the kernel's watchdog ejected it after 5 s);
+# cyclictest's worst wake-up is the net's delay, 1 s plus up to its 100 ms
+# scan, then its turn among the tasks taken back (2.2 s measured; bounded
+# here at 0.9-4 s, under the watchdog's 5 s); no degraded period; the
+# daemon names the policy once in its log ("held a task for over 1 s").
 case_sigstop_nodegraded() {
-	local sp r left stall
+	local sp r n0 line0 last o0 o1 max
 	need_cland
 	cland_enable -v --stall-ms 0
 	stress-ng --cpu 4 --timeout 120 >/tmp/stress.out 2>&1 &
 	sp=$!
 	sleep 1
+	line0=$(cl_line)
 	ct_start nodegraded 14
 	sleep 2
 	info "sigstop --stall-ms 0: SIGSTOP scx_cland for 10 s"
 	r=$(stopfor "$CLAND_PID" 10000) || die "stopfor failed: $r"
 	info "sigstop --stall-ms 0: $r"
 	ct_end nodegraded sigstop_nodegraded
-	left=$(field left_enabled_ms "$r")
+	[ "$(field left_enabled_ms "$r")" = - ] ||
+		die "state left 'enabled' $(field left_enabled_ms "$r") ms after the SIGSTOP (state '$(field state "$r")'): ejected"
+	cland_alive "after the SIGCONT"
+	n0=$(cl_count)
+	cl_wait $((n0 + 2)) 15 || die "the daemon printed no counters after the SIGCONT$(cland_tail)"
+	last=$(cl_line)
 	stress_stop "$sp"
-	if [ "$left" = - ]; then
-		figure sigstop_nodegraded_ejected 0
-		die "state still 'enabled' after the 10 s stop: the watchdog did not eject the scheduler"
-	fi
-	figure sigstop_nodegraded_ejected 1
-	figure sigstop_nodegraded_ejected_after_ms "$left"
-	cland_wait_exit 10 || die "scx_cland did not exit within 10 s of the SIGCONT$(cland_tail)"
-	info "sigstop --stall-ms 0: scx_cland exit status $CLAND_RC$(cland_tail)"
-	figure sigstop_nodegraded_exit_status "$CLAND_RC"
-	[ "$CLAND_RC" = 1 ] || die "scx_cland exit status $CLAND_RC after the ejection, not 1$(cland_tail)"
-	grep -q 'the kernel unloaded the scheduler: watchdog' "$CLAND_LOG" ||
-		die "scx_cland did not say the watchdog ejected the scheduler$(cland_tail)"
-	# "... failed to run for 6.948s" or "... failed to check in for 5.004s"
-	stall=$(sed -n 's/.*runnable task stall: .* failed to [a-z ]* for \([0-9.]*\)s.*/\1/p' "$CLAND_LOG" | tail -n 1)
-	[ -n "$stall" ] || die "no stall length in the daemon's exit message$(cland_tail)"
-	figure sigstop_nodegraded_stall_s "$stall"
-	ms_le 5 "$stall" || die "the watchdog ejected the scheduler after a ${stall} s stall, under its 5 s timeout"
+	o0=$(ctr overdue "$line0")
+	o1=$(ctr overdue "$last")
+	figure sigstop_nodegraded_overdue $((o1 - o0))
+	info "sigstop --stall-ms 0: after the SIGCONT: $last"
+	[ "$(ctr degraded "$last")" = 0/0 ] || die "degraded mode entered with --stall-ms 0: $(ctr degraded "$last")"
+	[ $((o1 - o0)) -gt 0 ] || die "no task taken back as overdue while the daemon was stopped"
+	# each task waits for the overdue net: 1 s, plus up to its 100 ms scan
+	max=$CT_MAX
+	ms_le 900000 "$max" || die "cyclictest max ${max} us: below the overdue bound, so who ran it?"
+	ms_le "$max" 4000000 || die "cyclictest max ${max} us: over 4 s with the overdue net at 1 s"
+	grep -q 'policy deadline held a task for over 1 s' "$CLAND_LOG" ||
+		die "the daemon did not log the overdue tasks$(cland_tail)"
+	cland_stop TERM 1000
 }
 
 # 2. SIGSEGV, SIGABRT under load (crash_case: cases.sh).

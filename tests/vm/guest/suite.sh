@@ -51,7 +51,7 @@ smoke)
 	;;
 hostile)
 	hcase sigstop 120 case_sigstop
-	hcase sigstop_nodegraded 90 case_sigstop_nodegraded 'runnable task stall'
+	hcase sigstop_nodegraded 90 case_sigstop_nodegraded
 	hcase sigsegv 90 case_sigsegv
 	hcase sigabrt 90 case_sigabrt
 	hcase forkstorm 180 case_forkstorm
