@@ -144,10 +144,24 @@ bench_pingpong() {
 	sample pingpong roundtrips_s "$(field roundtrips_s "$r")" 1/s higher
 }
 
+# The work of a reqwork burst, once for the whole run (median of 5
+# calibrations of 1 ms, on EEVDF): calibrated in each run, a slow moment of
+# the emulated CPU made the bursts shorter and the requests/s of that run
+# incomparable (EEVDF swung 2x between rounds).
+calibrate_reqwork() {
+	local i v=""
+	for i in 1 2 3 4 5; do
+		v="$v $(reqwork -c -b 1000 | sed -n 's/.*burst_iters=\([0-9]*\).*/\1/p')"
+	done
+	RW_ITERS=$(echo $v | tr ' ' '\n' | sort -n | sed -n 3p)
+	[ -n "$RW_ITERS" ] || RW_ITERS=200000
+	info "reqwork: a 1 ms burst is $RW_ITERS iterations (calibrations:$v)"
+}
+
 # 3b. Request/worker server: one dispatcher, 2 x NCPU workers, 1 ms bursts.
 bench_reqwork() {
 	local m v u b
-	if ! timeout -s KILL $((RW_S + 60)) reqwork -d "$RW_S" >/tmp/rw.out 2>&1; then
+	if ! timeout -s KILL $((RW_S + 60)) reqwork -d "$RW_S" -i "$RW_ITERS" >/tmp/rw.out 2>&1; then
 		berror reqwork "reqwork failed: $(tail -n 2 /tmp/rw.out | tr '\n' ' ')"
 		return
 	fi
@@ -420,7 +434,8 @@ main() {
 	TOTAL=$((ROUNDS * nsched * NBENCH))
 	STEP=0
 	bout "meta kernel=$(uname -r) nproc=$NCPU rounds=$ROUNDS scheds=$(echo $SCHEDS | tr ' ' ',') emulation=qemu-tcg quick=$QUICK"
-	bout "meta latency_s=$LAT_S mixed_s=$MIX_S stressng_s=$CPU_S pingpong_s=$PP_S reqwork_s=$RW_S reqwork_workers=$((2 * NCPU)) stop_ms=$STOP_MS hackbench=$(echo $HB | tr ' ' '_') stress_hogs=$((2 * NCPU))"
+	calibrate_reqwork
+	bout "meta latency_s=$LAT_S mixed_s=$MIX_S stressng_s=$CPU_S pingpong_s=$PP_S reqwork_s=$RW_S reqwork_workers=$((2 * NCPU)) reqwork_iters=$RW_ITERS stop_ms=$STOP_MS hackbench=$(echo $HB | tr ' ' '_') stress_hogs=$((2 * NCPU))"
 	ROUND=1
 	while [ $ROUND -le "$ROUNDS" ]; do
 		for SCHED in $SCHEDS; do

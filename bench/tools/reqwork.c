@@ -84,7 +84,9 @@ struct worker {
 struct server {
 	int nworkers, outstanding, burst_us;
 	double seconds;
-	uint64_t iters; /* of the burst loop */
+	long fixed_iters;    /* -i: the burst's loop iterations, not calibrated (0: calibrate) */
+	bool calibrate_only; /* -c: print the calibrated iterations and exit */
+	uint64_t iters;	     /* of the burst loop */
 	struct worker *w;
 	/* replies: worker ids, under lock */
 	pthread_mutex_t lock;
@@ -311,7 +313,10 @@ static int usage(const char *why)
 		fprintf(stderr, "reqwork: %s\n", why);
 	fprintf(stderr,
 		"usage: reqwork [-w WORKERS 1-%d] [-b BURST_US 1-1000000] "
-		"[-d SECONDS 0.1-600] [-o OUTSTANDING 1-WORKERS]\n",
+		"[-d SECONDS 0.1-600] [-o OUTSTANDING 1-WORKERS] [-i ITERS] [-c]\n"
+		"  -i ITERS  a burst is ITERS loop iterations (not calibrated): the same work\n"
+		"            in every run of a comparison, whatever the CPU's speed then\n"
+		"  -c        only calibrate: print burst_iters for BURST_US and exit\n",
 		MAX_WORKERS);
 	return 2;
 }
@@ -339,7 +344,7 @@ static int parse_args(int argc, char **argv, struct server *s)
 	s->burst_us = 1000;
 	s->seconds = 5;
 	s->outstanding = 0;
-	while ((c = getopt(argc, argv, "w:b:d:o:")) != -1) {
+	while ((c = getopt(argc, argv, "w:b:d:o:i:c")) != -1) {
 		switch (c) {
 		case 'w':
 			s->nworkers = whole(optarg, 1, MAX_WORKERS);
@@ -360,6 +365,15 @@ static int parse_args(int argc, char **argv, struct server *s)
 			s->outstanding = whole(optarg, 1, MAX_WORKERS);
 			if (s->outstanding < 0)
 				return usage("-o wants a whole number of requests, at least 1");
+			break;
+		case 'i':
+			s->fixed_iters = whole(optarg, 1, 2000000000);
+			if (s->fixed_iters < 0)
+				return usage("-i wants the work of a burst in loop iterations, 1 "
+					     "to 2e9");
+			break;
+		case 'c':
+			s->calibrate_only = true;
 			break;
 		default:
 			return usage(NULL);
@@ -440,9 +454,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "reqwork: out of memory\n");
 		return 1;
 	}
-	s.iters = (uint64_t)(calibrate() * s.burst_us + 0.5);
+	s.iters = s.fixed_iters > 0 ? (uint64_t)s.fixed_iters
+				    : (uint64_t)(calibrate() * s.burst_us + 0.5);
 	if (!s.iters)
 		s.iters = 1;
+	if (s.calibrate_only) {
+		printf("burst_iters=%llu burst_us=%d\n", (unsigned long long)s.iters, s.burst_us);
+		return 0;
+	}
 	for (i = 0; i < s.nworkers; i++)
 		fifo[i] = i;
 	if (start_workers(&s))
