@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "engine.h"
 #include "options.h"
@@ -31,6 +32,10 @@ struct sim_opts {
 	uint64_t slice_min_us;
 	bool list;
 	bool help;
+	bool bench;
+	uint64_t bench_decisions;
+	const char *workloads[SIM_BENCH_MAX_WORKLOADS]; /* every -w, for --bench */
+	int nr_workloads;
 };
 
 static void usage(FILE *f)
@@ -40,11 +45,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: " PROG " --workload FILE.json [--policy NAME] [--seed N] [--json]\n"
 		"                 [--rtt-us N] [-s US] [-S US] [--trace]\n"
+		"       " PROG " --bench [--policy NAME|all] [--bench-decisions N] [-w FILE]...\n"
 		"Simulate scx_cland running policy NAME on the CPUs and tasks of FILE.json\n"
 		"(schema: sim/README.md); print per-group CPU shares and wake-up latencies.\n"
+		"With --bench: time the policy's own decisions (dispatch + enqueue) on one\n"
+		"core with 1k, 10k and 100k tasks waiting, 256 CPUs (every policy when NAME\n"
+		"is \"all\", the default one otherwise), then the whole simulator on each\n"
+		"FILE given (decisions per second of wall time).\n"
 		"\n"
 		"  -p, --policy NAME      policy to run (default: %s)\n"
-		"  -w, --workload FILE    the workload (JSON), required\n"
+		"  -w, --workload FILE    the workload (JSON); required, except with --bench\n"
 		"      --seed N           seed of the \"exp\" distributions (default: %llu)\n"
 		"      --json             print a JSON document instead of a table\n"
 		"      --trace            print every event (wake-up, decision, run...) to stderr\n"
@@ -52,13 +62,15 @@ static void usage(FILE *f)
 		"                         (default: the workload's rtt_us, else %llu)\n"
 		"  -s, --slice-us N       maximum slice in us (default: %llu)\n"
 		"  -S, --slice-min-us N   minimum slice in us (default: %llu)\n"
+		"      --bench            benchmarks instead of a simulation (see above)\n"
+		"      --bench-decisions N  decisions per timed repetition (default: %llu)\n"
 		"  -l, --list-policies    list the policies and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"\n"
 		"Policies:",
 		CLAND_DEFAULT_POLICY, (unsigned long long)SIM_DEFAULT_SEED,
 		(unsigned long long)SIM_DEFAULT_RTT_NS / 1000, CLAND_DEFAULT_SLICE_US,
-		CLAND_DEFAULT_SLICE_MIN_US);
+		CLAND_DEFAULT_SLICE_MIN_US, (unsigned long long)SIM_BENCH_DECISIONS);
 	for (p = cland_policies; *p; p++)
 		fprintf(f, " %s", (*p)->name);
 	fprintf(f, "\nExit status: 0 done, 1 the simulation failed (policy error), "
@@ -119,7 +131,7 @@ static int number_opt(FILE *errf, const char *name, const char *arg, uint64_t mi
 	return SIM_EXIT_USAGE;
 }
 
-enum { OPT_SEED = 256, OPT_JSON, OPT_RTT, OPT_TRACE };
+enum { OPT_SEED = 256, OPT_JSON, OPT_RTT, OPT_TRACE, OPT_BENCH, OPT_BENCH_DECISIONS };
 
 static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 {
@@ -129,7 +141,16 @@ static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 		return 0;
 	case 'w':
 		o->workload = optarg;
+		if (o->nr_workloads == SIM_BENCH_MAX_WORKLOADS)
+			return bad_usage(errf, "more than %d workloads", SIM_BENCH_MAX_WORKLOADS);
+		o->workloads[o->nr_workloads++] = optarg;
 		return 0;
+	case OPT_BENCH:
+		o->bench = true;
+		return 0;
+	case OPT_BENCH_DECISIONS:
+		return number_opt(errf, "--bench-decisions", optarg, 1, 1000000000,
+				  &o->bench_decisions);
 	case OPT_SEED:
 		return number_opt(errf, "--seed", optarg, 0, UINT64_MAX, &o->seed);
 	case OPT_JSON:
@@ -172,6 +193,8 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 		{"rtt-us", required_argument, NULL, OPT_RTT},
 		{"slice-us", required_argument, NULL, 's'},
 		{"slice-min-us", required_argument, NULL, 'S'},
+		{"bench", no_argument, NULL, OPT_BENCH},
+		{"bench-decisions", required_argument, NULL, OPT_BENCH_DECISIONS},
 		{"list-policies", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -181,7 +204,8 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 	*o = (struct sim_opts){.policy = CLAND_DEFAULT_POLICY,
 			       .seed = SIM_DEFAULT_SEED,
 			       .slice_us = CLAND_DEFAULT_SLICE_US,
-			       .slice_min_us = CLAND_DEFAULT_SLICE_MIN_US};
+			       .slice_min_us = CLAND_DEFAULT_SLICE_MIN_US,
+			       .bench_decisions = SIM_BENCH_DECISIONS};
 	optind = 0; /* full reset: the function may be called again */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:w:s:S:lh", longopts, NULL)) != -1) {
@@ -193,7 +217,11 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 		return 0;
 	if (optind < argc)
 		return bad_usage(errf, "unexpected argument \"%s\"", argv[optind]);
-	if (!o->workload)
+	if (o->bench && (o->json || o->trace))
+		return bad_usage(errf, "--bench prints a table: no --json nor --trace");
+	if (!o->bench && !strcmp(o->policy, "all"))
+		return bad_usage(errf, "--policy all is for --bench only");
+	if (!o->bench && !o->workload)
 		return bad_usage(errf, "--workload FILE is required");
 	if (o->slice_min_us > o->slice_us)
 		return bad_usage(errf, "--slice-min-us is larger than --slice-us");
@@ -236,6 +264,21 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 	return ret;
 }
 
+static int bench(const struct sim_opts *o, const struct cland_policy *pol, FILE *out, FILE *errf)
+{
+	struct sim_bench_args a = {.policy = pol,
+				   .decisions = o->bench_decisions,
+				   .nr_workloads = o->nr_workloads,
+				   .rtt_set = o->rtt_set,
+				   .cfg = {.seed = o->seed,
+					   .rtt_ns = o->rtt_us * 1000,
+					   .slice_ns = o->slice_us * 1000,
+					   .slice_min_ns = o->slice_min_us * 1000}};
+
+	memcpy(a.workloads, o->workloads, sizeof(a.workloads));
+	return sim_bench_main(&a, out, errf);
+}
+
 int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 {
 	const struct cland_policy *const *p;
@@ -257,6 +300,8 @@ int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 		return SIM_EXIT_OK;
 	}
 	pol = cland_policy_find(o.policy);
+	if (o.bench && !strcmp(o.policy, "all"))
+		return bench(&o, NULL, out, errf);
 	if (!pol) {
 		fprintf(errf, PROG ": --policy: unknown policy \"%s\"; known:", o.policy);
 		for (p = cland_policies; *p; p++)
@@ -264,5 +309,7 @@ int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 		fprintf(errf, "\n");
 		return SIM_EXIT_USAGE;
 	}
+	if (o.bench)
+		return bench(&o, pol, out, errf);
 	return simulate(&o, pol, out, errf);
 }
