@@ -6,7 +6,8 @@
 #   make check    every test: unit and simulator tests on the host, then the VM suites
 #   make bench    EEVDF vs each policy (and BENCH_EXTRA=path,...) in the VM, interleaved;
 #                 report in build/bench/ (bench/README.md; BENCH_ARGS for bench/run.sh)
-#   make deps     install the Debian packages needed (run by the targets above)
+#   make deps     install the Debian packages needed (run by the targets above; the
+#                 simulator and the unit tests only check theirs, deps-host: offline)
 #   V=1           show the full commands
 #
 # Chain: bpf/cland.bpf.c -> cland.bpf.o -> cland.skel.h -> scx_cland.
@@ -37,7 +38,8 @@ POLICY_SRCS	:= $(wildcard policies/*.c)
 WATCH_SRCS	:= src/stats.c src/stats_server.c src/stats_client.c src/monitor.c src/metrics.c \
 		   src/record.c
 DAEMON_SRCS	:= src/main.c src/options.c src/collect.c src/observe.c $(WATCH_SRCS)
-DAEMON_LIBS	:= -lelf -lz -ljson-c -lmicrohttpd
+# libm: every policy may use it (lib/policy.h), wherever it is linked.
+DAEMON_LIBS	:= -lelf -lz -ljson-c -lmicrohttpd -lm
 OBJS		:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS) $(POLICY_SRCS) $(DAEMON_SRCS))
 
 # Host unit tests: each tests/unit/test_X.c with the policy-side sources and
@@ -67,7 +69,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps run check unit sim-unit bench-unit bench vm-check clean format format-check
+.PHONY: all deps deps-host run check unit sim-unit bench-unit bench vm-check clean format format-check
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/scx_cland $(BUILD)/cland-sim
@@ -75,13 +77,19 @@ all: $(BUILD)/scx_cland $(BUILD)/cland-sim
 deps:
 	$(Q)scripts/deps.sh
 
+# What the simulator and the unit tests need (no libbpf, no vmlinux.h, no network).
+deps-host:
+	$(Q)scripts/deps.sh --host
+
 $(LIBBPF)/lib/libbpf.a: scripts/build-libbpf.sh | deps
 	$(call msg,LIBBPF,$@)
 	$(Q)scripts/build-libbpf.sh $(LIBBPF)
 
+# From the running kernel's BTF when it has sched_ext, else from the pinned (or
+# fetched) $(VMLINUX_KERNEL) kernel's image (scripts/vmlinux-h.sh).
 $(BUILD)/vmlinux.h: scripts/vmlinux-h.sh | deps
 	$(call msg,VMLINUX,$@)
-	$(Q)scripts/vmlinux-h.sh "$$(tests/vm/fetch-kernel.sh --pinned $(VMLINUX_KERNEL))/vmlinuz" $@
+	$(Q)scripts/vmlinux-h.sh --auto $(VMLINUX_KERNEL) $@
 
 $(BUILD)/cland.bpf.o: bpf/cland.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h \
 		      $(LIBBPF)/lib/libbpf.a
@@ -101,21 +109,21 @@ $(BUILD)/scx_cland: $(OBJS) $(LIBBPF)/lib/libbpf.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(DAEMON_LIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/*.h) | deps
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/*.h) | deps-host
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc -Ipolicies -DREPO='"$(CURDIR)"' $< $(UNIT_DEPS) \
-		-ljson-c -lmicrohttpd -lcmocka -o $@
+		-ljson-c -lmicrohttpd -lcmocka -lm -o $@
 
 unit: $(UNIT_TESTS)
 
-$(BUILD)/cland-sim: sim/main.c $(SIM_DEPS) $(SIM_HDRS) | deps
+$(BUILD)/cland-sim: sim/main.c $(SIM_DEPS) $(SIM_HDRS) | deps-host
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc sim/main.c $(SIM_DEPS) $(SIM_LIBS) -o $@
 
 # Simulator tests: each tests/sim/test_X.c with the simulator's sources.
-$(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps
+$(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps-host
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -DREPO='"$(CURDIR)"' $< $(SIM_DEPS) $(SIM_LIBS) \

@@ -2,6 +2,12 @@
 # deps.sh - install every Debian package scx_cland needs to build, test and
 # benchmark (idempotent: does nothing when all are present).
 #
+#   scripts/deps.sh          every package (make deps)
+#   scripts/deps.sh --host   only what the simulator and the unit tests build
+#                            with (make build/cland-sim, make unit): no BPF
+#                            toolchain, no kernel, no QEMU; with them present it
+#                            asks nothing of the network
+#
 # bookworm's bpftool (7.1) and QEMU (7.2) are too old: bpftool 7.5 and QEMU 10
 # come from bookworm-backports, which this script adds to apt's sources when
 # it is missing, on the Debian archive apt already uses (scripts/apt-archive.sh:
@@ -34,6 +40,17 @@ zstd
 gzip
 bpftool:7.5@bookworm-backports
 qemu-system-x86:1:10@bookworm-backports
+"
+
+# The host build's subset (--host): a compiler and the libraries the simulator
+# and the unit tests link.
+HOST_PKGS="
+make
+gcc
+pkg-config
+libcmocka-dev
+libjson-c-dev
+libmicrohttpd-dev
 "
 
 BACKPORTS_LIST=/etc/apt/sources.list.d/cland-bookworm-backports.sources
@@ -71,8 +88,9 @@ add_backports() {
 }
 
 main() {
-	local plain="" bpo="" p name min suite
-	for p in $PKGS; do
+	local plain="" bpo="" p name min suite pkgs=$PKGS
+	[ "${1:-}" = --host ] && pkgs=$HOST_PKGS
+	for p in $pkgs; do
 		suite=""
 		case "$p" in *@*) suite=${p#*@}; p=${p%@*} ;; esac
 		name=${p%%:*}
