@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "cland.h"
+#include "random.h"
 #include "cland.skel.h"
 
 #define SCX_SYSFS		  "/sys/kernel/sched_ext"
@@ -42,6 +43,7 @@ struct cland_sched {
 	struct cland_open_times times;
 	unsigned int nr_wait_fds; /* fds added by cland_wait_add_fd() */
 	uint64_t fds_polled_ns;	  /* when cland_wait_fds() last looked at them */
+	uint64_t random;	  /* the state of host->random() (lib/random.h) */
 };
 
 static uint64_t mono_ns(void)
@@ -530,10 +532,18 @@ static uint64_t host_now(void *be)
 	return mono_ns();
 }
 
+/* The seeded generator of lib/random.h, seeded with CLAND_HOST_SEED by cland_host_init(). */
+static uint64_t host_random(void *be)
+{
+	return cland_random_next(&((struct cland_sched *)be)->random);
+}
+
 void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus)
 {
 	host->be = s;
 	host->claim_idle_cpu = host_claim_idle_cpu;
 	host->now = host_now;
 	host->nr_cpus = nr_cpus;
+	host->random = host_random;
+	s->random = CLAND_HOST_SEED;
 }

@@ -31,7 +31,39 @@ struct cland_host {
 	/* Current time in ns, on the clock of the task timestamps. */
 	uint64_t (*now)(void *be);
 	int nr_cpus;
+	/*
+	 * 64 random bits from the host's seeded generator (lib/random.h): the
+	 * same draws on every run with the same seed (cland-sim --seed N; the
+	 * daemon's seed is fixed, CLAND_HOST_SEED), so that a randomized
+	 * policy is reproducible. Not for cryptography.
+	 */
+	uint64_t (*random)(void *be);
 };
+
+/*
+ * What a policy may call and allocate, and where.
+ *
+ * The daemon is one thread and the policy runs in it, on the path every
+ * waiting task goes through: while enqueue() or dispatch() runs, the tasks
+ * queued to user space wait.
+ *  - init(): anything. Allocate here everything the hot path will need
+ *    (memory is locked: mlockall), read files, compute tables.
+ *  - enqueue(), dispatch(), nr_pending(), stats(): no blocking (no I/O, no
+ *    sleeping, no locks, no system calls other than the host's), no
+ *    threads, no signals, and no allocation (malloc may fault or take a
+ *    lock; cland-sim --check counts every allocation made there and fails
+ *    the policy for it). They may call the host (now(), random(),
+ *    claim_idle_cpu() - a system call in the daemon: in dispatch(), for
+ *    the decision it returns, or not at all), libc functions that neither
+ *    block nor allocate (memcpy, memset, string functions, qsort...) and
+ *    libm (log, exp, sqrt, pow...: linked into the daemon, the simulator
+ *    and the unit tests). A structure that must grow past what init()
+ *    allocated may grow there, rarely, and must not lose a task when the
+ *    allocation fails (policies/task_queue.h).
+ *  - exit(): free what init() allocated.
+ * State lives in ctx (ctx_size bytes), never in globals: the simulator and
+ * the tests run several instances of a policy in one process.
+ */
 
 /* Tunables every policy receives (all in ns). */
 struct cland_policy_cfg {

@@ -25,6 +25,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "options.h"
+#include "random.h"
 #include "workload.h"
 
 #define BENCH_PID0	 1000
@@ -43,6 +44,7 @@ static const uint64_t bench_weights[8] = {100, 100, 100, 33, 100, 100, 305, 100}
 struct bench_host {
 	uint64_t now;
 	uint64_t claims;
+	uint64_t random; /* host->random()'s state */
 };
 
 static int bench_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
@@ -57,6 +59,11 @@ static int bench_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 static uint64_t bench_now(void *be)
 {
 	return ((const struct bench_host *)be)->now;
+}
+
+static uint64_t bench_random(void *be)
+{
+	return cland_random_next(&((struct bench_host *)be)->random);
 }
 
 static uint64_t mono_ns(void)
@@ -133,11 +140,12 @@ static double time_drive(const struct cland_policy *pol, void *ctx, struct bench
 static double bench_size(const struct cland_policy *pol, int nr, uint64_t decisions, char *err,
 			 size_t errlen)
 {
-	struct bench_host h = {.now = BENCH_T0};
+	struct bench_host h = {.now = BENCH_T0, .random = CLAND_HOST_SEED};
 	struct cland_host host = {.be = &h,
 				  .claim_idle_cpu = bench_claim_idle_cpu,
 				  .now = bench_now,
-				  .nr_cpus = SIM_BENCH_CPUS};
+				  .nr_cpus = SIM_BENCH_CPUS,
+				  .random = bench_random};
 	struct cland_policy_cfg cfg = {.slice_ns = CLAND_DEFAULT_SLICE_US * 1000ULL,
 				       .slice_min_ns = CLAND_DEFAULT_SLICE_MIN_US * 1000ULL};
 	void *ctx = calloc(1, pol->ctx_size ? pol->ctx_size : 1);

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "prng.h"
 #include "sim.h"
 
 /* kernel/sched/core.c: sched_prio_to_weight[] */
@@ -372,10 +373,18 @@ static uint64_t host_now(void *be)
 	return s->now;
 }
 
+/* cland_host.random: a stream of its own, seeded from --seed (the tasks' streams are others). */
+static uint64_t host_random(void *be)
+{
+	return sim_prng_next(&((struct sim *)be)->host_random);
+}
+
 void sim_host_init(struct sim *s)
 {
 	s->host.be = s;
 	s->host.claim_idle_cpu = host_claim_idle_cpu;
 	s->host.now = host_now;
 	s->host.nr_cpus = s->w->nr_cpus;
+	s->host.random = host_random;
+	s->host_random = sim_prng_seed(s->cfg.seed, UINT64_MAX);
 }

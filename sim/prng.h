@@ -10,13 +10,12 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "random.h"
+
+/* splitmix64: the generator of the policies' host->random() too (lib/random.h) */
 static inline uint64_t sim_prng_next(uint64_t *state)
 {
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return cland_random_next(state);
 }
 
 /* The state of stream @idx for @seed: streams of different tasks differ. */

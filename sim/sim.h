@@ -161,6 +161,7 @@ struct sim {
 	struct sim_daemon daemon;
 	struct sim_wakeq wakeq;
 	struct cland_host host;
+	uint64_t host_random; /* the state of host.random() */
 	struct sim_samples *lat; /* per group */
 	struct sim_result *res;
 	char *err;

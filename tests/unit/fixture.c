@@ -14,6 +14,7 @@
 
 #include "fixture.h"
 #include "heap.h"
+#include "random.h"
 #include "task_queue.h"
 
 const struct cland_policy_cfg fixture_cfg = {.slice_ns = SLICE_NS, .slice_min_ns = SLICE_MIN_NS};
@@ -31,6 +32,12 @@ static int mock_claim_idle_cpu(void *be, int32_t pid, int32_t prev_cpu)
 static uint64_t mock_now(void *be)
 {
 	return ((struct mock_be *)be)->now;
+}
+
+/* The daemon's generator and seed (lib/random.h). */
+static uint64_t mock_random(void *be)
+{
+	return cland_random_next(&((struct mock_be *)be)->random);
 }
 
 struct fixture *fixture_new(const struct cland_policy *pol, int nr_cpus)
@@ -51,6 +58,8 @@ struct fixture *fixture_new(const struct cland_policy *pol, int nr_cpus)
 	f->host.claim_idle_cpu = mock_claim_idle_cpu;
 	f->host.now = mock_now;
 	f->host.nr_cpus = nr_cpus;
+	f->host.random = mock_random;
+	f->be.random = CLAND_HOST_SEED;
 	if (pol->init(f->ctx, &fixture_cfg, &f->host)) {
 		free(f->ctx);
 		free(f);

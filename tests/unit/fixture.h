@@ -35,6 +35,7 @@ struct mock_be {
 	int calls;    /* claim_idle_cpu() calls so far */
 	int32_t pid;  /* and the arguments of the last one */
 	int32_t prev_cpu;
+	uint64_t random; /* the state of host->random() */
 };
 
 struct fixture {
