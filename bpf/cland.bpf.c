@@ -423,11 +423,15 @@ static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu)
 	return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 }
 
+#include "rules.bpf.h" /* the rules' CPU sets: uses the helpers above */
+
 s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	bool is_idle = false;
 	s32 cpu;
 
+	if (rule_select_cpu(p, prev_cpu, &cpu))
+		return cpu;
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	if (!is_idle)
 		return cpu;
@@ -498,6 +502,10 @@ static void enqueue_alone(struct task_struct *p, struct task_ctx *tctx, u64 enq_
 {
 	u64 vtime = alone_vtime(p, tctx);
 
+	if (rule_place(p, -1, ALONE_SLICE_NS, vtime, false, enq_flags)) {
+		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
+		return;
+	}
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, enq_flags);
 	__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
 	kick_cpu_for(p, vtime);
@@ -518,6 +526,7 @@ static void fill_queued(struct cland_queued *q, struct task_struct *p, struct ta
 	q->nr_cpus_allowed = p->nr_cpus_allowed;
 	q->nr_runnable = st.nr_runnable > 0 ? st.nr_runnable : 1;
 	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
+	fill_rule_info(q, p);
 }
 
 /*
@@ -529,6 +538,10 @@ static void fill_queued(struct cland_queued *q, struct task_struct *p, struct ta
 static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
 	tctx->requeue = 0;
+	if (rule_place(p, -1, tctx->slice_left, tctx->deadline, true, enq_flags)) {
+		__sync_fetch_and_add(&counters.nr_requeued, 1);
+		return;
+	}
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->slice_left, tctx->deadline, enq_flags);
 	__sync_fetch_and_add(&counters.nr_requeued, 1);
 	kick_idle_for(p);
@@ -627,6 +640,8 @@ static void take_back(struct task_struct *p, struct task_ctx *tctx)
 
 	tctx->gen++;
 	vtime = alone_vtime(p, tctx);
+	if (rule_place(p, -1, ALONE_SLICE_NS, vtime, false, 0))
+		return;
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, 0);
 	kick_cpu_for(p, vtime);
 }
@@ -700,6 +715,8 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		cpu = CLAND_CPU_ANY;
 	}
 	__sync_fetch_and_add(&counters.nr_user_dispatches, 1);
+	if (rule_place(p, cpu, slice, d->deadline, d->flags & CLAND_DECISION_NO_PREEMPT, 0))
+		return;
 	/* "Any CPU": an idle one it may use if there is one (no syscall per decision) */
 	if (cpu == CLAND_CPU_ANY)
 		cpu = pick_idle_cpu(p, scx_bpf_task_cpu(p));
@@ -896,7 +913,7 @@ __noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
 		    (p->migration_disabled && scx_bpf_task_cpu(p) != cpu))
 			continue;
 		cland_dsq_move_set_slice(BPF_FOR_EACH_ITER, STARVE_SLICE_NS);
-		if (cland_dsq_move(BPF_FOR_EACH_ITER, p, SCX_DSQ_LOCAL, 0))
+		if (cland_dsq_move(BPF_FOR_EACH_ITER, p, rule_starve_dsq(p, dsq_id, cpu), 0))
 			__sync_fetch_and_add(&counters.nr_starved, 1);
 	}
 	return 0;
@@ -1073,6 +1090,7 @@ s32 BPF_STRUCT_OPS(cland_init_task, struct task_struct *p, struct scx_init_task_
 {
 	if (!bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
 		return -ENOMEM;
+	rule_inherit(p, args);
 	return 0;
 }
 
@@ -1164,7 +1182,7 @@ int cland_select_cpu_prog(struct cland_select_cpu_arg *arg)
 	if (!p)
 		return -ESRCH;
 	bpf_rcu_read_lock();
-	cpu = pick_idle_cpu(p, arg->prev_cpu);
+	cpu = rule_pick_idle_cpu(p, arg->prev_cpu);
 	bpf_rcu_read_unlock();
 	bpf_task_release(p);
 	return cpu;

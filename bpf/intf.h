@@ -39,6 +39,17 @@ enum cland_limits {
 /* Flags of a queued task. */
 enum cland_task_flags {
 	CLAND_TASK_WAKEUP = 1 << 0, /* the task has just woken up (was sleeping) */
+	/* the backend holds a rule's CPU set for the task (cland_set_task_cpus()) */
+	CLAND_TASK_RULE_CPUS = 1 << 1,
+};
+
+/*
+ * The verdict of the daemon's rules on a task (struct cland_queued.verdict):
+ * how the policy should treat it (lib/policy.h says how each policy does).
+ */
+enum cland_verdict_flags {
+	CLAND_VERDICT_LATENCY_CRITICAL = 1 << 0, /* ahead of other tasks, short slice */
+	CLAND_VERDICT_BACKGROUND = 1 << 1,	 /* only when nothing else wants the CPU */
 };
 
 /*
@@ -65,6 +76,27 @@ struct cland_queued {
 	 */
 	__u64 nr_runnable;
 	char comm[CLAND_COMM_LEN];
+	__u64 cgroup_id; /* its cgroup v2 id: the inode number of its directory */
+	__u32 uid;	 /* its effective uid */
+	/*
+	 * The verdict of the daemon's rules (--rules) on the task, filled in
+	 * user space before the policy sees it (lib/policy.h); the backend
+	 * sends 0s.
+	 */
+	__u32 verdict;		  /* enum cland_verdict_flags */
+	__u64 verdict_slice;	  /* a fixed slice in ns; 0: the policy's own */
+	__u32 verdict_weight_pct; /* weight multiplier x 100; 0: none */
+	__u32 verdict_rule;	  /* the rule that matched: its index + 1; 0: none */
+};
+
+/*
+ * The CPUs a rule allows a task (bit n: CPU n), as the daemon writes them to
+ * the backend: it never places the task outside them (nor outside the
+ * task's own affinity; a set that leaves the task no CPU is not applied).
+ */
+#define CLAND_CPUSET_WORDS (CLAND_MAX_CPUS / 64)
+struct cland_cpuset {
+	__u64 bits[CLAND_CPUSET_WORDS];
 };
 
 /* Longest slice a decision may give (10 s): a longer one is malformed. */

@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -546,4 +547,40 @@ void cland_host_init(struct cland_host *host, struct cland_sched *s, int nr_cpus
 	host->nr_cpus = nr_cpus;
 	host->random = host_random;
 	s->random = CLAND_HOST_SEED;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* Linux 6.9: a pidfd for a thread, not only a process */
+#endif
+
+/* A pidfd for thread @pid (the key of the backend's task storage maps). */
+static int thread_pidfd(int32_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, PIDFD_THREAD);
+
+	if (fd < 0 && errno == EINVAL) /* no PIDFD_THREAD: enough for a process */
+		fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	return fd;
+}
+
+int cland_set_task_cpus(struct cland_sched *s, int32_t pid, const struct cland_cpuset *set)
+{
+	int map = bpf_map__fd(s->skel->maps.rule_cpus);
+	int fd = thread_pidfd(pid), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (set)
+		ret = bpf_map_update_elem(map, &fd, set, BPF_ANY);
+	else
+		ret = bpf_map_delete_elem(map, &fd);
+	if (ret < 0)
+		ret = -errno;
+	close(fd);
+	return ret == -ENOENT ? 0 : ret;
+}
+
+void cland_enable_task_cpus(struct cland_sched *s, bool on)
+{
+	s->skel->bss->rule_cpus_on = on;
 }

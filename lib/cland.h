@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../bpf/intf.h"
+#include "intf.h"
 #include "policy.h"
 
 struct cland_sched;
@@ -72,6 +72,17 @@ int cland_send_decision(struct cland_sched *s, const struct cland_decision *d);
  * whole idle cores. Returns the CPU, or a negative value when none is idle.
  */
 int cland_claim_idle_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu);
+
+/*
+ * The CPU set a rule gives task @pid (struct cland_cpuset of bpf/intf.h), or
+ * none (@set NULL): the backend never places the task outside it (nor
+ * outside its own affinity; a set that leaves it no CPU is ignored).
+ * Returns 0, -ESRCH when the task is gone, or another -errno. Not for the
+ * hot path: a few system calls, for tasks whose verdict changed.
+ */
+int cland_set_task_cpus(struct cland_sched *s, int32_t pid, const struct cland_cpuset *set);
+/* Whether the backend looks the sets up at all (off: they cost nothing, and are ignored). */
+void cland_enable_task_cpus(struct cland_sched *s, bool on);
 
 /* Tell the kernel how many tasks the policy still holds (0: all dispatched). */
 void cland_notify_complete(struct cland_sched *s, uint64_t nr_pending);

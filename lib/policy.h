@@ -14,10 +14,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../bpf/intf.h"
+/* bpf/intf.h; installed next to this header (pkg-config --cflags cland) */
+#include "intf.h"
 
-/* A runnable task as a policy sees it (same layout as the wire message). */
+/*
+ * The version of this interface: struct cland_policy, cland_task_t, struct
+ * cland_decision, struct cland_host and what they mean. A policy built as a
+ * plug-in (below) exports the value it was built with, and is refused when it
+ * differs from its host's. Bumped whenever any of them changes.
+ */
+#define CLAND_POLICY_ABI 1
+
+/*
+ * A runnable task as a policy sees it: the wire message of the backend, with
+ * the verdict of the daemon's rules filled in (verdict, verdict_slice,
+ * verdict_weight_pct, verdict_rule; all 0 when no rule matched).
+ *
+ * What a policy does with a verdict (deadline, vruntime and fifo do this,
+ * with the helpers below):
+ *  - CLAND_VERDICT_LATENCY_CRITICAL: queued ahead of the other tasks
+ *    (cland_verdict_key()), with the minimum slice; a task that has run a
+ *    whole slice_ns since it last slept is ordered as usual (still with the
+ *    short slice) until it sleeps again, so that it cannot keep the others
+ *    off a CPU;
+ *  - CLAND_VERDICT_BACKGROUND: queued behind every other task
+ *    (CLAND_VERDICT_BG_DELAY_NS later), so it runs when nothing else wants
+ *    the CPU, with a long slice (CLAND_VERDICT_BG_SLICES x slice_ns); its
+ *    late deadline makes it the first to be preempted. (The backend's
+ *    starvation net still runs it after 500 ms of waiting.);
+ *  - verdict_weight_pct: the weight is multiplied by it / 100
+ *    (cland_verdict_weight());
+ *  - verdict_slice: the slice of every decision for the task, whatever the
+ *    policy or the flags above would give (cland_verdict_slice()).
+ * A rule's CPU set is not the policy's business: the backend never places
+ * the task outside it, whatever CPU a decision names.
+ */
 typedef struct cland_queued cland_task_t;
+
+/* How far behind the other tasks a background task is queued (1000 s). */
+#define CLAND_VERDICT_BG_DELAY_NS (1000ULL * 1000 * 1000 * 1000)
+/* A background task's slice: this many times slice_ns (at most CLAND_MAX_SLICE_NS). */
+#define CLAND_VERDICT_BG_SLICES 4
 
 /* Services of the backend that a policy may call. */
 struct cland_host {
@@ -112,6 +149,79 @@ struct cland_policy {
 	/* Release what init allocated. */
 	void (*exit)(void *ctx);
 };
+
+/* The latency-critical boost applies: the flag, and less than @slice_ns run since it slept. */
+static inline bool cland_verdict_boosted(const cland_task_t *task, uint64_t slice_ns)
+{
+	return (task->verdict & CLAND_VERDICT_LATENCY_CRITICAL) && task->exec_runtime < slice_ns;
+}
+
+/*
+ * The ordering key (decision deadline) of @task given the one the policy
+ * would give it, @key: @now - @ahead when the latency-critical boost applies
+ * (@now: the policy's current position on its key scale, @ahead: more than
+ * the spread of the keys it gives, so that the task goes ahead of them),
+ * @key + CLAND_VERDICT_BG_DELAY_NS for a background task, else @key.
+ */
+static inline uint64_t cland_verdict_key(const cland_task_t *task, uint64_t key, uint64_t now,
+					 uint64_t ahead, uint64_t slice_ns)
+{
+	if (cland_verdict_boosted(task, slice_ns))
+		return now > ahead ? now - ahead : 0;
+	if (task->verdict & CLAND_VERDICT_BACKGROUND)
+		return key > UINT64_MAX - CLAND_VERDICT_BG_DELAY_NS
+			       ? UINT64_MAX
+			       : key + CLAND_VERDICT_BG_DELAY_NS;
+	return key;
+}
+
+/*
+ * The slice of a decision for @task given the policy's own, @slice: the
+ * rule's fixed slice if any, else @slice_min_ns for a latency-critical task,
+ * CLAND_VERDICT_BG_SLICES x @slice_ns for a background one, else @slice.
+ */
+static inline uint64_t cland_verdict_slice(const cland_task_t *task, uint64_t slice,
+					   uint64_t slice_ns, uint64_t slice_min_ns)
+{
+	uint64_t bg = slice_ns * CLAND_VERDICT_BG_SLICES;
+
+	if (task->verdict_slice)
+		return task->verdict_slice < CLAND_MAX_SLICE_NS ? task->verdict_slice
+								: CLAND_MAX_SLICE_NS;
+	if (task->verdict & CLAND_VERDICT_LATENCY_CRITICAL)
+		return slice_min_ns;
+	if (task->verdict & CLAND_VERDICT_BACKGROUND)
+		return bg < CLAND_MAX_SLICE_NS ? bg : CLAND_MAX_SLICE_NS;
+	return slice;
+}
+
+/* The weight of @task with its rule's multiplier, within the kernel's 1..10000. */
+static inline uint64_t cland_verdict_weight(const cland_task_t *task)
+{
+	uint64_t w = task->weight;
+
+	if (task->verdict_weight_pct)
+		w = w * task->verdict_weight_pct / 100;
+	return w < 1 ? 1 : w > 10000 ? 10000 : w;
+}
+
+/*
+ * Policies as plug-ins: a shared object built out of tree (`cc -shared -fPIC
+ * $(pkg-config --cflags cland) mypolicy.c -o mypolicy.so`), loaded with
+ * `scx_cland -p ./mypolicy.so` or `cland-sim --policy ./mypolicy.so`. It
+ * exports its policy and the CLAND_POLICY_ABI it was built with:
+ *
+ *	CLAND_PLUGIN(my_policy);
+ *
+ * A missing symbol, another ABI, or a policy without name, init, enqueue,
+ * dispatch, nr_pending or exit is refused with a message, and nothing runs.
+ */
+#define CLAND_PLUGIN_POLICY_SYM "cland_plugin_policy"
+#define CLAND_PLUGIN_ABI_SYM	"cland_plugin_abi"
+#define CLAND_PLUGIN(pol)                                                                          \
+	__attribute__((visibility("default"))) const int cland_plugin_abi = CLAND_POLICY_ABI;      \
+	__attribute__((visibility("default")))                                                     \
+	const struct cland_policy *const cland_plugin_policy = &(pol)
 
 /* The policies built into scx_cland, NULL-terminated. */
 extern const struct cland_policy *const cland_policies[];

@@ -57,12 +57,15 @@ static inline uint64_t fair_slice(const struct cland_host *host, const cland_tas
 	return clamp_u64(slice, slice_min_ns, slice_ns);
 }
 
-/* The task's weight in the kernel's range; 0 (malformed) counts as nice 0. */
+/*
+ * The task's weight in the kernel's range, with its rule's multiplier
+ * (cland_verdict_weight()); 0 (malformed) counts as nice 0.
+ */
 static inline uint64_t task_weight(const cland_task_t *task)
 {
 	if (!task->weight)
 		return WEIGHT_DFL;
-	return task->weight > WEIGHT_MAX ? WEIGHT_MAX : task->weight;
+	return cland_verdict_weight(task);
 }
 
 /* @v scaled by the inverse of the task's weight: what @v ns cost in vruntime. */

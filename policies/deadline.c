@@ -26,6 +26,11 @@
  * [slice_min_ns, slice_ns]: light tasks are preempted sooner, heavy ones
  * never get more than slice_ns.
  *
+ * The rules' verdict (lib/policy.h): a latency-critical task's deadline is
+ * min_vruntime - 2 slice_ns, ahead of every task queued since; a background
+ * task's is pushed CLAND_VERDICT_BG_DELAY_NS later; the weight multiplier
+ * acts through task_weight(), the slices through cland_verdict_slice().
+ *
  * Tasks wait in a task_queue (task_queue.h) keyed by deadline (FIFO among
  * ties), allocated by init for DEADLINE_HEAP_CAP tasks. A task is not dropped
  * because the queue is full: it grows, keeping its order (the only allocation
@@ -111,6 +116,8 @@ static void deadline_enqueue(void *ctx, const cland_task_t *task)
 
 	t.vtime = task_vruntime(c, task, fair);
 	deadline = task_deadline(task, t.vtime, fair);
+	/* the rules' verdict: ahead of every new key (>= min_vruntime - F), or far behind */
+	deadline = cland_verdict_key(task, deadline, c->min_vruntime, 2 * c->slice_ns, c->slice_ns);
 	task_queue_push(&c->queue, deadline, &t);
 }
 
@@ -148,7 +155,8 @@ static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 	out->gen = ent.task.gen;
 	out->vtime = ent.task.vtime;
 	out->deadline = ent.key;
-	out->slice = task_slice(c, &ent.task);
+	out->slice = cland_verdict_slice(&ent.task, task_slice(c, &ent.task), c->slice_ns,
+					 c->slice_min_ns);
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
 
 	if (ent.task.vtime > c->min_vruntime)

@@ -3,23 +3,49 @@
 #include "common.h"
 #include "task_queue.h"
 
+/* A latency-critical task's deadline is this much before now: ahead of every waiting task. */
+#define FIFO_AHEAD_NS (1000ULL * 1000 * 1000) /* none waits 1 s: the starvation net */
+
 struct fifo_ctx {
-	struct task_queue queue; /* all keys equal: tasks come out in arrival order */
+	struct task_queue queue; /* equal keys: tasks come out in arrival order */
 	struct cland_host host;
-	uint64_t slice_ns, last_deadline;
+	uint64_t slice_ns, slice_min_ns, last_deadline;
 };
 
 static int fifo_init(void *ctx, const struct cland_policy_cfg *cfg, const struct cland_host *host)
 {
 	struct fifo_ctx *c = ctx;
 
-	*c = (struct fifo_ctx){.host = *host, .slice_ns = cfg->slice_ns};
+	*c = (struct fifo_ctx){
+		.host = *host, .slice_ns = cfg->slice_ns, .slice_min_ns = cfg->slice_min_ns};
 	return task_queue_init(&c->queue, CLAND_MAX_INFLIGHT); /* all tasks that may be in flight */
 }
 
 static void fifo_enqueue(void *ctx, const cland_task_t *task)
 {
-	task_queue_push(&((struct fifo_ctx *)ctx)->queue, 0, task);
+	/* key 1; the rules' verdict: latency-critical tasks first (0), background ones last (2) */
+	uint64_t key = (task->verdict & CLAND_VERDICT_LATENCY_CRITICAL) ? 0
+		       : (task->verdict & CLAND_VERDICT_BACKGROUND)	? 2
+									: 1;
+
+	task_queue_push(&((struct fifo_ctx *)ctx)->queue, key, task);
+}
+
+/*
+ * The rules' verdict (lib/policy.h) on a decision: a latency-critical task
+ * goes ahead of every waiting task, without preempting (fifo never does), a
+ * background one behind them all; the weight multiplier scales the slice.
+ */
+static void fifo_verdict(struct fifo_ctx *c, const cland_task_t *t, struct cland_decision *out,
+			 uint64_t now)
+{
+	if (t->verdict_weight_pct)
+		out->slice = clamp_u64(mul_div(c->slice_ns, t->verdict_weight_pct, 100), 1,
+				       CLAND_MAX_SLICE_NS);
+	out->slice = cland_verdict_slice(t, out->slice, c->slice_ns, c->slice_min_ns);
+	out->deadline = cland_verdict_key(t, out->deadline, now, FIFO_AHEAD_NS, c->slice_ns);
+	if (t->verdict & CLAND_VERDICT_LATENCY_CRITICAL)
+		out->flags |= CLAND_DECISION_NO_PREEMPT;
 }
 
 static bool fifo_dispatch(void *ctx, struct cland_decision *out)
@@ -34,6 +60,8 @@ static bool fifo_dispatch(void *ctx, struct cland_decision *out)
 	*out = (struct cland_decision){.pid = e.task.pid, .gen = e.task.gen, .slice = c->slice_ns};
 	out->deadline = c->last_deadline;
 	out->cpu = pick_cpu(&c->host, &e.task); /* an idle CPU, else the first free one */
+	if (e.task.verdict || e.task.verdict_slice || e.task.verdict_weight_pct)
+		fifo_verdict(c, &e.task, out, now);
 	return true;
 }
 

@@ -52,6 +52,12 @@
  * wait for a slice to end (the backend compares the vruntime a task started
  * with, not what it has reached since). Use "deadline" for latency.
  *
+ * The rules' verdict (lib/policy.h): a latency-critical task is keyed
+ * min_vruntime - 2 slice_ns, ahead of every task placed since; a background
+ * task CLAND_VERDICT_BG_DELAY_NS after its vruntime; the weight multiplier
+ * acts through the charge (task_weight()), the slices through
+ * cland_verdict_slice().
+ *
  * Tasks wait in a task_queue (task_queue.h) keyed by vruntime (FIFO among
  * ties), allocated by init for VRUNTIME_HEAP_CAP tasks; when full it grows,
  * keeping its order, and when memory runs out the task is dispatched at once
@@ -164,7 +170,11 @@ static void vruntime_enqueue(void *ctx, const cland_task_t *task)
 
 	update_min_vruntime(c, task);
 	t.vtime = task_vruntime(c, task);
-	task_queue_push(&c->queue, t.vtime, &t);
+	/* the rules' verdict: ahead of every new key (>= min_vruntime - slice_ns), or far behind */
+	task_queue_push(
+		&c->queue,
+		cland_verdict_key(task, t.vtime, c->min_vruntime, 2 * c->slice_ns, c->slice_ns),
+		&t);
 }
 
 static uint64_t vruntime_nr_pending(void *ctx)
@@ -199,8 +209,9 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	out->pid = ent.task.pid;
 	out->gen = ent.task.gen;
 	out->vtime = ent.task.vtime;
-	out->deadline = ent.task.vtime;
-	out->slice = task_slice(c, &ent.task);
+	out->deadline = ent.key; /* the vruntime, unless the rules' verdict moved it */
+	out->slice = cland_verdict_slice(&ent.task, task_slice(c, &ent.task), c->slice_ns,
+					 c->slice_min_ns);
 	if (ent.task.vtime > c->max_vruntime)
 		c->max_vruntime = ent.task.vtime;
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
