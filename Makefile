@@ -31,27 +31,33 @@ INCLUDES := -I$(BUILD) -I$(LIBBPF)/include -Ibpf -Ilib -Isrc
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wno-missing-declarations \
 	-Wno-unused-function
 
-LIB_SRCS	:= lib/bpf_backend.c lib/loop.c lib/stats.c lib/heap.c lib/trace.c
+LIB_SRCS	:= lib/bpf_backend.c lib/loop.c lib/stats.c lib/heap.c lib/trace.c lib/plugin.c
 POLICY_SRCS	:= $(wildcard policies/*.c)
 # The daemon; what watches it (stats, monitor, /metrics, recording) in src/ too, all
 # but collect.c/observe.c/main.c (the live backend) also built into the unit tests.
 WATCH_SRCS	:= src/stats.c src/stats_server.c src/stats_client.c src/monitor.c src/metrics.c \
 		   src/record.c
-DAEMON_SRCS	:= src/main.c src/options.c src/collect.c src/observe.c $(WATCH_SRCS)
+# Rules, profiles, the swappable policy and the control socket (all but manage.c
+# in the unit tests too; rules.c and verdict.c in the simulator).
+RULES_SRCS	:= src/rules.c src/verdict.c src/cgroups.c src/profiles.c src/runner.c \
+		   src/control.c src/ctl.c
+DAEMON_SRCS	:= src/main.c src/options.c src/collect.c src/observe.c src/manage.c $(WATCH_SRCS) \
+		   $(RULES_SRCS)
 # libm: every policy may use it (lib/policy.h), wherever it is linked.
-DAEMON_LIBS	:= -lelf -lz -ljson-c -lmicrohttpd -lm
+DAEMON_LIBS	:= -lelf -lz -ljson-c -lmicrohttpd -lm -ldl
 OBJS		:= $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS) $(POLICY_SRCS) $(DAEMON_SRCS))
 
 # Host unit tests: each tests/unit/test_X.c with the policy-side sources and
 # the policy tests' shared fixture.
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-UNIT_DEPS	:= lib/heap.c lib/stats.c lib/trace.c $(POLICY_SRCS) src/options.c $(WATCH_SRCS) \
-		   tests/unit/fixture.c
+UNIT_DEPS	:= lib/heap.c lib/stats.c lib/trace.c lib/plugin.c $(POLICY_SRCS) src/options.c \
+		   $(WATCH_SRCS) $(RULES_SRCS) tests/unit/fixture.c
 
 # The simulator: sim/ drives the same policies through a simulated backend (no libbpf).
-SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c lib/trace.c $(POLICY_SRCS)
-SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h bpf/*.h) src/options.h
-SIM_LIBS	:= -ljson-c -lm
+SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c lib/trace.c lib/plugin.c \
+		   src/rules.c src/verdict.c $(POLICY_SRCS)
+SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h bpf/*.h) src/options.h src/rules.h src/verdict.h
+SIM_LIBS	:= -ljson-c -lm -ldl
 SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
 
 # The bench report tool (host) and its tests; bench/tools/ are built static for
@@ -113,7 +119,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policie
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc -Ipolicies -DREPO='"$(CURDIR)"' $< $(UNIT_DEPS) \
-		-ljson-c -lmicrohttpd -lcmocka -lm -o $@
+		-ljson-c -lmicrohttpd -lcmocka -lm -ldl -o $@
 
 unit: $(UNIT_TESTS)
 

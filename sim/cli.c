@@ -14,8 +14,10 @@
 #include "cli.h"
 #include "engine.h"
 #include "options.h"
+#include "plugin.h"
 #include "replay_cli.h"
 #include "report.h"
+#include "sim_rules.h"
 #include "workload.h"
 
 #define PROG "cland-sim"
@@ -36,6 +38,7 @@ struct sim_opts {
 	uint64_t bench_decisions;
 	const char *workloads[SIM_BENCH_MAX_WORKLOADS]; /* every -w, for --bench */
 	int nr_workloads;
+	const char *rules; /* --rules FILE (sim_rules.h) */
 };
 
 static void usage(FILE *f)
@@ -44,7 +47,7 @@ static void usage(FILE *f)
 
 	fprintf(f,
 		"Usage: " PROG " --workload FILE.json [--policy NAME] [--seed N] [--json]\n"
-		"                 [--rtt-us N] [-s US] [-S US] [--trace]\n"
+		"                 [--rtt-us N] [-s US] [-S US] [--trace] [--rules FILE]\n"
 		"       " PROG " --bench [--policy NAME|all] [--bench-decisions N] [-w FILE]...\n"
 		"Simulate scx_cland running policy NAME on the CPUs and tasks of FILE.json\n"
 		"(schema: sim/README.md); print per-group CPU shares and wake-up latencies.\n"
@@ -53,7 +56,7 @@ static void usage(FILE *f)
 		"is \"all\", the default one otherwise), then the whole simulator on each\n"
 		"FILE given (decisions per second of wall time).\n"
 		"\n"
-		"  -p, --policy NAME      policy to run (default: %s)\n"
+		"  -p, --policy NAME      policy to run (default: %s), or a plug-in: ./x.so\n"
 		"  -w, --workload FILE    the workload (JSON); required, except with --bench\n"
 		"      --seed N           seed of the \"exp\" distributions (default: %llu)\n"
 		"      --json             print a JSON document instead of a table\n"
@@ -62,6 +65,8 @@ static void usage(FILE *f)
 		"                         (default: the workload's rtt_us, else %llu)\n"
 		"  -s, --slice-us N       maximum slice in us (default: %llu)\n"
 		"  -S, --slice-min-us N   minimum slice in us (default: %llu)\n"
+		"      --rules FILE       scx_cland's rules (--rules): each group's tasks get the\n"
+		"                         verdict of the rule matching its name, as comm\n"
 		"      --bench            benchmarks instead of a simulation (see above)\n"
 		"      --bench-decisions N  decisions per timed repetition (default: %llu)\n"
 		"  -l, --list-policies    list the policies and exit\n"
@@ -131,7 +136,7 @@ static int number_opt(FILE *errf, const char *name, const char *arg, uint64_t mi
 	return SIM_EXIT_USAGE;
 }
 
-enum { OPT_SEED = 256, OPT_JSON, OPT_RTT, OPT_TRACE, OPT_BENCH, OPT_BENCH_DECISIONS };
+enum { OPT_SEED = 256, OPT_JSON, OPT_RTT, OPT_TRACE, OPT_BENCH, OPT_BENCH_DECISIONS, OPT_RULES };
 
 static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 {
@@ -155,6 +160,9 @@ static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 		return number_opt(errf, "--seed", optarg, 0, UINT64_MAX, &o->seed);
 	case OPT_JSON:
 		o->json = true;
+		return 0;
+	case OPT_RULES:
+		o->rules = optarg;
 		return 0;
 	case OPT_TRACE:
 		o->trace = true;
@@ -195,6 +203,7 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 		{"slice-min-us", required_argument, NULL, 'S'},
 		{"bench", no_argument, NULL, OPT_BENCH},
 		{"bench-decisions", required_argument, NULL, OPT_BENCH_DECISIONS},
+		{"rules", required_argument, NULL, OPT_RULES},
 		{"list-policies", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -246,6 +255,11 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 		return SIM_EXIT_USAGE;
 	}
 	cfg.rtt_ns = o->rtt_set ? o->rtt_us * 1000 : w.has_rtt ? w.rtt_ns : SIM_DEFAULT_RTT_NS;
+	if (o->rules && sim_rules_setup(o->rules, &w, pol, &cfg.policy, errf, err, sizeof(err))) {
+		fprintf(errf, PROG ": %s\n", err);
+		sim_workload_free(&w);
+		return SIM_EXIT_USAGE;
+	}
 	if (sim_run(&w, &cfg, &r, err, sizeof(err))) {
 		fprintf(errf, PROG ": %s\n", err);
 		sim_workload_free(&w);
@@ -261,6 +275,7 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 	}
 	sim_result_free(&r);
 	sim_workload_free(&w);
+	sim_rules_free();
 	return ret;
 }
 
@@ -277,6 +292,23 @@ static int bench(const struct sim_opts *o, const struct cland_policy *pol, FILE 
 
 	memcpy(a.workloads, o->workloads, sizeof(a.workloads));
 	return sim_bench_main(&a, out, errf);
+}
+
+/* --policy ./x.so: a plug-in (lib/plugin.h), refused with exit 2 when it breaks the contract. */
+static int plugin(const struct sim_opts *o, FILE *out, FILE *errf)
+{
+	const struct cland_policy *pol;
+	char err[1024];
+	void *handle;
+	int ret;
+
+	if (cland_policy_load(o->policy, &pol, &handle, err, sizeof(err))) {
+		fprintf(errf, PROG ": --policy: %s\n", err);
+		return SIM_EXIT_USAGE;
+	}
+	ret = o->bench ? bench(o, pol, out, errf) : simulate(o, pol, out, errf);
+	cland_policy_unload(handle);
+	return ret;
 }
 
 int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
@@ -299,9 +331,11 @@ int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 		list_policies(out);
 		return SIM_EXIT_OK;
 	}
-	pol = cland_policy_find(o.policy);
 	if (o.bench && !strcmp(o.policy, "all"))
 		return bench(&o, NULL, out, errf);
+	if (cland_policy_is_path(o.policy))
+		return plugin(&o, out, errf);
+	pol = cland_policy_find(o.policy);
 	if (!pol) {
 		fprintf(errf, PROG ": --policy: unknown policy \"%s\"; known:", o.policy);
 		for (p = cland_policies; *p; p++)

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - the scx_cland daemon: parses the command line, attaches the BPF
- * backend, runs the chosen policy until SIGINT/SIGTERM or until the kernel
- * unloads the scheduler, and re-attaches when the kernel asks for a restart.
+ * main.c - the scx_cland daemon: parses the command line, checks the rules
+ * and loads the policy (a plug-in too) before anything touches the kernel,
+ * attaches the BPF backend, runs the policy (swappable: runner.c) until
+ * SIGINT/SIGTERM or until the kernel unloads the scheduler, and re-attaches
+ * when the kernel asks for a restart. `scx_cland ctl ...` is the control
+ * socket's client instead (ctl.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,10 +17,15 @@
 #include <unistd.h>
 
 #include "cland.h"
+#include "ctl.h"
+#include "manage.h"
 #include "monitor.h"
 #include "observe.h"
 #include "options.h"
 #include "policy.h"
+#include "profiles.h"
+#include "rules.h"
+#include "runner.h"
 #include "stats.h"
 
 #ifndef CLAND_VERSION
@@ -28,6 +36,8 @@
 
 static volatile sig_atomic_t stop;
 static volatile sig_atomic_t report_now; /* SIGUSR1: print the counters at once */
+static volatile sig_atomic_t reload;	 /* SIGHUP: read the rules file again */
+static struct runner rn;		 /* the policy, swappable, with the rules */
 static long faults_at_start;		 /* page faults before the main loop started */
 
 /* Page faults of the daemon so far (minor + major). */
@@ -43,6 +53,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		report_now = 1;
+	else if (sig == SIGHUP)
+		reload = 1;
 	else
 		stop = 1;
 }
@@ -58,6 +70,7 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 /*
@@ -97,7 +110,7 @@ static void raise_priority(void)
 /* The backend stepped in for the policy (once per kind): say which policy. */
 static void policy_fault(const char *what, uint64_t count, void *arg)
 {
-	const struct cland_policy *pol = arg;
+	const struct cland_policy *pol = ((struct runner *)arg)->cur.pol;
 
 	if (!strcmp(what, "overdue"))
 		fprintf(stderr,
@@ -120,29 +133,70 @@ static void list_policies(void)
 		printf("%-10s %s\n", (*p)->name, (*p)->summary);
 }
 
-static void *policy_start(const struct cland_policy *pol, const struct cland_options *o,
-			  struct cland_host *host)
+/* The rules' CPU sets, for the runner. */
+static int backend_set_cpus(void *be, int32_t pid, const struct cland_cpuset *set)
 {
-	struct cland_policy_cfg cfg = {.slice_ns = o->slice_ns, .slice_min_ns = o->slice_min_ns};
-	void *ctx = calloc(1, pol->ctx_size ? pol->ctx_size : 1);
-	int ret;
-
-	if (!ctx)
-		return NULL;
-	ret = pol->init(ctx, &cfg, host);
-	if (ret) {
-		fprintf(stderr, "scx_cland: policy %s failed to start: %s\n", pol->name,
-			strerror(-ret));
-		free(ctx);
-		return NULL;
-	}
-	return ctx;
+	return cland_set_task_cpus(be, pid, set);
 }
 
-static void policy_stop(const struct cland_policy *pol, void *ctx)
+static void backend_enable_cpus(void *be, bool on)
 {
-	pol->exit(ctx);
-	free(ctx);
+	cland_enable_task_cpus(be, on);
+}
+
+/*
+ * The rules in force at start: --rules FILE, else the profile's, else none.
+ * Returns CLAND_EXIT_OK, or CLAND_EXIT_USAGE after saying what is wrong.
+ */
+static int load_rules(const struct cland_options *o, struct rules *r, bool *have)
+{
+	int nr_cpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+	const struct cland_profile *p;
+	char err[1024], src[64];
+
+	*have = false;
+	if (o->rules) {
+		if (rules_load(o->rules, nr_cpus, r, err, sizeof(err))) {
+			fprintf(stderr, "scx_cland: %s\n", err);
+			return CLAND_EXIT_USAGE;
+		}
+	} else if ((p = cland_profile_find(o->profile))) {
+		snprintf(src, sizeof(src), "profile %s", p->name);
+		if (rules_parse(p->rules, strlen(p->rules), src, nr_cpus, r, err, sizeof(err))) {
+			fprintf(stderr, "scx_cland: %s\n", err);
+			return CLAND_EXIT_USAGE;
+		}
+	} else {
+		return CLAND_EXIT_OK;
+	}
+	*have = true;
+	return CLAND_EXIT_OK;
+}
+
+/* --print-rules: one line per rule, what it matches and what it does. */
+static void print_rules(const struct rules *r, bool have)
+{
+	char v[256];
+	int i;
+
+	if (!have) {
+		printf("no rules (neither --rules nor --profile)\n");
+		return;
+	}
+	printf("%d rules from %s; the first that matches a task applies:\n", r->nr, r->source);
+	for (i = 0; i < r->nr; i++) {
+		const struct rule *x = &r->r[i];
+
+		rules_verdict_str(x, v, sizeof(v));
+		printf("%3d %-16s", i + 1, x->name[0] ? x->name : "-");
+		if (x->has_comm)
+			printf(" comm %s%s", x->comm, x->comm_glob ? " (glob)" : "");
+		if (x->has_cgroup)
+			printf(" cgroup %s", x->cgroup);
+		if (x->has_uid)
+			printf(" uid %u", x->uid);
+		printf(" -> %s\n", v);
+	}
 }
 
 static void report_exit(struct cland_sched *s, const struct cland_policy *pol, void *ctx)
@@ -167,7 +221,7 @@ static void report_exit(struct cland_sched *s, const struct cland_policy *pol, v
  * kernel unloads us. Returns an exit code; *@restart says whether to attach
  * again.
  */
-static int run_once(const struct cland_policy *pol, const struct cland_options *o, bool *restart)
+static int run_once(const struct cland_options *o, bool *restart)
 {
 	struct cland_open_opts oo = {
 		.slice_ns = o->slice_ns,
@@ -179,12 +233,13 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		.stats = print_counters,
 		.report_now = &report_now,
 		.policy_fault = policy_fault,
-		.stats_arg = (void *)pol,
+		.stats_arg = &rn,
 	};
+	struct runner_backend be = {.set_cpus = backend_set_cpus,
+				    .enable_cpus = backend_enable_cpus};
 	struct cland_sched *s;
 	struct cland_host host;
 	char err[512];
-	void *ctx;
 	int ret;
 
 	*restart = false;
@@ -194,44 +249,50 @@ static int run_once(const struct cland_policy *pol, const struct cland_options *
 		return CLAND_EXIT_RUNTIME;
 	}
 	cland_host_init(&host, s, (int)sysconf(_SC_NPROCESSORS_CONF));
-	ctx = policy_start(pol, o, &host);
-	if (!ctx) {
+	be.be = s;
+	if (runner_attach(&rn, &host, &be)) {
 		cland_close(s);
 		return CLAND_EXIT_RUNTIME;
 	}
 	fprintf(stderr,
-		"scx_cland: scheduling with policy %s%s (attached in %" PRIu64
+		"scx_cland: scheduling with policy %s%s%s%s (attached in %" PRIu64
 		" ms, of which %" PRIu64 " loading the BPF backend)\n",
-		pol->name, o->partial ? " (SCHED_EXT tasks only)" : "",
+		manage_policy_name(), o->partial ? " (SCHED_EXT tasks only)" : "",
+		rn.has_rules ? ", rules from " : "", rn.has_rules ? rn.rules.source : "",
 		cland_open_times(s)->attached_ms,
 		cland_open_times(s)->loaded_ms - cland_open_times(s)->configured_ms);
 	if (o->verbose)
 		ro.stats_interval_ms = STATS_INTERVAL_MS;
-	observe_attach(s, pol, ctx, &ro);
+	observe_attach(s, &runner_policy, &rn, &ro);
+	manage_attach(s, &ro);
 	faults_at_start = nr_faults();
-	ret = cland_run(s, pol, ctx, &ro);
+	ret = cland_run(s, &runner_policy, &rn, &ro);
 	if (ret < 0)
 		fprintf(stderr, "scx_cland: backend error: %s\n", strerror(-ret));
-	report_exit(s, pol, ctx);
+	report_exit(s, &runner_policy, &rn);
 	*restart = !stop && cland_restart_requested(s);
 	if (ret < 0 || cland_exit_is_error(s))
 		ret = CLAND_EXIT_RUNTIME;
 	else
 		ret = CLAND_EXIT_OK;
+	manage_detach();
 	observe_detach();
 	cland_close(s);
-	policy_stop(pol, ctx);
+	runner_detach(&rn);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	const struct cland_policy *pol;
+	struct cland_policy_cfg cfg;
 	struct cland_options o;
-	char err[256];
-	bool restart;
+	struct rules rules = {0};
+	bool restart, have_rules;
+	char err[1024];
 	int ret;
 
+	if (argc > 1 && !strcmp(argv[1], "ctl"))
+		return cland_ctl_main(argc - 1, argv + 1, stdout, stderr);
 	if (cland_parse_options(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "scx_cland: %s\n\n", err);
 		cland_usage(stderr, argv[0]);
@@ -256,17 +317,39 @@ int main(int argc, char **argv)
 	install_signals();
 	if (o.monitor_s)
 		return cland_monitor(o.stats_socket, o.monitor_s, &stop, stdout, stderr);
-	pol = cland_policy_find(o.policy);
-	ret = observe_open(&o, pol, CLAND_VERSION);
+	/* the rules and the policy (a plug-in too) are checked before the kernel is */
+	ret = load_rules(&o, &rules, &have_rules);
 	if (ret)
 		return ret;
+	if (o.print_rules) {
+		print_rules(&rules, have_rules);
+		rules_free(&rules);
+		return CLAND_EXIT_OK;
+	}
+	cfg = (struct cland_policy_cfg){.slice_ns = o.slice_ns, .slice_min_ns = o.slice_min_ns};
+	if (runner_init(&rn, o.policy, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "scx_cland: %s\n", err);
+		rules_free(&rules);
+		return CLAND_EXIT_USAGE;
+	}
+	if (runner_set_rules(&rn, have_rules ? &rules : NULL, o.rules ? o.rules : "")) {
+		fprintf(stderr, "scx_cland: out of memory\n");
+		return CLAND_EXIT_RUNTIME;
+	}
+	manage_init(&rn, &o, &reload);
+	ret = observe_open(&o, rn.cur.pol, CLAND_VERSION);
+	if (ret)
+		return ret;
+	observe_set_policy(manage_policy_name());
 	raise_priority();
 	do {
-		ret = run_once(pol, &o, &restart);
+		ret = run_once(&o, &restart);
 		if (restart)
 			fprintf(stderr,
 				"scx_cland: the kernel asked for a restart: attaching again\n");
 	} while (restart);
+	manage_close();
 	observe_close();
+	runner_free(&rn);
 	return ret;
 }

@@ -130,6 +130,11 @@ void observe_attach(struct cland_sched *s, const struct cland_policy *pol, void 
 	}
 }
 
+void observe_set_policy(const char *name)
+{
+	ob.col.policy = name;
+}
+
 void observe_detach(void)
 {
 	cland_collector_detach(&ob.col);

@@ -24,6 +24,8 @@ int observe_open(const struct cland_options *o, const struct cland_policy *pol,
  */
 void observe_attach(struct cland_sched *s, const struct cland_policy *pol, void *ctx,
 		    struct cland_run_opts *ro);
+/* The policy is now @name (a swap): what the stats report from now on (@name stays valid). */
+void observe_set_policy(const char *name);
 /* After cland_run(), before cland_close(): keep that attachment's counters. */
 void observe_detach(void);
 /* At exit: finish the recording (its END record), close the servers. */

@@ -14,8 +14,11 @@
 #include <string.h>
 #include <sys/un.h>
 
+#include "control.h"
 #include "options.h"
+#include "plugin.h"
 #include "policy.h"
+#include "profiles.h"
 #include "stats_server.h"
 
 enum {
@@ -28,6 +31,10 @@ enum {
 	OPT_METRICS,
 	OPT_RECORD,
 	OPT_RECORD_MAX_MB,
+	OPT_RULES,
+	OPT_PROFILE,
+	OPT_CONTROL_SOCKET,
+	OPT_PRINT_RULES,
 }; /* long-only options */
 
 static const struct option long_opts[] = {
@@ -47,6 +54,10 @@ static const struct option long_opts[] = {
 	{"metrics", required_argument, NULL, OPT_METRICS},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"record-max-mb", required_argument, NULL, OPT_RECORD_MAX_MB},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"profile", required_argument, NULL, OPT_PROFILE},
+	{"control-socket", required_argument, NULL, OPT_CONTROL_SOCKET},
+	{"print-rules", no_argument, NULL, OPT_PRINT_RULES},
 	{NULL, 0, NULL, 0},
 };
 
@@ -325,6 +336,61 @@ void cland_options_defaults(struct cland_options *o)
 	o->stall_ns = CLAND_DEFAULT_STALL_MS * 1000000;
 	o->stats_socket = CLAND_STATS_SOCKET;
 	o->record_max_bytes = CLAND_DEFAULT_RECORD_MAX_MB << 20;
+	o->control_socket = CLAND_CONTROL_SOCKET;
+}
+
+/* The options of rules, profiles and the control socket (long only). */
+static int parse_rules_opt(int c, const char *arg, struct cland_options *o, char *err,
+			   size_t errlen)
+{
+	const struct cland_profile *p;
+	char names[128] = "";
+	size_t n = 0;
+
+	switch (c) {
+	case OPT_RULES:
+		if (!*arg)
+			return usage_error(err, errlen, "option --rules: empty file name");
+		o->rules = arg;
+		break;
+	case OPT_PROFILE:
+		if (cland_profile_find(arg)) {
+			o->profile = arg;
+			break;
+		}
+		for (p = cland_profiles; p->name && n < sizeof(names); p++)
+			n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", n ? ", " : "",
+					      p->name);
+		return usage_error(err, errlen, "option --profile: unknown profile '%s' (%s)", arg,
+				   names);
+	case OPT_CONTROL_SOCKET:
+		if (!*arg || strlen(arg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return usage_error(err, errlen,
+					   "option --control-socket: invalid value '%s' (a path of "
+					   "1 to %zu bytes, or 'none')",
+					   arg, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+		o->control_socket = strcmp(arg, "none") ? arg : NULL;
+		break;
+	case OPT_PRINT_RULES:
+		o->print_rules = true;
+		break;
+	}
+	return CLAND_EXIT_OK;
+}
+
+/* What the profile sets and the command line does not. */
+static void apply_profile(struct cland_options *o)
+{
+	const struct cland_profile *p = cland_profile_find(o->profile);
+
+	if (!p)
+		return;
+	if (!o->slice_set)
+		o->slice_ns = p->slice_us * 1000;
+	if (!o->slice_min_set)
+		o->slice_min_ns = p->slice_min_us * 1000;
+	if (!o->policy_set)
+		o->policy = p->policy;
 }
 
 int cland_parse_options(int argc, char **argv, struct cland_options *o, char *err, size_t errlen)
@@ -343,11 +409,13 @@ int cland_parse_options(int argc, char **argv, struct cland_options *o, char *er
 			ret = parse_us(c, optarg, &o->slice_ns, err, errlen);
 			if (ret)
 				return ret;
+			o->slice_set = true;
 			break;
 		case 'S':
 			ret = parse_us(c, optarg, &o->slice_min_ns, err, errlen);
 			if (ret)
 				return ret;
+			o->slice_min_set = true;
 			break;
 		case OPT_PARTIAL:
 			o->partial = true;
@@ -362,6 +430,7 @@ int cland_parse_options(int argc, char **argv, struct cland_options *o, char *er
 			break;
 		case 'p':
 			o->policy = optarg;
+			o->policy_set = true;
 			break;
 		case 'l':
 			o->list_policies = true;
@@ -378,6 +447,11 @@ int cland_parse_options(int argc, char **argv, struct cland_options *o, char *er
 			if (ret)
 				return ret;
 			break;
+		case OPT_RULES ... OPT_PRINT_RULES:
+			ret = parse_rules_opt(c, optarg, o, err, errlen);
+			if (ret)
+				return ret;
+			break;
 		default: /* '?' or ':' */
 			return bad_option(c, optind > 0 && optind <= argc ? argv[optind - 1] : NULL,
 					  err, errlen);
@@ -385,22 +459,26 @@ int cland_parse_options(int argc, char **argv, struct cland_options *o, char *er
 	}
 	if (optind < argc)
 		return usage_error(err, errlen, "unexpected argument '%s'", argv[optind]);
+	apply_profile(o);
 	if (o->slice_min_ns > o->slice_ns)
 		return usage_error(err, errlen,
 				   "option -S/--slice-min-us (%llu us) must not exceed "
 				   "-s/--slice-us (%llu us)",
 				   (unsigned long long)(o->slice_min_ns / 1000),
 				   (unsigned long long)(o->slice_ns / 1000));
-	if (!cland_policy_find(o->policy))
-		return usage_error(err, errlen,
-				   "option -p/--policy: unknown policy '%s' (see --list-policies)",
-				   o->policy);
+	if (!cland_policy_is_path(o->policy) && !cland_policy_find(o->policy))
+		return usage_error(
+			err, errlen,
+			"option -p/--policy: unknown policy '%s' (see --list-policies; a "
+			"plug-in is given by its path, e.g. ./%s.so)",
+			o->policy, o->policy);
 	return check_watch_opts(o, max_mb_set, err, errlen);
 }
 
 void cland_usage(FILE *f, const char *prog)
 {
 	const struct cland_policy *const *p;
+	const struct cland_profile *pr;
 
 	fprintf(f,
 		"Usage: %s [OPTIONS]\n"
@@ -414,7 +492,7 @@ void cland_usage(FILE *f, const char *prog)
 		"(default: all tasks)\n"
 		"      --stall-ms N       schedule in BPF alone when the daemon has not run for\n"
 		"                         N ms while tasks wait (default %llu, 0: never)\n"
-		"  -p, --policy NAME      scheduling policy (default %s)\n"
+		"  -p, --policy NAME|PATH scheduling policy (default %s), or a plug-in .so\n"
 		"  -l, --list-policies    list the policies and exit\n"
 		"  -v, --verbose          print the counters every second\n"
 		"      --stats SECS       print a line of statistics every SECS while scheduling\n"
@@ -428,18 +506,32 @@ void cland_usage(FILE *f, const char *prog)
 		"      --record FILE      record every task and decision to FILE (cland-sim\n"
 		"                         --replay FILE replays it)\n"
 		"      --record-max-mb N  stop recording (not scheduling) at N MiB (default %llu)\n"
+		"      --rules FILE       scheduling rules by command name, cgroup or uid (JSON,\n"
+		"                         scx_cland(8)); checked before anything is loaded\n"
+		"      --profile NAME     a preset of policy, slices and rules (below); options\n"
+		"                         given explicitly win, --rules replaces its rules\n"
+		"      --print-rules      print the rules in force (file or profile) and exit\n"
+		"      --control-socket PATH  where `scx_cland ctl` reaches the daemon\n"
+		"                         (default %s, 'none': no control socket)\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"\n"
 		"Policies:",
 		prog ? prog : "scx_cland", CLAND_DEFAULT_SLICE_US, CLAND_MAX_SLICE_US,
 		CLAND_DEFAULT_SLICE_MIN_US, CLAND_DEFAULT_STALL_MS, CLAND_DEFAULT_POLICY,
-		CLAND_STATS_SOCKET, CLAND_DEFAULT_METRICS_ADDR, CLAND_DEFAULT_RECORD_MAX_MB);
+		CLAND_STATS_SOCKET, CLAND_DEFAULT_METRICS_ADDR, CLAND_DEFAULT_RECORD_MAX_MB,
+		CLAND_CONTROL_SOCKET);
 	for (p = cland_policies; *p; p++)
 		fprintf(f, " %s", (*p)->name);
+	fprintf(f, "\nProfiles:");
+	for (pr = cland_profiles; pr->name; pr++)
+		fprintf(f, " %s", pr->name);
 	fprintf(f,
 		"\n"
 		"\n"
+		"Control a running scx_cland: %s ctl status|policy NAME|set slice-us N|rules "
+		"reload\n"
+		"\n"
 		"Exit codes: %d success, %d runtime error, %d usage error.\n",
-		CLAND_EXIT_OK, CLAND_EXIT_RUNTIME, CLAND_EXIT_USAGE);
+		prog ? prog : "scx_cland", CLAND_EXIT_OK, CLAND_EXIT_RUNTIME, CLAND_EXIT_USAGE);
 }

@@ -50,6 +50,13 @@ struct cland_options {
 	socklen_t metrics_addr_len;
 	const char *record;	   /* --record FILE; NULL: no recording */
 	uint64_t record_max_bytes; /* --record-max-mb, in bytes */
+	/* workload-specific scheduling */
+	const char *rules;	    /* --rules FILE; NULL: the profile's, else none */
+	const char *profile;	    /* --profile NAME; NULL: none */
+	const char *control_socket; /* --control-socket PATH; NULL: no control socket */
+	bool print_rules;	    /* --print-rules: show the rules in force and exit */
+	bool slice_set, slice_min_set,
+		policy_set; /* given explicitly: the profile's do not apply */
 };
 
 /* Fill @o with the defaults. */

@@ -279,6 +279,53 @@ static void test_unknown_policy(void **state)
 	assert_usage_error("--policy", "-p", "Deadline");
 }
 
+/* --rules, --profile, --control-socket, --print-rules, plug-in paths. */
+static void test_rules_options(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	p = parse(NULL);
+	assert_null(p.o.rules);
+	assert_null(p.o.profile);
+	assert_string_equal(p.o.control_socket, "/run/scx_cland/control");
+	p = parse("--rules", "/etc/r.json", "--control-socket", "none", "--print-rules", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_string_equal(p.o.rules, "/etc/r.json");
+	assert_null(p.o.control_socket);
+	assert_true(p.o.print_rules);
+	/* a plug-in is a path: checked when it is loaded, not here */
+	p = parse("-p", "./mine.so", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	p = parse("-p", "/opt/x/policy", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_usage_error("./mine.so", "-p", "mine");
+	assert_usage_error("--rules", "--rules", "");
+	assert_usage_error("unknown profile 'turbo' (desktop, gaming, server, powersave)",
+			   "--profile", "turbo");
+	assert_usage_error("--control-socket", "--control-socket", "");
+}
+
+/* A profile sets what the command line leaves unset, and no more. */
+static void test_profile_presets(void **state)
+{
+	struct parsed p;
+
+	(void)state;
+	p = parse("--profile", "server", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_string_equal(p.o.policy, "vruntime");
+	assert_int_equal(p.o.slice_ns, 20000000);
+	assert_int_equal(p.o.slice_min_ns, 2000000);
+	p = parse("--profile", "gaming", "-p", "fifo", "-S", "100", NULL);
+	assert_int_equal(p.ret, CLAND_EXIT_OK);
+	assert_string_equal(p.o.policy, "fifo");
+	assert_int_equal(p.o.slice_ns, 5000000);
+	assert_int_equal(p.o.slice_min_ns, 100000);
+	/* the profile's slice and an explicit minimum that does not fit it */
+	assert_usage_error("must not exceed", "--profile", "gaming", "-S", "6000");
+}
+
 static void test_every_registered_policy_accepted(void **state)
 {
 	const struct cland_policy *const *pol;
@@ -524,6 +571,8 @@ int main(void)
 		cmocka_unit_test(test_argv_not_reordered),
 		cmocka_unit_test(test_watch_defaults),
 		cmocka_unit_test(test_watch_options),
+		cmocka_unit_test(test_rules_options),
+		cmocka_unit_test(test_profile_presets),
 		cmocka_unit_test(test_bad_watch_values),
 		cmocka_unit_test(test_watch_combinations),
 		cmocka_unit_test(test_usage_text),
