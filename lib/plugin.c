@@ -79,9 +79,12 @@ int cland_policy_load(const char *name, const struct cland_policy **pol, void **
 	}
 	if (*sym_abi != CLAND_POLICY_ABI) {
 		snprintf(err, errlen,
-			 "plug-in %s: built for policy ABI %d, this scx_cland has ABI %d: "
-			 "rebuild it against this version's policy.h",
-			 name, *sym_abi, CLAND_POLICY_ABI);
+			 "plug-in %s: built for policy ABI %d (task %d B, decision + host %d B), "
+			 "its host has ABI %d (task %d B, decision + host %d B): rebuild it "
+			 "against this version's policy.h",
+			 name, *sym_abi >> 24, (*sym_abi >> 12) & 0xfff, *sym_abi & 0xfff,
+			 CLAND_POLICY_ABI >> 24, (CLAND_POLICY_ABI >> 12) & 0xfff,
+			 CLAND_POLICY_ABI & 0xfff);
 		goto fail;
 	}
 	if (!*sym_pol) {

@@ -20,10 +20,17 @@
 /*
  * The version of this interface: struct cland_policy, cland_task_t, struct
  * cland_decision, struct cland_host and what they mean. A policy built as a
- * plug-in (below) exports the value it was built with, and is refused when it
- * differs from its host's. Bumped whenever any of them changes.
+ * plug-in (below) exports CLAND_POLICY_ABI as it was built, and is refused
+ * when it differs from its host's. CLAND_POLICY_ABI_VERSION is bumped
+ * whenever any of them changes; the sizes of the task, the decision and the
+ * host are part of CLAND_POLICY_ABI too, so that a struct that grew is caught
+ * even if the bump was forgotten (a plug-in writing a decision of the wrong
+ * size would corrupt its host's memory).
  */
-#define CLAND_POLICY_ABI 1
+#define CLAND_POLICY_ABI_VERSION 1
+#define CLAND_POLICY_ABI                                                                           \
+	((int)((CLAND_POLICY_ABI_VERSION << 24) | ((sizeof(struct cland_queued) & 0xfff) << 12) |  \
+	       ((sizeof(struct cland_decision) + sizeof(struct cland_host)) & 0xfff)))
 
 /*
  * A runnable task as a policy sees it: the wire message of the backend, with
