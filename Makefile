@@ -6,6 +6,8 @@
 #   make check    every test: unit and simulator tests on the host, then the VM suites
 #   make bench    EEVDF vs each policy (and BENCH_EXTRA=path,...) in the VM, interleaved;
 #                 report in build/bench/ (bench/README.md; BENCH_ARGS for bench/run.sh)
+#   make install  PREFIX=/usr/local DESTDIR=: scx_cland, cland-sim, libcland (headers,
+#                 libcland.a, cland.pc), scx_cland.service, scx_cland(8); make uninstall
 #   make deps     install the Debian packages needed (run by the targets above; the
 #                 simulator and the unit tests only check theirs, deps-host: offline)
 #   V=1           show the full commands
@@ -75,7 +77,8 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps deps-host run check unit sim-unit bench-unit bench vm-check clean format format-check
+.PHONY: all deps deps-host run check unit sim-unit bench-unit bench vm-check clean format format-check \
+	install uninstall plugins
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/scx_cland $(BUILD)/cland-sim
@@ -164,6 +167,73 @@ bench: $(BUILD)/scx_cland $(BENCH_REPORT)
 vm-check: $(BUILD)/scx_cland
 	$(Q)tests/vm/run.sh --suite full $(CHECK_ARGS)
 
+# libcland.a for programs and plug-ins built elsewhere: libcland, the built-in policies
+# and libbpf (not packaged new enough in Debian bookworm), position-independent.
+LIBCLAND	:= $(BUILD)/libcland.a
+LIBCLAND_OBJS	:= $(patsubst %.c,$(BUILD)/obj-pic/%.o,$(LIB_SRCS) $(POLICY_SRCS))
+PUBLIC_HDRS	:= lib/cland.h lib/policy.h lib/heap.h bpf/intf.h
+
+$(BUILD)/obj-pic/%.o: %.c $(wildcard lib/*.h policies/*.h bpf/*.h) $(BUILD)/cland.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -fPIC $(INCLUDES) -c $< -o $@
+
+$(LIBCLAND): $(LIBCLAND_OBJS) $(LIBBPF)/lib/libbpf.a
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q){ echo "CREATE $@"; echo "ADDLIB $(LIBBPF)/lib/libbpf.a"; \
+	  for o in $(LIBCLAND_OBJS); do echo "ADDMOD $$o"; done; echo SAVE; echo END; } | ar -M
+
+# The example plug-in (docs/examples/mypolicy.c), for the VM tests.
+$(BUILD)/plugins/mypolicy.so: docs/examples/mypolicy.c lib/policy.h bpf/intf.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC -Ilib -Ibpf $< -o $@
+
+plugins: $(BUILD)/plugins/mypolicy.so
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the daemon, the simulator, libcland
+# (headers, libcland.a, cland.pc), the systemd unit and its defaults, the man page,
+# the examples. make uninstall removes them (and /etc/default/scx_cland if unchanged).
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+LIBDIR		?= $(PREFIX)/lib
+INCLUDEDIR	?= $(PREFIX)/include
+DATADIR		?= $(PREFIX)/share
+MANDIR		?= $(DATADIR)/man
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR	?= /etc
+EXAMPLEDIR	?= $(DATADIR)/scx_cland/examples
+INSTALL		?= install
+D		 = $(DESTDIR)
+
+install: $(BUILD)/scx_cland $(BUILD)/cland-sim $(LIBCLAND)
+	$(call msg,INSTALL,$(D)$(PREFIX))
+	$(Q)$(INSTALL) -d $(D)$(BINDIR) $(D)$(LIBDIR) $(D)$(INCLUDEDIR)/cland $(D)$(PKGCONFIGDIR) \
+		$(D)$(MANDIR)/man8 $(D)$(UNITDIR) $(D)$(SYSCONFDIR)/default $(D)$(EXAMPLEDIR)
+	$(Q)$(INSTALL) -m 755 $(BUILD)/scx_cland $(BUILD)/cland-sim $(D)$(BINDIR)/
+	$(Q)$(INSTALL) -m 644 $(LIBCLAND) $(D)$(LIBDIR)/
+	$(Q)$(INSTALL) -m 644 $(PUBLIC_HDRS) $(D)$(INCLUDEDIR)/cland/
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' dist/cland.pc.in >$(D)$(PKGCONFIGDIR)/cland.pc
+	$(Q)sed -e 's|@BINDIR@|$(BINDIR)|; s|@SYSCONFDIR@|$(SYSCONFDIR)|' dist/scx_cland.service.in \
+		>$(D)$(UNITDIR)/scx_cland.service
+	$(Q)[ -e $(D)$(SYSCONFDIR)/default/scx_cland ] || \
+		$(INSTALL) -m 644 dist/scx_cland.default $(D)$(SYSCONFDIR)/default/scx_cland
+	$(Q)$(INSTALL) -m 644 dist/scx_cland.8 $(D)$(MANDIR)/man8/
+	$(Q)$(INSTALL) -m 644 docs/examples/mypolicy.c docs/examples/rules.json $(D)$(EXAMPLEDIR)/
+
+uninstall:
+	$(call msg,UNINSTALL,$(D)$(PREFIX))
+	$(Q)rm -f $(D)$(BINDIR)/scx_cland $(D)$(BINDIR)/cland-sim $(D)$(LIBDIR)/libcland.a \
+		$(addprefix $(D)$(INCLUDEDIR)/cland/,$(notdir $(PUBLIC_HDRS))) \
+		$(D)$(PKGCONFIGDIR)/cland.pc $(D)$(UNITDIR)/scx_cland.service \
+		$(D)$(MANDIR)/man8/scx_cland.8 $(D)$(EXAMPLEDIR)/mypolicy.c $(D)$(EXAMPLEDIR)/rules.json
+	$(Q)! cmp -s dist/scx_cland.default $(D)$(SYSCONFDIR)/default/scx_cland || \
+		rm -f $(D)$(SYSCONFDIR)/default/scx_cland
+	$(Q)rmdir $(D)$(INCLUDEDIR)/cland $(D)$(EXAMPLEDIR) $(D)$(DATADIR)/scx_cland 2>/dev/null || true
+
 run: $(BUILD)/scx_cland
 	$(Q)scripts/run.sh $(RUN_ARGS)
 
@@ -178,4 +248,4 @@ format-check:
 	$(Q)clang-format --dry-run -Werror $(C_FILES)
 
 clean:
-	$(Q)rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/bench $(BUILD)/scx_cland $(BUILD)/cland.* $(BUILD)/vm/*.cpio*
+	$(Q)rm -rf $(BUILD)/obj $(BUILD)/obj-pic $(BUILD)/libcland.a $(BUILD)/plugins $(BUILD)/tests $(BUILD)/bench $(BUILD)/scx_cland $(BUILD)/cland.* $(BUILD)/vm/*.cpio*
