@@ -53,6 +53,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 
 #include "intf.h"
 #include "cland_time.h"
@@ -116,14 +117,19 @@ struct task_ctx {
 	u64 exec_runtime; /* ns run since the task last slept */
 	u64 start_ts;
 	u64 stop_ts;
-	u64 runnable_at; /* when it last became runnable (woke, or was preempted) */
-	u64 queued_at;	 /* when it was last handed to user space */
-	u64 decided_at;	 /* when its decision put it in a DSQ (0: not waiting on one) */
-	u64 seg_start;	 /* when its current run started */
-	u64 run_slice;	 /* the slice it had when that run started */
-	u64 slice_left;	 /* preempted: what was left of its slice */
-	u64 carried;	 /* preempted: time run since the policy last saw it */
-	u32 requeue;	 /* preempted while runnable: requeue in BPF (no round trip) */
+	u64 runnable_at;    /* when it last became runnable (woke, or was preempted) */
+	u64 queued_at;	    /* when it was last handed to user space */
+	u64 decided_at;	    /* when its decision put it in a DSQ (0: not waiting on one) */
+	u64 seg_start;	    /* when its current run started */
+	u64 run_slice;	    /* the slice it had when that run started */
+	u64 slice_left;	    /* preempted: what was left of its slice */
+	u64 carried;	    /* preempted: time run since the policy last saw it */
+	u64 unseen;	    /* ns run since the policy last saw the task (next cland_queued) */
+	u64 alone_charged;  /* alone_vtime() charged its runs up to here (a seg_start or stop_ts) */
+	u64 standing_left;  /* CPU time its standing decision still covers (0: none) */
+	u64 standing_slice; /* and its slice */
+	u64 standing_charge; /* ns run since its deadline was last moved */
+	u32 requeue;	     /* preempted while runnable: requeue in BPF (no round trip) */
 	u32 pad;
 };
 
@@ -320,8 +326,13 @@ static u64 alone_vtime(const struct task_struct *p, struct task_ctx *tctx)
 		tctx->deadline = floor;
 	if (time_after(tctx->deadline, now + slice_ns))
 		tctx->deadline = now + slice_ns;
-	tctx->deadline += time_delta(tctx->stop_ts, tctx->start_ts) * 100 / weight;
-	tctx->start_ts = tctx->stop_ts; /* charged once */
+	/*
+	 * Charged with its last run, once: what it ran under a standing
+	 * decision before is the policy's to charge (tctx->unseen), and would
+	 * put an interactive task behind every hog here.
+	 */
+	tctx->deadline += time_delta(tctx->stop_ts, tctx->alone_charged) * 100 / weight;
+	tctx->alone_charged = tctx->stop_ts;
 	return tctx->deadline;
 }
 
@@ -333,26 +344,41 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 }
 
 /*
- * The CPU @p may use whose running task has the latest deadline, if that is
- * later than @deadline and that task has run for preempt_gran_ns; -1
- * otherwise.
+ * A CPU @p may use whose running task has run for preempt_gran_ns and has a
+ * later deadline than @deadline: this CPU if it is one, else the one with
+ * the latest deadline; -1 if none.
  */
+/* @cpu runs a task @p may displace: later than @deadline, running for preempt_gran_ns. */
+static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, u64 now)
+{
+	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
+
+	return cctx && cctx->busy && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
+	       time_elapsed(now, cctx->started_at, preempt_gran_ns) &&
+	       time_after(cctx->deadline, deadline);
+}
+
 static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
 	u64 latest = deadline, now = cland_now();
 	s32 cpu, best = -1;
 
+	/*
+	 * This CPU first: a task woken by an interrupt here takes the CPU on
+	 * the interrupt's return, with no IPI and no migration (as the fair
+	 * class's wake-up preemption does).
+	 */
+	cpu = bpf_get_smp_processor_id();
+	if (cpu_preemptible(p, cpu, deadline, now))
+		return cpu;
 	bpf_for (cpu, 0, nr_cpus) {
 		struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
-		if (!cctx || !cctx->busy || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
-		    !time_elapsed(now, cctx->started_at, preempt_gran_ns))
+		if (!cctx || !cpu_preemptible(p, cpu, latest, now))
 			continue;
-		if (time_after(cctx->deadline, latest)) {
-			latest = cctx->deadline;
-			best = cpu;
-		}
+		latest = cctx->deadline;
+		best = cpu;
 	}
 	return best;
 }
@@ -520,8 +546,10 @@ static void fill_queued(struct cland_queued *q, struct task_struct *p, struct ta
 	q->weight = p->scx.weight;
 	q->vtime = tctx->vtime;
 	q->exec_runtime = tctx->exec_runtime;
-	q->start_ts = tctx->start_ts;
+	/* what it ran since the policy last saw it, as one run ending at stop_ts */
+	q->start_ts = tctx->stop_ts > tctx->unseen ? tctx->stop_ts - tctx->unseen : 0;
 	q->stop_ts = tctx->stop_ts;
+	tctx->unseen = 0;
 	q->gen = tctx->gen;
 	q->nr_cpus_allowed = p->nr_cpus_allowed;
 	q->nr_runnable = st.nr_runnable > 0 ? st.nr_runnable : 1;
@@ -545,6 +573,28 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->slice_left, tctx->deadline, enq_flags);
 	__sync_fetch_and_add(&counters.nr_requeued, 1);
 	kick_idle_for(p);
+}
+
+/*
+ * @p wakes up under a standing decision of its policy: schedule it as that
+ * decision said, without a round trip (see struct cland_decision.standing_ns):
+ * the same slice, and the same deadline moved back by what it ran since,
+ * scaled by its weight as a vruntime is. Never ahead of where the policy put
+ * it, so tasks under standing decisions cannot overtake each other, nor the
+ * others, by more than the CPU time their decisions cover.
+ */
+static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	u64 weight = p->scx.weight ?: 1;
+	u64 key = tctx->deadline + tctx->standing_charge * 100 / weight;
+
+	tctx->standing_charge = 0;
+	tctx->deadline = key;
+	__sync_fetch_and_add(&counters.nr_standing, 1);
+	if (rule_place(p, -1, tctx->standing_slice, key, false, enq_flags))
+		return;
+	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
+	kick_cpu_for(p, key);
 }
 
 /* Hand @p to user space; false when the ring or the in-flight table is full. */
@@ -592,6 +642,10 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->decided_at = 0;
 	if (tctx->requeue) {
 		requeue_preempted(p, tctx, enq_flags);
+		return;
+	}
+	if ((enq_flags & SCX_ENQ_WAKEUP) && tctx->standing_left && !st.degraded) {
+		standing_dispatch(p, tctx, enq_flags);
 		return;
 	}
 	if (check_stall()) {
@@ -710,6 +764,9 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	count_round_trip(time_delta(tctx->decided_at, tctx->queued_at));
 	tctx->vtime = d->vtime;
 	tctx->deadline = d->deadline;
+	tctx->standing_left = d->standing_ns;
+	tctx->standing_slice = slice;
+	tctx->standing_charge = 0;
 	if (cpu != CLAND_CPU_ANY && (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) || !cpu_online(cpu))) {
 		__sync_fetch_and_add(&counters.nr_bounce_dispatches, 1);
 		cpu = CLAND_CPU_ANY;
@@ -737,7 +794,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 static bool decision_malformed(const struct cland_decision *d)
 {
 	return d->cpu < CLAND_CPU_ANY || d->cpu >= (s32)scx_bpf_nr_cpu_ids() ||
-	       d->slice > CLAND_MAX_SLICE_NS;
+	       d->slice > CLAND_MAX_SLICE_NS || d->standing_ns > CLAND_MAX_SLICE_NS;
 }
 
 /*
@@ -998,6 +1055,7 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	if (!tctx)
 		return;
 	tctx->seg_start = cland_now();
+	tctx->alone_charged = tctx->seg_start;
 	if (tctx->decided_at) {
 		count_dsq_wait(time_delta(tctx->seg_start, tctx->decided_at));
 		tctx->decided_at = 0;
@@ -1042,6 +1100,9 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	ran = time_delta(now, tctx->seg_start);
 	tctx->stop_ts = now;
 	tctx->exec_runtime += ran;
+	tctx->unseen += ran;
+	tctx->standing_left = tctx->standing_left > ran ? tctx->standing_left - ran : 0;
+	tctx->standing_charge += ran;
 	if (!runnable)
 		return;
 	tctx->runnable_at = now;
@@ -1094,6 +1155,20 @@ s32 BPF_STRUCT_OPS(cland_init_task, struct task_struct *p, struct scx_init_task_
 	return 0;
 }
 
+/* A signal is pending for the daemon (for its thread, or for its process). */
+static bool usersched_signalled(void)
+{
+	struct task_struct *p = bpf_task_from_pid(usersched_tgid);
+	u64 pending;
+
+	if (!p)
+		return false;
+	pending = BPF_CORE_READ(p, pending.signal.sig[0]) |
+		  BPF_CORE_READ(p, signal, shared_pending.signal.sig[0]);
+	bpf_task_release(p);
+	return pending != 0;
+}
+
 /* Wake a CPU for the daemon when it has waited too long (or the system idles). */
 static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 {
@@ -1103,11 +1178,13 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	if (check_stall() && st.rescue_pending)
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
 	/*
-	 * The daemon parked with work (a wake-up lost to a race), or for long:
-	 * it must run now and then to handle its signals and its sockets.
+	 * The daemon parked with work (a wake-up lost to a race), or for long
+	 * (it must run now and then for its sockets), or with a signal to take:
+	 * a parked task runs its signal handler, or dies of SIGKILL, only once
+	 * it is dispatched.
 	 */
 	if (st.usersched_parked &&
-	    (st.degraded || usersched_has_work() ||
+	    (st.degraded || usersched_has_work() || usersched_signalled() ||
 	     time_elapsed(now, st.usersched_last_seen, USERSCHED_MAX_WAIT_NS))) {
 		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
 		wake_usersched();

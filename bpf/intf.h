@@ -126,6 +126,17 @@ struct cland_decision {
 	__u64 deadline; /* ordering key in the DSQ (earliest runs first) */
 	__u64 gen;	/* the generation of the cland_queued this answers */
 	__u64 flags;	/* enum cland_decision_flags */
+	/*
+	 * A standing decision: until the task has run this much more CPU time
+	 * (ns, at most CLAND_MAX_SLICE_NS), each time it wakes up BPF schedules
+	 * it at once as this decision says (the same slice, and the same
+	 * deadline relative to the head of the shared DSQ), with no round trip
+	 * through user space. Its next enqueue for any other reason (slice
+	 * end, preemption), or the first wake-up once the time is used up,
+	 * comes to the policy again, with all the time run since
+	 * (stop_ts - start_ts). 0: none, every wake-up comes to the policy.
+	 */
+	__u64 standing_ns;
 };
 
 /* Input of the SEC("syscall") select-CPU program (bpf_prog_test_run). */
@@ -160,6 +171,7 @@ struct cland_counters {
 	__u64 degraded_ns;	      /* total time spent degraded (closed periods) */
 	__u64 nr_starved;	      /* tasks run early: waited in a DSQ too long */
 	__u64 nr_requeued;	      /* preempted tasks put back in a DSQ by BPF, no round trip */
+	__u64 nr_standing;	      /* wake-ups scheduled by a standing decision, no round trip */
 	/*
 	 * Round trip through user space, ops.enqueue to the decision applied in
 	 * ops.dispatch: bucket i counts those of [2^i, 2^(i+1)) ns.

@@ -142,6 +142,22 @@ static uint64_t task_slice(struct deadline_ctx *c, const cland_task_t *task)
 			 c->slice_ns);
 }
 
+/*
+ * A task that woke up keeps this decision for its next wake-ups, until it
+ * has run one more fair slice (struct cland_decision.standing_ns): the
+ * backend then schedules them at once, at the same distance from the head of
+ * the queue, with no round trip; the policy sees the task again, with all
+ * that time charged, at its slice's end or once the fair slice is used up.
+ * What a task can gain by it is one fair slice, the bound on its bonus
+ * anyway. CPU hogs do not wake up: each of their slices comes here.
+ */
+static uint64_t standing_ns(const struct deadline_ctx *c, const cland_task_t *task)
+{
+	if (!(task->flags & CLAND_TASK_WAKEUP))
+		return 0;
+	return task_fair_slice(c, task);
+}
+
 static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 {
 	struct deadline_ctx *c = ctx;
@@ -158,6 +174,7 @@ static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 	out->slice = cland_verdict_slice(&ent.task, task_slice(c, &ent.task), c->slice_ns,
 					 c->slice_min_ns);
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
+	out->standing_ns = standing_ns(c, &ent.task);
 
 	if (ent.task.vtime > c->min_vruntime)
 		c->min_vruntime = ent.task.vtime;

@@ -61,6 +61,7 @@ struct sim_counters {
 	uint64_t nr_failed_dispatches; /* malformed decisions (CPU out of range) */
 	uint64_t nr_preemptions;       /* CPUs kicked for a task with an earlier deadline */
 	uint64_t nr_rounds;	       /* times the daemon drove the policy */
+	uint64_t nr_standing;	       /* wake-ups run by a standing decision, no round trip */
 };
 
 struct sim_result {

@@ -111,8 +111,10 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 	q.weight = t->weight;
 	q.vtime = t->vtime;
 	q.exec_runtime = t->exec_runtime;
-	q.start_ts = t->start_ts;
+	/* what it ran since the policy last saw it, as one run ending at stop_ts */
+	q.start_ts = t->stop_ts > t->unseen ? t->stop_ts - t->unseen : 0;
 	q.stop_ts = t->stop_ts;
+	t->unseen = 0;
 	q.gen = t->gen;
 	q.nr_cpus_allowed = (uint64_t)sim_task_group(s, t)->nr_cpus_allowed;
 	q.nr_runnable = s->nr_runnable;
@@ -124,6 +126,33 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 		  (unsigned long long)q.exec_runtime / 1000, flags ? ", wake-up" : "");
 	sim_daemon_queue(s, &q);
 	s->res->counters.nr_queued++;
+}
+
+static void kick_cpu_for(struct sim *s, int task, uint64_t deadline);
+
+/*
+ * ops.enqueue of a task waking under a standing decision: the shared queue,
+ * its last deadline moved back by what it ran since (weight-scaled), as the
+ * BPF backend's standing_dispatch() does.
+ */
+static void standing_dispatch(struct sim *s, int task)
+{
+	struct sim_task *t = &s->tasks[task];
+	uint64_t key = t->deadline + t->standing_charge * 100 / (t->weight ? t->weight : 1);
+
+	t->standing_charge = 0;
+	t->deadline = key;
+	t->gen++;
+	t->state = SIM_T_DSQ;
+	t->dsq_slice = t->standing_slice;
+	s->res->counters.nr_standing++;
+	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
+		  (unsigned long long)key);
+	if (sim_dsq_insert(s, SIM_SHARED, task, key)) {
+		sim_fail(s, "out of memory");
+		return;
+	}
+	kick_cpu_for(s, task, key);
 }
 
 void sim_wakeup(struct sim *s, int task, bool woke)
@@ -138,12 +167,18 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 		  (unsigned long long)t->burst_left / 1000);
 	cpu = pick_idle(s, task, t->cpu);
 	if (cpu < 0) {
-		sim_enqueue(s, task, woke ? CLAND_TASK_WAKEUP : 0);
+		if (woke && t->standing_left)
+			standing_dispatch(s, task);
+		else
+			sim_enqueue(s, task, woke ? CLAND_TASK_WAKEUP : 0);
 		return;
 	}
 	t->cpu = cpu;
 	if (sim_daemon_has_work(s) || sim_dsq_of(s, SIM_SHARED)->nr) {
-		sim_enqueue(s, task, woke ? CLAND_TASK_WAKEUP : 0);
+		if (woke && t->standing_left)
+			standing_dispatch(s, task);
+		else
+			sim_enqueue(s, task, woke ? CLAND_TASK_WAKEUP : 0);
 		return;
 	}
 	s->res->counters.nr_kernel_dispatches++;
@@ -175,6 +210,11 @@ void sim_stopping(struct sim *s, int cpu, bool runnable)
 	c->busy = false;
 	t->stop_ts = s->now;
 	t->exec_runtime += s->now - t->start_ts;
+	t->unseen += s->now - t->start_ts;
+	t->standing_charge += s->now - t->start_ts;
+	t->standing_left = t->standing_left > s->now - t->start_ts
+				   ? t->standing_left - (s->now - t->start_ts)
+				   : 0;
 	if (runnable)
 		sim_task_waits(s, t, false);
 	c->task = -1;
@@ -272,6 +312,9 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 	t->vtime = d->vtime;
 	t->deadline = d->deadline;
 	t->dsq_slice = d->slice ? d->slice : s->cfg.slice_ns;
+	t->standing_left = d->standing_ns;
+	t->standing_slice = t->dsq_slice;
+	t->standing_charge = 0;
 	if (cpu != CLAND_CPU_ANY && !allowed(s, task, cpu)) {
 		s->res->counters.nr_bounce_dispatches++;
 		SIM_TRACE(s, "decision for %s: cpu %d not allowed, bounced", SIM_TASK_NAME(s, task),

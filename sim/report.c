@@ -80,10 +80,11 @@ static void text_overall(FILE *f, const struct sim_run_info *info, const struct 
 		(unsigned long long)n->nr_bounce_dispatches,
 		(unsigned long long)n->nr_failed_dispatches);
 	fprintf(f,
-		"queued to user space: %llu, kernel dispatches: %llu, preemptions: %llu, "
-		"daemon rounds: %llu\n",
+		"queued to user space: %llu, kernel dispatches: %llu, standing: %llu, "
+		"preemptions: %llu, daemon rounds: %llu\n",
 		(unsigned long long)n->nr_queued, (unsigned long long)n->nr_kernel_dispatches,
-		(unsigned long long)n->nr_preemptions, (unsigned long long)n->nr_rounds);
+		(unsigned long long)n->nr_standing, (unsigned long long)n->nr_preemptions,
+		(unsigned long long)n->nr_rounds);
 	fprintf(f, "longest wait of a runnable task: %.1f us (group %s)\n", us(r->max_wait_ns),
 		info->w->groups[r->max_wait_group].name);
 	fprintf(f, "at the end: %llu tasks wait for a decision, the policy holds %llu\n",
@@ -202,6 +203,7 @@ static struct json_object *json_counters(const struct sim_counters *n)
 	add(o, "failed_dispatches", u64(n->nr_failed_dispatches));
 	add(o, "preemptions", u64(n->nr_preemptions));
 	add(o, "daemon_rounds", u64(n->nr_rounds));
+	add(o, "standing_dispatches", u64(n->nr_standing));
 	return o;
 }
 

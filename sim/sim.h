@@ -46,6 +46,10 @@ struct sim_task {
 	uint64_t exec_runtime;
 	uint64_t start_ts;
 	uint64_t stop_ts;
+	uint64_t unseen;	  /* ns run since the policy last saw it */
+	uint64_t standing_left;	  /* CPU time its standing decision still covers */
+	uint64_t standing_slice;  /* and its slice */
+	uint64_t standing_charge; /* ns run since its deadline was last moved */
 };
 
 struct sim_cpu {
@@ -161,7 +165,7 @@ struct sim {
 	struct sim_daemon daemon;
 	struct sim_wakeq wakeq;
 	struct cland_host host;
-	uint64_t host_random; /* the state of host.random() */
+	uint64_t host_random;	 /* the state of host.random() */
 	struct sim_samples *lat; /* per group */
 	struct sim_result *res;
 	char *err;

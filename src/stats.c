@@ -111,6 +111,10 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 	[CLAND_ST_REQUEUED] = {"requeued", C, U, false,
 			       "preempted tasks put back in a DSQ by BPF, no round trip",
 			       "requeued_total", 1},
+	[CLAND_ST_STANDING] = {"standing", C, U, true,
+			       "wake-ups scheduled by a standing decision of the policy, no "
+			       "round trip",
+			       "standing_dispatches_total", 1},
 	[CLAND_ST_OVERFLOWS] = {"overflows", C, U, false,
 				"tasks the policy ran out of order for want of memory",
 				"policy_overflows_total", 1},
@@ -189,6 +193,7 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_RESCUED, nr_rescued);
 	D(CLAND_ST_STARVED, nr_starved);
 	D(CLAND_ST_REQUEUED, nr_requeued);
+	D(CLAND_ST_STANDING, nr_standing);
 #undef D
 	v[CLAND_ST_DEGRADED_MS].u = diff(c->degraded_ns, o ? o->degraded_ns : 0) / 1000000;
 	v[CLAND_ST_OVERFLOWS].u = diff(cur->ps.nr_overflows, p ? p->ps.nr_overflows : 0);

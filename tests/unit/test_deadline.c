@@ -239,6 +239,25 @@ static void test_slice_shrinks_with_runnable(void **state)
 	check_slice_shrinks_with_runnable(*state);
 }
 
+/*
+ * A task that woke up gets a standing decision for one fair slice of CPU
+ * time (its next wake-ups skip the round trip); a task back from a slice's
+ * end or a preemption gets none (CPU hogs come back every slice).
+ */
+static void test_standing_for_wakeups(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t waking = make_waking(1, 0), back = make_task(2, 0, 0);
+
+	enqueue(f, &waking);
+	assert_int_equal(dispatch(f).standing_ns, SLICE_NS);
+	waking.nr_runnable = 16; /* on 4 CPUs: a quarter of the slice */
+	enqueue(f, &waking);
+	assert_int_equal(dispatch(f).standing_ns, SLICE_NS / 4);
+	enqueue(f, &back);
+	assert_int_equal(dispatch(f).standing_ns, 0);
+}
+
 static void test_slice_scaled_by_weight(void **state)
 {
 	struct fixture *f = *state;
@@ -478,6 +497,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_among_equal_deadlines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slice_shrinks_with_runnable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_standing_for_wakeups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slice_scaled_by_weight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_places_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
