@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fifo.c - the "fifo" policy: arrival order, fixed slice (docs/writing-a-policy.md) */
+/*
+ * fifo.c - the "fifo" policy: arrival order, never preempts; the slice is the
+ * fair slice (slice_ns shared among the tasks runnable per CPU, common.h)
+ * scaled by the task's weight, so that CPU hogs share the CPUs by weight
+ * and a turn round all of them stays short (docs/writing-a-policy.md).
+ */
 #include "common.h"
 #include "task_queue.h"
 
@@ -32,16 +37,27 @@ static void fifo_enqueue(void *ctx, const cland_task_t *task)
 }
 
 /*
+ * The fair slice scaled by the weight (with the rules' multiplier,
+ * task_weight()), within [slice_min_ns, FIFO_MAX_SLICES x slice_ns]: the
+ * only way a policy that never reorders gives a heavy task more CPU.
+ */
+#define FIFO_MAX_SLICES 10
+
+static uint64_t fifo_slice(const struct fifo_ctx *c, const cland_task_t *t)
+{
+	uint64_t fair = fair_slice(&c->host, t, c->slice_ns, c->slice_min_ns);
+
+	return clamp_u64(scale_weight(t, fair), c->slice_min_ns, FIFO_MAX_SLICES * c->slice_ns);
+}
+
+/*
  * The rules' verdict (lib/policy.h) on a decision: a latency-critical task
  * goes ahead of every waiting task, without preempting (fifo never does), a
- * background one behind them all; the weight multiplier scales the slice.
+ * background one behind them all; the weight multiplier acts in fifo_slice().
  */
 static void fifo_verdict(struct fifo_ctx *c, const cland_task_t *t, struct cland_decision *out,
 			 uint64_t now)
 {
-	if (t->verdict_weight_pct)
-		out->slice = clamp_u64(mul_div(c->slice_ns, t->verdict_weight_pct, 100), 1,
-				       CLAND_MAX_SLICE_NS);
 	out->slice = cland_verdict_slice(t, out->slice, c->slice_ns, c->slice_min_ns);
 	out->deadline = cland_verdict_key(t, out->deadline, now, FIFO_AHEAD_NS, c->slice_ns);
 	if (t->verdict & CLAND_VERDICT_LATENCY_CRITICAL)
@@ -57,7 +73,8 @@ static bool fifo_dispatch(void *ctx, struct cland_decision *out)
 	if (!task_queue_pop(&c->queue, &e))
 		return false;
 	c->last_deadline = now > c->last_deadline ? now : c->last_deadline + 1; /* only grows */
-	*out = (struct cland_decision){.pid = e.task.pid, .gen = e.task.gen, .slice = c->slice_ns};
+	*out = (struct cland_decision){
+		.pid = e.task.pid, .gen = e.task.gen, .slice = fifo_slice(c, &e.task)};
 	out->deadline = c->last_deadline;
 	out->cpu = pick_cpu(&c->host, &e.task); /* an idle CPU, else the first free one */
 	if (e.task.verdict || e.task.verdict_slice || e.task.verdict_weight_pct)
@@ -82,7 +99,7 @@ static void fifo_exit(void *ctx)
 
 const struct cland_policy cland_policy_fifo = {
 	.name = "fifo",
-	.summary = "round-robin in arrival order, fixed slice, never preempts",
+	.summary = "round-robin in arrival order, slices by weight, never preempts",
 	.ctx_size = sizeof(struct fifo_ctx),
 	.init = fifo_init,
 	.enqueue = fifo_enqueue,

@@ -284,6 +284,7 @@ static int bench_workload(const char *path, const struct sim_workload *w,
 	cfg.policy = pol;
 	if (!a->rtt_set)
 		cfg.rtt_ns = w->has_rtt ? w->rtt_ns : SIM_DEFAULT_RTT_NS;
+	cfg.costs = w->has_costs ? w->costs : sim_default_costs;
 	for (rep = 0; rep < SIM_BENCH_REPS; rep++) {
 		uint64_t t0 = mono_ns(), ns;
 

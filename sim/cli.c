@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "calibrate.h"
 #include "cli.h"
 #include "engine.h"
 #include "options.h"
@@ -39,6 +40,9 @@ struct sim_opts {
 	const char *workloads[SIM_BENCH_MAX_WORKLOADS]; /* every -w, for --bench */
 	int nr_workloads;
 	const char *rules; /* --rules FILE (sim_rules.h) */
+	bool check;	   /* --check: exit 1 when a check fails */
+	const char *costs; /* --costs LIST: over the workload's, else the defaults */
+	bool no_costs;	   /* --no-costs */
 };
 
 static void usage(FILE *f)
@@ -67,6 +71,14 @@ static void usage(FILE *f)
 		"  -S, --slice-min-us N   minimum slice in us (default: %llu)\n"
 		"      --rules FILE       scx_cland's rules (--rules): each group's tasks get the\n"
 		"                         verdict of the rule matching its name, as comm\n"
+		"      --check            exit 1 when a check fails (lost or stranded tasks,\n"
+		"                         waits over the backend's limits, rejected decisions,\n"
+		"                         hot-path allocations, CPU shares); one line per\n"
+		"                         failure on stderr\n"
+		"      --costs LIST       what costs, in us: switch=US,preempt=US,round=US,\n"
+		"                         decision=US,tick=US (default: the workload's costs,\n"
+		"                         else measured in the VM: sim/README.md)\n"
+		"      --no-costs         an ideal machine: switches, IPIs, the daemon are free\n"
 		"      --bench            benchmarks instead of a simulation (see above)\n"
 		"      --bench-decisions N  decisions per timed repetition (default: %llu)\n"
 		"  -l, --list-policies    list the policies and exit\n"
@@ -136,7 +148,18 @@ static int number_opt(FILE *errf, const char *name, const char *arg, uint64_t mi
 	return SIM_EXIT_USAGE;
 }
 
-enum { OPT_SEED = 256, OPT_JSON, OPT_RTT, OPT_TRACE, OPT_BENCH, OPT_BENCH_DECISIONS, OPT_RULES };
+enum {
+	OPT_SEED = 256,
+	OPT_JSON,
+	OPT_RTT,
+	OPT_TRACE,
+	OPT_BENCH,
+	OPT_BENCH_DECISIONS,
+	OPT_RULES,
+	OPT_CHECK,
+	OPT_COSTS,
+	OPT_NO_COSTS
+};
 
 static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 {
@@ -163,6 +186,21 @@ static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 		return 0;
 	case OPT_RULES:
 		o->rules = optarg;
+		return 0;
+	case OPT_CHECK:
+		o->check = true;
+		return 0;
+	case OPT_COSTS: {
+		struct sim_costs scratch;
+		char err[256];
+
+		o->costs = optarg;
+		if (!sim_costs_parse(optarg, &scratch, err, sizeof(err)))
+			return 0;
+		return bad_usage(errf, "--costs: %s", err);
+	}
+	case OPT_NO_COSTS:
+		o->no_costs = true;
 		return 0;
 	case OPT_TRACE:
 		o->trace = true;
@@ -204,6 +242,9 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 		{"bench", no_argument, NULL, OPT_BENCH},
 		{"bench-decisions", required_argument, NULL, OPT_BENCH_DECISIONS},
 		{"rules", required_argument, NULL, OPT_RULES},
+		{"check", no_argument, NULL, OPT_CHECK},
+		{"costs", required_argument, NULL, OPT_COSTS},
+		{"no-costs", no_argument, NULL, OPT_NO_COSTS},
 		{"list-policies", no_argument, NULL, 'l'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -255,6 +296,9 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 		return SIM_EXIT_USAGE;
 	}
 	cfg.rtt_ns = o->rtt_set ? o->rtt_us * 1000 : w.has_rtt ? w.rtt_ns : SIM_DEFAULT_RTT_NS;
+	cfg.costs = o->no_costs ? (struct sim_costs){0} : w.has_costs ? w.costs : sim_default_costs;
+	if (o->costs) /* checked by parse_opt() */
+		sim_costs_parse(o->costs, &cfg.costs, err, sizeof(err));
 	if (o->rules && sim_rules_setup(o->rules, &w, pol, &cfg.policy, errf, err, sizeof(err))) {
 		fprintf(errf, PROG ": %s\n", err);
 		sim_workload_free(&w);
@@ -265,14 +309,8 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 		sim_workload_free(&w);
 		return SIM_EXIT_FAILED;
 	}
-	if (o->json)
-		ret = sim_report_json(out, &info, &r) ? SIM_EXIT_FAILED : SIM_EXIT_OK;
-	else
-		sim_report_text(out, &info, &r);
-	if (fflush(out) || ferror(out)) {
-		fprintf(errf, PROG ": cannot write the report\n");
-		ret = SIM_EXIT_FAILED;
-	}
+	ret = sim_report_run(out, errf, &info, &r, o->json, o->check) ? SIM_EXIT_FAILED
+								      : SIM_EXIT_OK;
 	sim_result_free(&r);
 	sim_workload_free(&w);
 	sim_rules_free();
@@ -320,6 +358,8 @@ int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 
 	if (sim_replay_cli_wanted(argc, argv))
 		return sim_replay_cli_main(argc, argv, out, errf);
+	if (sim_calibrate_wanted(argc, argv))
+		return sim_calibrate_main(argc, argv, out, errf);
 	ret = parse_args(argc, argv, &o, errf);
 	if (ret)
 		return ret;

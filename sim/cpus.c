@@ -38,15 +38,17 @@ void sim_cpus_free(struct sim *s)
 
 bool sim_cpu_idle(const struct sim *s, int cpu)
 {
-	return s->cpus[cpu].task < 0 && !s->cpus[cpu].claimed;
+	return s->cpus[cpu].task < 0 && !s->cpus[cpu].claimed && !s->cpus[cpu].daemon;
 }
 
-/* When @cpu's running task stops by itself: end of burst or of slice. */
+/* When @cpu's running task stops by itself (end of burst or of slice), or the daemon's round. */
 uint64_t sim_cpu_next(const struct sim *s, int cpu)
 {
 	const struct sim_cpu *c = &s->cpus[cpu];
 	uint64_t burst_end;
 
+	if (c->daemon)
+		return c->daemon_until;
 	if (c->task < 0)
 		return SIM_NONE;
 	burst_end = c->seg_start + s->tasks[c->task].burst_left;
@@ -125,7 +127,7 @@ static void refresh(struct sim *s)
 		struct sim_cpu *c = &s->cpus[cpu];
 
 		c->stale = false;
-		update_tree(s, &s->events, cpu, c->task >= 0, sim_cpu_next(s, cpu));
+		update_tree(s, &s->events, cpu, c->task >= 0 || c->daemon, sim_cpu_next(s, cpu));
 		update_tree(s, &s->running, cpu, c->busy, c->deadline);
 	}
 }

@@ -5,10 +5,17 @@
  * and applying its decisions (policy->dispatch until it returns false).
  *
  * The round trip through user space is a delay: a task queued at time t
- * reaches the policy at t + rtt, and the decisions of that round take effect
- * at once. A policy that still holds tasks after a round is driven again one
- * rtt after a CPU frees up (the backend runs the daemon first then), and at
- * least every SIM_TICK_NS.
+ * to an idle daemon reaches the policy at t + rtt, with every task queued
+ * meanwhile (the daemon, once woken, drains the ring: a round serves them
+ * all), and the decisions of that round take effect at once. A policy that still holds tasks after
+ * a round is driven again one rtt after a CPU frees up (the backend runs the daemon first then),
+ * and at least every SIM_TICK_NS. With costs, a round also takes CPU time (costs.round_ns +
+ * costs.decision_ns per decision, kernel.c), and the next round waits for it to end.
+ *
+ * What --check looks at is noted here: the records the policy got and has
+ * not answered (each decision naming the task answers one), against what
+ * its nr_pending() says after each round; and the allocations made while
+ * the policy's enqueue, dispatch and nr_pending run (alloc.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -67,7 +74,12 @@ void sim_daemon_queue(struct sim *s, const cland_task_t *task)
 		return;
 	}
 	r = &d->ring[(d->head + d->nr) % s->nr_tasks];
+	/* with the round already coming for earlier records, else one rtt from now */
 	r->due = s->now + s->cfg.rtt_ns;
+	if (d->nr && d->ring[d->head].due < r->due)
+		r->due = d->ring[(d->head + d->nr - 1) % s->nr_tasks].due;
+	if (d->next_poll < r->due && d->next_poll >= s->now && !d->nr)
+		r->due = d->next_poll;
 	r->task = *task;
 	d->nr++;
 }
@@ -85,7 +97,7 @@ uint64_t sim_daemon_next(const struct sim *s)
 
 	if (d->nr && d->ring[d->head].due < t)
 		t = d->ring[d->head].due;
-	return t;
+	return t != SIM_NONE && t < d->busy_until ? d->busy_until : t;
 }
 
 void sim_daemon_cpu_freed(struct sim *s)
@@ -107,28 +119,75 @@ static int due_records(const struct sim *s)
 	return n;
 }
 
+/* Allocations made by the policy's @what just now: noted (the first one named). */
+static void watch_end(struct sim *s, uint64_t before, const char *what)
+{
+	struct sim_note *n = &s->res->alloc;
+	uint64_t seen = sim_alloc_seen() - before;
+
+	sim_alloc_watch(false);
+	if (!seen)
+		return;
+	if (!n->n)
+		*n = (struct sim_note){.at = s->now, .task = -1, .what = what};
+	n->n += seen;
+}
+
 static void deliver(struct sim *s)
 {
 	struct sim_daemon *d = &s->daemon;
 
 	while (d->nr && d->ring[d->head].due <= s->now) {
-		d->pol->enqueue(d->ctx, &d->ring[d->head].task);
+		const cland_task_t *q = &d->ring[d->head].task;
+		struct sim_task *t = &s->tasks[q->pid - SIM_PID0];
+		uint64_t before = sim_alloc_seen();
+
+		t->held++;
+		t->held_at = s->now;
+		d->nr_held++;
+		sim_alloc_watch(true);
+		d->pol->enqueue(d->ctx, q);
+		watch_end(s, before, "enqueue");
 		d->head = (d->head + 1) % s->nr_tasks;
 		d->nr--;
 	}
 }
 
+/* The policy's own count of the tasks it holds, against the records it has not answered. */
+static void check_pending(struct sim *s)
+{
+	struct sim_daemon *d = &s->daemon;
+	struct sim_note *n = &s->res->pending;
+
+	if (d->nr_pending == d->nr_held)
+		return;
+	if (!n->n)
+		*n = (struct sim_note){.at = s->now,
+				       .task = -1,
+				       .a = (int64_t)d->nr_pending,
+				       .b = (int64_t)d->nr_held};
+	n->n++;
+}
+
 void sim_daemon_round(struct sim *s)
 {
 	struct sim_daemon *d = &s->daemon;
-	uint64_t limit = 2 * (uint64_t)s->nr_tasks + 64, n = 0;
+	uint64_t limit = 2 * (uint64_t)s->nr_tasks + 64, n = 0, before;
+	const struct sim_costs *k = &s->cfg.costs;
 	struct cland_decision dec;
+	bool more;
 
 	s->res->counters.nr_rounds++;
 	SIM_TRACE(s, "daemon round: %d records due", due_records(s));
 	deliver(s);
-	memset(&dec, 0, sizeof(dec));
-	while (!s->failed && d->pol->dispatch(d->ctx, &dec)) {
+	for (;;) {
+		memset(&dec, 0, sizeof(dec));
+		before = sim_alloc_seen();
+		sim_alloc_watch(true);
+		more = d->pol->dispatch(d->ctx, &dec);
+		watch_end(s, before, "dispatch");
+		if (s->failed || !more)
+			break;
 		s->res->counters.nr_decisions++;
 		if (++n > limit) {
 			sim_fail(s, "policy %s: more than %llu decisions in one round for %d tasks",
@@ -136,8 +195,12 @@ void sim_daemon_round(struct sim *s)
 			return;
 		}
 		sim_apply_decision(s, &dec);
-		memset(&dec, 0, sizeof(dec));
 	}
+	before = sim_alloc_seen();
+	sim_alloc_watch(true);
 	d->nr_pending = d->pol->nr_pending(d->ctx);
+	watch_end(s, before, "nr_pending");
+	check_pending(s);
 	d->next_poll = d->nr_pending ? s->now + SIM_TICK_NS : SIM_NONE;
+	sim_run_daemon(s, k->round_ns + n * k->decision_ns);
 }

@@ -4,6 +4,15 @@
  * ordered by deadline with FIFO order among equal deadlines (an insertion
  * sequence number breaks ties), as the BPF backend's vtime-ordered DSQs are.
  *
+ * Each CPU also has a local queue (SCX_DSQ_LOCAL: what it runs next, FIFO,
+ * where the starvation net puts a starving task), a queue of one lane whose
+ * keys are all 0.
+ *
+ * A task leaves a queue when it is taken, or when the starvation net moves
+ * it (sim_dsq_forget()): its entry then stays in the heap, stale (the task's
+ * dsq_seq no longer names it), and is dropped when it comes to the head.
+ * q->nr counts the tasks, not the stale entries.
+ *
  * A queue is made of lanes, each a binary min-heap on (deadline, seq): O(log
  * n) to insert or take. A CPU takes "the first task that may run on it":
  * lane 0 holds the tasks allowed on every CPU, so its head is always a
@@ -46,16 +55,18 @@ int sim_dsq_alloc(struct sim *s)
 	int nr_cpus = s->w->nr_cpus, i;
 	struct sim_dsq *shared;
 
-	s->dsqs = calloc((size_t)nr_cpus + 1, sizeof(*s->dsqs));
+	s->dsqs = calloc(2 * (size_t)nr_cpus + 1, sizeof(*s->dsqs));
 	if (!s->dsqs || alloc_lanes(s))
 		return -ENOMEM;
-	/* per-CPU lanes in one block, then the shared queue's */
-	s->lanes = calloc((size_t)nr_cpus + (size_t)s->nr_lanes, sizeof(*s->lanes));
+	/* per-CPU lanes in one block, then the shared queue's, then the local queues' */
+	s->lanes = calloc(2 * (size_t)nr_cpus + (size_t)s->nr_lanes, sizeof(*s->lanes));
 	if (!s->lanes)
 		return -ENOMEM;
 	for (i = 0; i < nr_cpus; i++) {
 		s->dsqs[i].lane = &s->lanes[i];
 		s->dsqs[i].nr_lanes = 1;
+		s->dsqs[nr_cpus + 1 + i].lane = &s->lanes[nr_cpus + s->nr_lanes + i];
+		s->dsqs[nr_cpus + 1 + i].nr_lanes = 1;
 	}
 	shared = &s->dsqs[nr_cpus];
 	shared->lane = &s->lanes[nr_cpus];
@@ -70,7 +81,7 @@ void sim_dsq_free(struct sim *s)
 	int i;
 
 	if (s->lanes) {
-		for (i = 0; i < s->w->nr_cpus + s->nr_lanes; i++)
+		for (i = 0; i < 2 * s->w->nr_cpus + s->nr_lanes; i++)
 			free(s->lanes[i].e);
 	}
 	if (s->dsqs) {
@@ -89,7 +100,11 @@ void sim_dsq_free(struct sim *s)
 
 struct sim_dsq *sim_dsq_of(struct sim *s, int id)
 {
-	return &s->dsqs[id == SIM_SHARED ? s->w->nr_cpus : id];
+	if (id >= 0)
+		return &s->dsqs[id];
+	if (id == SIM_SHARED)
+		return &s->dsqs[s->w->nr_cpus];
+	return &s->dsqs[s->w->nr_cpus + 1 + (-2 - id)]; /* SIM_LOCAL(cpu) */
 }
 
 static int lane_grow(struct sim_lane *l)
@@ -174,7 +189,7 @@ int sim_dsq_insert(struct sim *s, int id, int task, uint64_t deadline)
 	return 0;
 }
 
-/* The lane of @q whose head is the first task that may run on @cpu, or -1. */
+/* The lane of @q whose head is the first task that may run on @cpu (< 0: any), or -1. */
 static int first_lane(struct sim *s, const struct sim_dsq *q, int cpu)
 {
 	int best = q->lane[0].nr ? 0 : -1, i;
@@ -184,7 +199,7 @@ static int first_lane(struct sim *s, const struct sim_dsq *q, int cpu)
 		const struct sim_group *g = &s->w->groups[s->group_of_lane[lane]];
 
 		s->work++;
-		if (!sim_cpu_allowed(g->cpus, cpu))
+		if (cpu >= 0 && !sim_cpu_allowed(g->cpus, cpu))
 			continue;
 		if (best < 0 || ent_before(&q->lane[lane].e[0], &q->lane[best].e[0]))
 			best = lane;
@@ -192,10 +207,38 @@ static int first_lane(struct sim *s, const struct sim_dsq *q, int cpu)
 	return best;
 }
 
+/* The entry still names its task's place: the task has not left the queue since. */
+static bool ent_live(const struct sim *s, const struct sim_dsq_ent *e)
+{
+	const struct sim_task *t = &s->tasks[e->task];
+
+	return t->state == SIM_T_DSQ && t->dsq_seq == e->seq;
+}
+
+/*
+ * The lane of @q holding the first live task that may run on @cpu (< 0:
+ * any) at its head, dropping the stale entries met on the way; -1 if none.
+ */
+static int live_lane(struct sim *s, struct sim_dsq *q, int cpu)
+{
+	int lane;
+
+	while (q->nr && (lane = first_lane(s, q, cpu)) >= 0) {
+		struct sim_lane *l = &q->lane[lane];
+
+		if (ent_live(s, &l->e[0]))
+			return lane;
+		lane_pop(s, l);
+		if (!l->nr && lane)
+			live_del(q, lane);
+	}
+	return -1;
+}
+
 int sim_dsq_take(struct sim *s, int id, int cpu)
 {
 	struct sim_dsq *q = sim_dsq_of(s, id);
-	int lane = first_lane(s, q, cpu), task;
+	int lane = live_lane(s, q, cpu), task;
 	struct sim_lane *l;
 
 	s->work++;
@@ -208,4 +251,21 @@ int sim_dsq_take(struct sim *s, int id, int cpu)
 		live_del(q, lane);
 	q->nr--;
 	return task;
+}
+
+bool sim_dsq_head_key(struct sim *s, int id, int cpu, uint64_t *key)
+{
+	struct sim_dsq *q = sim_dsq_of(s, id);
+	int lane = live_lane(s, q, cpu);
+
+	s->work++;
+	if (lane < 0)
+		return false;
+	*key = q->lane[lane].e[0].deadline;
+	return true;
+}
+
+void sim_dsq_forget(struct sim *s, int task)
+{
+	sim_dsq_of(s, s->tasks[task].dsq)->nr--;
 }

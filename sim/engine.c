@@ -75,12 +75,16 @@ static void add_sample(struct sim *s, struct sim_samples *l, uint64_t v)
 static void note_wait(struct sim *s, const struct sim_task *t, uint64_t wait)
 {
 	struct sim_group_stats *g = &s->res->groups[t->group];
+	int task = (int)(t - s->tasks);
 
-	if (wait > g->max_wait_ns)
+	if (wait > g->max_wait_ns) {
 		g->max_wait_ns = wait;
+		g->max_wait_task = task;
+	}
 	if (wait > s->res->max_wait_ns) {
 		s->res->max_wait_ns = wait;
 		s->res->max_wait_group = t->group;
+		s->res->max_wait_task = task;
 	}
 }
 
@@ -90,13 +94,13 @@ void sim_task_waits(struct sim *s, struct sim_task *t, bool woke)
 	t->woke = woke;
 }
 
-/* @task was just put on @cpu: count it and check its affinity. */
+/* @task was just put on @cpu: count it and check its affinity. It runs from c->seg_start. */
 void sim_task_started(struct sim *s, int cpu, int task)
 {
 	struct sim_task *t = &s->tasks[task];
 	struct sim_group_stats *g = &s->res->groups[t->group];
 	struct sim_cpu *c = &s->cpus[cpu];
-	uint64_t wait = s->now - t->waiting_since;
+	uint64_t wait = c->seg_start - t->waiting_since;
 
 	if (!sim_cpu_allowed(sim_task_group(s, t)->cpus, cpu))
 		s->res->affinity_violations++;
@@ -162,7 +166,8 @@ static void init_tasks(struct sim *s)
 		}
 	}
 	for (k = 0; k < s->w->nr_cpus; k++) {
-		s->cpus[k].task = s->cpus[k].last = -1;
+		s->cpus[k].task = -1;
+		s->cpus[k].last = SIM_LAST_IDLE;
 		sim_cpu_changed(s, k);
 	}
 }
@@ -173,27 +178,85 @@ static uint64_t next_event(struct sim *s)
 
 	if (v < t)
 		t = v;
+	v = sim_nets_next(s);
+	if (v < t)
+		t = v;
 	sim_next_cpu_event(s, &v);
 	return v < t ? v : t;
 }
 
-/* @cpu's task ran its burst out: it goes to sleep, the CPU looks for work. */
+/* @cpu's task goes on with a new burst, without leaving the CPU. */
+static void next_burst(struct sim *s, int cpu, struct sim_task *t)
+{
+	sim_account(s, cpu);
+	t->burst_left = draw(s, t, sim_task_group(s, t)->run_ns);
+	if (!t->burst_left)
+		t->burst_left = 1;
+	sim_cpu_changed(s, cpu);
+	SIM_TRACE(s, "cpu %d: %s goes on, burst %llu us", cpu,
+		  SIM_TASK_NAME(s, (int)(t - s->tasks)), (unsigned long long)t->burst_left / 1000);
+}
+
+enum after_burst { GO_ON, SLEEP, WAIT_MSG, BLOCKED, DONE };
+
+/*
+ * A burst of @cpu's task is over: counted, and its message posted if its
+ * group wakes another (inbox.c: it may find the inbox full and block). A
+ * task that has more to do at once (a message waits in its inbox, or it
+ * sends without sleeping) goes on; else it sleeps (until a message comes,
+ * for a group that waits), or for good past its group's stop time.
+ */
+static enum after_burst burst_over(struct sim *s, struct sim_task *t)
+{
+	const struct sim_group *g = sim_task_group(s, t);
+	int task = (int)(t - s->tasks);
+
+	t->bursts++;
+	s->res->groups[t->group].bursts++;
+	if (g->stop_ns && s->now >= g->stop_ns)
+		return g->waits || g->wakes ? DONE : SLEEP; /* SLEEP: it sleeps for good */
+	if (g->wakes && !sim_box_post(s, g->wakes - 1, task))
+		return BLOCKED;
+	if (g->waits)
+		return sim_box_take(s, task) ? GO_ON : WAIT_MSG;
+	if (g->wakes && !g->sleep_ns)
+		return GO_ON;
+	return SLEEP;
+}
+
+/* @cpu's task ran its burst out: it goes on, or to sleep and the CPU looks for work. */
 static void task_sleeps(struct sim *s, int cpu)
 {
 	int task = s->cpus[cpu].task;
 	struct sim_task *t = &s->tasks[task];
+	enum after_burst what = burst_over(s, t);
 	uint64_t sleep;
 
+	if (what == GO_ON) {
+		next_burst(s, cpu, t);
+		return;
+	}
 	sim_stopping(s, cpu, false);
 	s->nr_runnable--; /* ops.quiescent */
-	sleep = draw(s, t, sim_task_group(s, t)->sleep_ns);
-	t->state = SIM_T_SLEEPING;
-	t->wake_at = s->now + sleep;
-	/* a burst that ends past the group's stop time is the task's last */
-	if (!sim_task_group(s, t)->stop_ns || s->now < sim_task_group(s, t)->stop_ns)
-		sim_wakeq_push(s, task, t->wake_at);
-	SIM_TRACE(s, "cpu %d: %s sleeps for %llu us", cpu, SIM_TASK_NAME(s, task),
-		  (unsigned long long)sleep / 1000);
+	if (what == SLEEP) {
+		sleep = draw(s, t, sim_task_group(s, t)->sleep_ns);
+		t->state = SIM_T_SLEEPING;
+		t->wake_at = s->now + sleep;
+		/* a burst that ends past the group's stop time is the task's last */
+		if (!sim_task_group(s, t)->stop_ns || s->now < sim_task_group(s, t)->stop_ns)
+			sim_wakeq_push(s, task, t->wake_at);
+		SIM_TRACE(s, "cpu %d: %s sleeps for %llu us", cpu, SIM_TASK_NAME(s, task),
+			  (unsigned long long)sleep / 1000);
+	} else if (what == WAIT_MSG) {
+		sim_box_wait(s, task);
+		SIM_TRACE(s, "cpu %d: %s waits for a message", cpu, SIM_TASK_NAME(s, task));
+	} else if (what == BLOCKED) {
+		SIM_TRACE(s, "cpu %d: %s blocks: the inbox it sends to is full", cpu,
+			  SIM_TASK_NAME(s, task));
+	} else {
+		t->state = SIM_T_SLEEPING;
+		SIM_TRACE(s, "cpu %d: %s is done", cpu, SIM_TASK_NAME(s, task));
+	}
 	sim_daemon_cpu_freed(s);
 	sim_cpu_dispatch(s, cpu);
 }
@@ -210,11 +273,13 @@ static void handle_cpus(struct sim *s)
 	int cpu, last = -1;
 	uint64_t at;
 
-	while ((cpu = sim_next_cpu_event(s, &at)) > last && at <= s->now) {
+	while (!s->failed && (cpu = sim_next_cpu_event(s, &at)) > last && at <= s->now) {
 		struct sim_cpu *c = &s->cpus[cpu];
 
 		last = cpu;
-		if (c->seg_start + s->tasks[c->task].burst_left <= s->now) {
+		if (c->daemon) {
+			sim_daemon_done(s, cpu);
+		} else if (c->seg_start + s->tasks[c->task].burst_left <= s->now) {
 			task_sleeps(s, cpu);
 		} else {
 			/* slice over: the CPU goes through dispatch with the task on it */
@@ -232,6 +297,11 @@ static void handle_wakeups(struct sim *s)
 	while (!s->failed && (i = sim_wakeq_pop(s, s->now)) >= 0) {
 		struct sim_task *t = &s->tasks[i];
 
+		/* a task of a waiting group starts by taking a message */
+		if (t->state == SIM_T_NEW && sim_task_group(s, t)->waits && !sim_box_take(s, i)) {
+			sim_box_wait(s, i);
+			continue;
+		}
 		t->burst_left = draw(s, t, sim_task_group(s, t)->run_ns);
 		if (!t->burst_left)
 			t->burst_left = 1;
@@ -241,6 +311,11 @@ static void handle_wakeups(struct sim *s)
 
 static void step(struct sim *s)
 {
+	if (sim_nets_next(s) <= s->now) {
+		sim_nets_watchdog(s);
+		if (s->stop)
+			return;
+	}
 	handle_cpus(s);
 	handle_wakeups(s);
 	if (!s->failed && sim_daemon_next(s) <= s->now)
@@ -254,7 +329,7 @@ static void run_loop(struct sim *s)
 	uint64_t end = s->w->duration_ns, t;
 	long passes = 0;
 
-	while (!s->failed) {
+	while (!s->failed && !s->stop) {
 		t = next_event(s);
 		if (t >= end)
 			break;
@@ -267,7 +342,8 @@ static void run_loop(struct sim *s)
 		s->now = t;
 		step(s);
 	}
-	s->now = end;
+	if (!s->stop)
+		s->now = end;
 }
 
 static void finish_jain(struct sim *s)
@@ -311,6 +387,8 @@ static void finish(struct sim *s)
 		if (s->cpus[i].task >= 0)
 			sim_account(s, i);
 	}
+	r->end_ns = s->now;
+	r->nr_held_end = s->daemon.nr_held;
 	for (i = 0; i < s->nr_tasks; i++) {
 		const struct sim_task *t = &s->tasks[i];
 
@@ -329,7 +407,7 @@ static void finish(struct sim *s)
 			s->cfg.latencies(s->cfg.latencies_arg, i, l->v, l->nr);
 	}
 	r->work = s->work;
-	r->capacity_ns = (uint64_t)s->w->nr_cpus * s->w->duration_ns;
+	r->capacity_ns = (uint64_t)s->w->nr_cpus * s->now;
 	r->nr_policy_pending = s->daemon.pol->nr_pending(s->daemon.ctx);
 	cland_policy_read_stats(s->daemon.pol, s->daemon.ctx, &r->policy_stats);
 	finish_jain(s);
@@ -347,7 +425,7 @@ static int alloc_sim(struct sim *s, struct sim_result *res)
 	s->tasks = calloc((size_t)s->nr_tasks, sizeof(*s->tasks));
 	s->cpus = calloc((size_t)w->nr_cpus, sizeof(*s->cpus));
 	if (!res->groups || !s->lat || !s->tasks || !s->cpus || sim_dsq_alloc(s) ||
-	    sim_wakeq_alloc(s) || sim_cpus_alloc(s)) {
+	    sim_wakeq_alloc(s) || sim_cpus_alloc(s) || sim_nets_alloc(s) || sim_boxes_alloc(s)) {
 		sim_fail(s, "out of memory");
 		return -1;
 	}
@@ -368,6 +446,8 @@ static void free_sim(struct sim *s)
 	sim_dsq_free(s);
 	sim_wakeq_free(s);
 	sim_cpus_free(s);
+	sim_nets_free(s);
+	sim_boxes_free(s);
 }
 
 static bool config_ok(struct sim *s, const struct sim_workload *w, const struct sim_config *cfg)

@@ -14,14 +14,21 @@
 #include "policy.h"
 #include "workload.h"
 
-#define SIM_DEFAULT_RTT_NS   50000ULL /* 50 us per decision */
+/* the VM's unloaded round trip (cland-sim --calibrate, sim/costs.c) */
+#define SIM_DEFAULT_RTT_NS   216699ULL
 #define SIM_DEFAULT_SEED     1ULL
 #define SIM_SCX_SLICE_DFL_NS 20000000ULL /* the kernel's SCX_SLICE_DFL */
 #define SIM_TICK_NS	     1000000ULL /* HZ=1000: the daemon re-polls a policy that holds tasks */
 #define SIM_NICE_LEVELS	     40
 
+/* The costs measured in the VM (costs.c): what cland-sim charges unless told otherwise. */
+extern const struct sim_costs sim_default_costs;
+/* "switch=US,preempt=US,round=US,decision=US" (any of them) into @c. Returns 0 or -1. */
+int sim_costs_parse(const char *spec, struct sim_costs *c, char *err, size_t errlen);
+
 struct sim_config {
 	const struct cland_policy *policy;
+	struct sim_costs costs;
 	uint64_t seed;
 	uint64_t rtt_ns;       /* round trip through user space, per decision */
 	uint64_t slice_ns;     /* the policy's slice and the backend's default slice */
@@ -40,6 +47,8 @@ struct sim_group_stats {
 	uint64_t lat_p99_ns;
 	uint64_t lat_max_ns;
 	uint64_t max_wait_ns; /* longest runnable-but-not-running stretch, any cause */
+	int max_wait_task;    /* whose */
+	uint64_t bursts;      /* bursts its tasks completed (messages handled, requests served) */
 	uint64_t cpus_used[SIM_MASK_WORDS]; /* CPUs its tasks ran on */
 };
 
@@ -55,13 +64,30 @@ struct sim_counters {
 	uint64_t nr_queued;	       /* tasks sent to user space */
 	uint64_t nr_decisions;	       /* decisions the policy produced */
 	uint64_t nr_user_dispatches;   /* decisions applied */
-	uint64_t nr_kernel_dispatches; /* wake-ups run on an idle CPU, no round trip */
+	uint64_t nr_kernel_dispatches; /* tasks BPF ran without a decision (idle wake-ups..) */
 	uint64_t nr_cancel_dispatches; /* stale decisions dropped (generation, unknown task) */
 	uint64_t nr_bounce_dispatches; /* target CPU not allowed: shared queue instead */
-	uint64_t nr_failed_dispatches; /* malformed decisions (CPU out of range) */
+	uint64_t nr_failed_dispatches; /* decisions with a pid <= 0 */
+	uint64_t nr_policy_errors;     /* malformed decisions for a task: BPF ran it itself */
+	uint64_t nr_overdue;	       /* tasks held by user space over 1 s: BPF took them */
+	uint64_t nr_starved;	       /* tasks the starvation net ran (500 ms in a DSQ) */
+	uint64_t nr_requeued;	       /* preempted tasks put back in a DSQ by BPF */
 	uint64_t nr_preemptions;       /* CPUs kicked for a task with an earlier deadline */
+	uint64_t nr_preempt_daemon;    /* CPUs taken from a task for the daemon */
 	uint64_t nr_rounds;	       /* times the daemon drove the policy */
 	uint64_t nr_standing;	       /* wake-ups run by a standing decision, no round trip */
+	/* not a backend counter: decisions naming no task (pid <= 0 or no such pid) */
+	uint64_t nr_bad_pid;
+};
+
+/* The first time something happened: when, to which task, and what. */
+struct sim_note {
+	uint64_t n;   /* how many times in all (0: never) */
+	uint64_t at;  /* ns, the first time */
+	int task;     /* the task, or -1 */
+	int32_t pid;  /* the pid the decision named */
+	int64_t a, b; /* what: see each field of struct sim_result */
+	const char *what;
 };
 
 struct sim_result {
@@ -72,12 +98,26 @@ struct sim_result {
 	uint64_t context_switches; /* a CPU changed what it runs (idle counts, as in Linux) */
 	uint64_t max_wait_ns;	   /* longest wait of any runnable task (starvation bound) */
 	int max_wait_group;
+	int max_wait_task;
 	uint64_t affinity_violations; /* a task ran on a CPU it may not use: always 0 */
 	uint64_t nr_waiting_user;     /* tasks still waiting for a decision at the end */
 	uint64_t nr_policy_pending;   /* policy->nr_pending() at the end */
 	/* the policy's counters at the end (cland_policy_read_stats()) */
 	struct cland_policy_stats policy_stats;
 	struct sim_counters counters;
+	/* what --check looks at (check.c): the first of each */
+	struct sim_note overdue;      /* taken back by the overdue net */
+	struct sim_note starved;      /* run by the starvation net */
+	struct sim_note policy_error; /* a malformed decision: a = cpu, b = slice */
+	struct sim_note bad_pid;      /* a decision naming no task */
+	struct sim_note stale;	      /* a decision for a task not awaited: a = gen, b = its gen */
+	struct sim_note pending;      /* nr_pending() != held after a round: a = said, b = held */
+	struct sim_note alloc;	      /* allocations while the policy ran: what = the callback */
+	struct sim_note ejected;      /* the kernel's watchdog ejected the scheduler: a = wait */
+	uint64_t nr_held_end;	      /* records the policy got and had not answered at the end */
+	uint64_t switch_ns;	      /* CPU time spent switching (costs.switch_ns each) */
+	uint64_t daemon_ns;	      /* CPU time the daemon used (rounds and decisions) */
+	uint64_t end_ns; /* when the simulation ended (the duration, or the ejection) */
 	int nr_jain;
 	struct sim_jain jain[SIM_NICE_LEVELS];
 	double jain_min; /* lowest index of jain[]; -1 when nr_jain is 0 */

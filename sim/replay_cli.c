@@ -228,6 +228,7 @@ int sim_replay_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 				  .slice_min_ns = o.slice_min_us * 1000,
 				  .trace = o.trace ? errf : NULL};
 	cfg.rtt_ns = o.rtt_set ? o.rtt_us * 1000 : w.has_rtt ? w.rtt_ns : SIM_DEFAULT_RTT_NS;
+	cfg.costs = w.has_costs ? w.costs : sim_default_costs;
 	if (o.compare) {
 		snprintf(title, sizeof(title), "%s", o.compare);
 		if (ri.nr_tasks)
@@ -242,14 +243,9 @@ int sim_replay_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 		sim_workload_free(&w);
 		return SIM_EXIT_FAILED;
 	}
-	if (o.json) {
-		ret = sim_report_json(out, &info, &r) ? SIM_EXIT_FAILED : SIM_EXIT_OK;
-	} else {
+	if (!o.json)
 		say_replay(out, o.replay, &ri);
-		sim_report_text(out, &info, &r);
-	}
-	if (fflush(out) || ferror(out))
-		ret = SIM_EXIT_FAILED;
+	ret = sim_report_run(out, errf, &info, &r, o.json, false) ? SIM_EXIT_FAILED : SIM_EXIT_OK;
 	sim_result_free(&r);
 	sim_workload_free(&w);
 	return ret;

@@ -14,9 +14,10 @@
 
 #include "engine.h"
 
-#define SIM_NONE   UINT64_MAX /* "no such time" */
-#define SIM_PID0   100	      /* pid of task 0; task i has pid SIM_PID0 + i */
-#define SIM_SHARED (-1)	      /* dsq id of the shared queue (per-CPU: the CPU) */
+#define SIM_NONE       UINT64_MAX   /* "no such time" */
+#define SIM_PID0       100	    /* pid of task 0; task i has pid SIM_PID0 + i */
+#define SIM_SHARED     (-1)	    /* dsq id of the shared queue (per-CPU: the CPU) */
+#define SIM_LOCAL(cpu) (-2 - (cpu)) /* dsq id of a CPU's local queue (SCX_DSQ_LOCAL) */
 
 enum sim_task_state {
 	SIM_T_NEW,	/* not started yet */
@@ -37,8 +38,14 @@ struct sim_task {
 	uint64_t wake_at;	/* NEW or SLEEPING: when it becomes runnable */
 	uint64_t waiting_since; /* runnable and not running since then */
 	bool woke;		/* that wait started with a wake-up: a latency sample */
+	bool waits_msg;		/* sleeping until a message comes to its group (inbox.c) */
 	uint64_t dsq_slice;	/* in a DSQ: the slice it will run with */
+	int dsq;		/* in a DSQ: which one (a CPU or SIM_SHARED) */
+	uint64_t dsq_seq;	/* and its entry's seq there (older entries are stale) */
 	uint64_t cpu_ns;
+	uint64_t bursts;  /* bursts it completed */
+	uint32_t held;	  /* its records the policy got and has not answered */
+	uint64_t held_at; /* when the policy got the latest of them */
 	/* struct task_ctx of the BPF backend */
 	uint64_t gen;
 	uint64_t vtime;
@@ -50,20 +57,35 @@ struct sim_task {
 	uint64_t standing_left;	  /* CPU time its standing decision still covers */
 	uint64_t standing_slice;  /* and its slice */
 	uint64_t standing_charge; /* ns run since its deadline was last moved */
+	uint64_t runnable_at;	  /* when it last became runnable (woke, or its run stopped) */
+	uint64_t queued_at;	  /* when its record was last queued to user space */
+	uint64_t run_slice;	  /* the slice its current run started with */
+	uint64_t slice_left;	  /* preempted: what was left of its slice */
+	uint64_t carried;	  /* preempted and requeued: time run since the policy saw it */
+	bool requeue;		  /* preempted with slice left: back to a DSQ in BPF */
 };
 
+/* What a CPU last ran, for context switches: a task, or these. */
+#define SIM_LAST_IDLE	(-1)
+#define SIM_LAST_DAEMON (-2)
+
 struct sim_cpu {
-	int task;	    /* running task or -1 */
-	bool claimed;	    /* idle but claimed (select_cpu, kick): not idle any more */
-	bool resched;	    /* kicked: goes through dispatch at the end of this instant */
-	bool preempt;	    /* kicked with SCX_KICK_PREEMPT: the running slice ends */
-	uint64_t seg_start; /* start of the run segment not accounted yet */
+	int task;     /* running task or -1 */
+	bool claimed; /* idle but claimed (select_cpu, kick): not idle any more */
+	bool resched; /* kicked: goes through dispatch at the end of this instant */
+	bool preempt; /* kicked with SCX_KICK_PREEMPT: the running slice ends */
+	bool daemon;  /* the daemon runs on it, until daemon_until */
+	uint64_t daemon_until;
+	uint64_t seg_start; /* start of the run segment not accounted yet (after a switch) */
+	uint64_t run_start; /* when its task's run started (ops.running, after the switch) */
 	uint64_t slice_end;
-	int last;   /* what it ran last: a task or -1 (idle), for context switches */
+	int last;   /* what it ran last: a task, SIM_LAST_IDLE or SIM_LAST_DAEMON */
 	bool stale; /* changed since the trees of cpus.c were brought up to date */
 	/* struct cpu_ctx of the BPF backend */
 	uint64_t deadline;
+	uint64_t started_at; /* when its task's run started (preemption granularity) */
 	bool busy;
+	bool preempting; /* kicked to preempt: its task, still runnable, requeues in BPF */
 };
 
 struct sim_dsq_ent {
@@ -121,6 +143,42 @@ struct sim_daemon {
 	int nr;
 	uint64_t next_poll;  /* next round for tasks the policy holds, or SIM_NONE */
 	uint64_t nr_pending; /* what the policy held after the last round */
+	uint64_t nr_held;    /* records the policy got and has not answered (sim_task.held) */
+	uint64_t busy_until; /* the daemon runs its last round's CPU cost until then */
+};
+
+/* A task handed to user space, for the overdue net (nets.c): a FIFO by time. */
+struct sim_flight {
+	uint64_t at;
+	uint64_t gen;
+	int task;
+};
+
+/* A task waiting in a DSQ, for the starvation net (nets.c): a heap by runnable_at. */
+struct sim_starve {
+	uint64_t runnable_at;
+	uint64_t seq; /* the task's DSQ entry: stale once it left that DSQ */
+	int task;
+};
+
+/* The backend's safety nets (nets.c). */
+struct sim_nets {
+	struct sim_flight *flight; /* ring */
+	size_t flight_head, flight_nr, flight_cap;
+	struct sim_starve *starve; /* heap */
+	size_t starve_nr, starve_cap;
+	uint64_t last_overdue_scan;
+	uint64_t last_starve_scan;
+	uint64_t next_watchdog; /* the kernel's watchdog looks at the tasks then */
+};
+
+/* An inbox of messages (inbox.c): a group's or a task's. */
+struct sim_box {
+	uint64_t msgs;
+	uint64_t cap; /* messages it holds at most; 0: no limit */
+	int *ring;    /* tasks waiting for a message, FIFO */
+	int head, nr, size;
+	int blocked_head, blocked_tail; /* senders waiting for room (through box_next), or -1 */
 };
 
 struct sim_wake {
@@ -163,6 +221,14 @@ struct sim {
 	int nr_stale;
 	uint64_t work; /* steps of the data structures (see sim_result.work) */
 	struct sim_daemon daemon;
+	struct sim_nets nets;
+	struct sim_box *boxes; /* inboxes of the groups that wait for messages (inbox.c) */
+	int nr_boxes;
+	int *box_of_group; /* a group's first inbox */
+	int *first_task;   /* a group's first task */
+	int *box_next;	   /* per task: the next sender blocked on the same inbox */
+	int *box_rr;	   /* per group: the next of its tasks a message goes to (per_task) */
+	uint64_t vclock;   /* deadline of the task that started last (st.vclock) */
 	struct sim_wakeq wakeq;
 	struct cland_host host;
 	uint64_t host_random;	 /* the state of host.random() */
@@ -171,6 +237,7 @@ struct sim {
 	char *err;
 	size_t errlen;
 	bool failed;
+	bool stop; /* the kernel ejected the scheduler: the simulation ends now */
 };
 
 static inline const struct sim_group *sim_task_group(const struct sim *s, const struct sim_task *t)
@@ -201,6 +268,10 @@ struct sim_dsq *sim_dsq_of(struct sim *s, int id);
 int sim_dsq_insert(struct sim *s, int id, int task, uint64_t deadline);
 /* Remove and return the first task of queue @id that may run on @cpu, or -1. */
 int sim_dsq_take(struct sim *s, int id, int cpu);
+/* The key of that task (any task when @cpu < 0) into *@key; false if there is none. */
+bool sim_dsq_head_key(struct sim *s, int id, int cpu, uint64_t *key);
+/* @task left its DSQ some other way (the starvation net): its entry there is stale. */
+void sim_dsq_forget(struct sim *s, int task);
 
 /* cputree.c */
 int sim_cputree_alloc(struct sim *s, struct sim_cputree *t, bool latest);
@@ -237,6 +308,31 @@ void sim_resched(struct sim *s);
 void sim_account(struct sim *s, int cpu);
 void sim_stopping(struct sim *s, int cpu, bool runnable);
 void sim_host_init(struct sim *s);
+void sim_insert_dsq(struct sim *s, int task, int dsq, uint64_t deadline, uint64_t slice);
+void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, bool preempt);
+void sim_take_back(struct sim *s, int task);
+void sim_run_daemon(struct sim *s, uint64_t cost);
+void sim_daemon_done(struct sim *s, int cpu);
+
+/* nets.c: the overdue net, the starvation net, the kernel's watchdog */
+int sim_nets_alloc(struct sim *s);
+void sim_nets_free(struct sim *s);
+void sim_nets_queued(struct sim *s, int task);
+void sim_nets_dsq_insert(struct sim *s, int task);
+void sim_nets_dispatch(struct sim *s, int cpu);
+uint64_t sim_nets_next(const struct sim *s);
+void sim_nets_watchdog(struct sim *s);
+
+/* inbox.c: groups that wait for messages, groups that send them */
+int sim_boxes_alloc(struct sim *s);
+void sim_boxes_free(struct sim *s);
+bool sim_box_take(struct sim *s, int task);
+void sim_box_wait(struct sim *s, int task);
+bool sim_box_post(struct sim *s, int group, int sender);
+
+/* alloc.c: allocations made while the policy runs (the daemon's hot path) */
+void sim_alloc_watch(bool on);
+uint64_t sim_alloc_seen(void);
 
 /* daemon.c */
 int sim_daemon_init(struct sim *s);

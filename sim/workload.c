@@ -180,12 +180,51 @@ static int parse_times(const struct where *at, struct json_object *obj, struct s
 	return 0;
 }
 
+/* "waits" (a boolean) and "inbox"; "wakes" is resolved once every group is read. */
+static int parse_messages(const struct where *at, struct json_object *obj, struct sim_group *g)
+{
+	struct json_object *val;
+	int64_t inbox = 0, capacity = 0;
+
+	if (json_object_object_get_ex(obj, "waits", &val)) {
+		if (!json_object_is_type(val, json_type_boolean))
+			return fail(at, "waits: expected true or false, got %s",
+				    json_type_to_name(json_object_get_type(val)));
+		g->waits = json_object_get_boolean(val);
+	}
+	if (json_object_object_get_ex(obj, "wakes", &val) &&
+	    !json_object_is_type(val, json_type_string))
+		return fail(at, "wakes: expected a group name, got %s",
+			    json_type_to_name(json_object_get_type(val)));
+	if (json_object_object_get_ex(obj, "per_task", &val)) {
+		if (!json_object_is_type(val, json_type_boolean))
+			return fail(at, "per_task: expected true or false, got %s",
+				    json_type_to_name(json_object_get_type(val)));
+		g->per_task = json_object_get_boolean(val);
+	}
+	if (get_int(at, obj, "inbox", 0, (int64_t)SIM_MAX_US, false, &inbox) ||
+	    get_int(at, obj, "capacity", 1, (int64_t)SIM_MAX_US, false, &capacity))
+		return -1;
+	if (!g->waits && (json_object_object_get_ex(obj, "inbox", NULL) ||
+			  json_object_object_get_ex(obj, "per_task", NULL) ||
+			  json_object_object_get_ex(obj, "capacity", NULL)))
+		return fail(at,
+			    "inbox, per_task, capacity: only for a group that waits (\"waits\": "
+			    "true)");
+	if (g->waits && g->sleep_ns)
+		return fail(at, "sleep_us: must be 0 in a group that waits (it sleeps until a "
+				"message comes)");
+	g->inbox = (uint64_t)inbox;
+	g->capacity = (uint64_t)capacity;
+	return 0;
+}
+
 static int parse_group(struct where *at, struct json_object *obj, size_t idx, int nr_cpus,
 		       struct sim_group *g)
 {
-	static const char *const keys[] = {"name",     "count",	   "nice",	 "run_us",
-					   "sleep_us", "start_us", "stagger_us", "stop_us",
-					   "dist",     "cpus",	   NULL};
+	static const char *const keys[] = {
+		"name", "count", "nice",  "run_us", "sleep_us", "start_us", "stagger_us", "stop_us",
+		"dist", "cpus",	 "waits", "wakes",  "inbox",	"per_task", "capacity",	  NULL};
 	struct json_object *cpus;
 	int64_t count = 0, nice = 0;
 	int cpu;
@@ -200,7 +239,7 @@ static int parse_group(struct where *at, struct json_object *obj, size_t idx, in
 	if (check_keys(at, obj, keys) ||
 	    get_int(at, obj, "count", 1, SIM_MAX_TASKS, true, &count) ||
 	    get_int(at, obj, "nice", -20, 19, false, &nice) || parse_times(at, obj, g) ||
-	    parse_dist(at, obj, g))
+	    parse_dist(at, obj, g) || parse_messages(at, obj, g))
 		return -1;
 	g->count = (int)count;
 	g->nice = (int)nice;
@@ -224,6 +263,35 @@ static int check_unique(const struct where *at, const struct sim_workload *w)
 					    i, w->groups[i].name, j);
 		}
 	}
+	return 0;
+}
+
+/* Each "wakes" names a group that waits. */
+static int resolve_wakes(struct where *at, struct json_object *arr, struct sim_workload *w)
+{
+	int i, j;
+
+	for (i = 0; i < w->nr_groups; i++) {
+		struct json_object *val;
+		const char *name;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(arr, i), "wakes", &val))
+			continue;
+		name = json_object_get_string(val);
+		for (j = 0; j < w->nr_groups && strcmp(w->groups[j].name, name); j++)
+			;
+		snprintf(at->group, sizeof(at->group), "groups[%d] (\"%s\"): ", i,
+			 w->groups[i].name);
+		if (j == w->nr_groups)
+			return fail(at, "wakes: no group is named \"%s\"", name);
+		if (!w->groups[j].waits)
+			return fail(at,
+				    "wakes: group \"%s\" does not wait for messages (\"waits\": "
+				    "true)",
+				    name);
+		w->groups[i].wakes = j + 1;
+	}
+	at->group[0] = '\0';
 	return 0;
 }
 
@@ -251,12 +319,53 @@ static int parse_groups(struct where *at, struct json_object *arr, struct sim_wo
 		w->nr_tasks += g->count;
 	}
 	at->group[0] = '\0';
-	return check_unique(at, w);
+	if (check_unique(at, w))
+		return -1;
+	return resolve_wakes(at, arr, w);
+}
+
+/* "costs": {"switch_us": N, ...}: the machine's, in us (decimals allowed); the others are 0. */
+static int parse_costs(const struct where *at, struct json_object *root, struct sim_workload *w)
+{
+	static const char *const keys[] = {"switch_us",	  "preempt_us", "round_us",
+					   "decision_us", "tick_us",	NULL};
+	uint64_t *fields[] = {&w->costs.switch_ns, &w->costs.preempt_ns, &w->costs.round_ns,
+			      &w->costs.decision_ns, &w->costs.tick_ns};
+	struct json_object *obj, *val;
+	int i;
+
+	if (!json_object_object_get_ex(root, "costs", &obj))
+		return 0;
+	if (!json_object_is_type(obj, json_type_object))
+		return fail(at, "costs: expected an object, got %s",
+			    json_type_to_name(json_object_get_type(obj)));
+	json_object_object_foreach(obj, key, v)
+	{
+		(void)v;
+		if (!key_in(key, keys))
+			return fail(at, "costs: unknown key \"%s\"", key);
+	}
+	w->has_costs = true;
+	for (i = 0; keys[i]; i++) {
+		double us;
+
+		if (!json_object_object_get_ex(obj, keys[i], &val))
+			continue;
+		if (!json_object_is_type(val, json_type_int) &&
+		    !json_object_is_type(val, json_type_double))
+			return fail(at, "costs: %s: expected a number, got %s", keys[i],
+				    json_type_to_name(json_object_get_type(val)));
+		us = json_object_get_double(val);
+		if (!(us >= 0) || us > 1e6)
+			return fail(at, "costs: %s: %g is out of range 0..1000000", keys[i], us);
+		*fields[i] = (uint64_t)(us * 1000 + 0.5);
+	}
+	return 0;
 }
 
 static int parse_top(struct where *at, struct json_object *root, struct sim_workload *w)
 {
-	static const char *const keys[] = {"cpus",   "duration_ms", "rtt_us",
+	static const char *const keys[] = {"cpus",   "duration_ms", "rtt_us", "costs",
 					   "groups", "description", NULL};
 	struct json_object *groups, *desc;
 	int64_t cpus = 0;
@@ -271,7 +380,9 @@ static int parse_top(struct where *at, struct json_object *root, struct sim_work
 		return -1;
 	w->nr_cpus = (int)cpus;
 	w->has_rtt = json_object_object_get_ex(root, "rtt_us", NULL);
-	if (get_time(at, root, "rtt_us", 0, (int64_t)SIM_MAX_US, NSEC_PER_USEC, false, &w->rtt_ns))
+	if (get_time(at, root, "rtt_us", 0, (int64_t)SIM_MAX_US, NSEC_PER_USEC, false,
+		     &w->rtt_ns) ||
+	    parse_costs(at, root, w))
 		return -1;
 	if (json_object_object_get_ex(root, "description", &desc) &&
 	    !json_object_is_type(desc, json_type_string))

@@ -35,9 +35,32 @@ struct sim_group {
 	uint64_t stagger_ns; /* each next task of the group starts this much later */
 	uint64_t stop_ns;    /* a burst ending at or after this is a task's last; 0: never */
 	enum sim_dist dist;
+	bool waits;		       /* each burst takes a message from its inbox (inbox.c) */
+	bool per_task;		       /* an inbox per task (a pipe each), else one for the group */
+	int wakes;		       /* each burst posts a message to group wakes - 1; 0: none */
+	uint64_t inbox;		       /* messages in (each of) its inbox(es) at the start */
+	uint64_t capacity;	       /* messages an inbox holds at most (0: no limit) */
 	bool pinned;		       /* "cpus" was given and excludes some CPU */
 	uint64_t cpus[SIM_MASK_WORDS]; /* allowed CPUs */
 	int nr_cpus_allowed;
+};
+
+/*
+ * What costs on the real machine, charged by the simulator (all in ns; 0:
+ * free). The defaults are measured in the VM (cland-sim --calibrate,
+ * sim/README.md, sim/costs.c).
+ */
+struct sim_costs {
+	uint64_t switch_ns;   /* a context switch: the CPU runs nothing useful meanwhile */
+	uint64_t preempt_ns;  /* a preemption's IPI: from the kick to the CPU rescheduling */
+	uint64_t round_ns;    /* the daemon's CPU per round (wake-up, rings, notify) */
+	uint64_t decision_ns; /* the daemon's CPU per decision (enqueue + dispatch + send) */
+	/*
+	 * The kernel's tick (1 s / CONFIG_HZ): a slice that runs out is only
+	 * seen at the next tick, so a slice lasts until the first tick after
+	 * it ends. 0: slices end exactly.
+	 */
+	uint64_t tick_ns;
 };
 
 struct sim_workload {
@@ -45,6 +68,8 @@ struct sim_workload {
 	uint64_t duration_ns;
 	bool has_rtt;	 /* "rtt_us" was given */
 	uint64_t rtt_ns; /* round trip through user space, per decision */
+	bool has_costs;	 /* "costs" was given: its fields, the others 0 */
+	struct sim_costs costs;
 	int nr_groups;
 	int nr_tasks; /* sum of the groups' counts */
 	struct sim_group *groups;

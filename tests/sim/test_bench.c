@@ -109,6 +109,7 @@ static void test_bench_prints_every_size_and_workload(void **state)
 {
 	const struct cland_policy *pol = cland_policy_find("fifo");
 	struct sim_config cfg = {.policy = pol,
+				 .costs = sim_default_costs,
 				 .seed = 1,
 				 .rtt_ns = SIM_DEFAULT_RTT_NS,
 				 .slice_ns = 20000000,

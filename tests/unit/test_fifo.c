@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_fifo.c - unit tests of the "fifo" policy (policies/fifo.c): arrival
- * order whatever the task, a fixed slice, strictly increasing deadlines on the
+ * order whatever the task, the fair slice scaled by weight, strictly increasing deadlines on the
  * host's clock (so that no decision can preempt an earlier one), generations
  * echoed, the idle CPU from claim_idle_cpu() used and no task lost when
  * memory runs out. The mock host and shared helpers are in fixture.h.
@@ -129,18 +129,33 @@ static void test_round_robin(void **state)
 	}
 }
 
-static void test_fixed_slice(void **state)
+/* The slice: the fair slice (slice_ns shared among the runnable tasks per CPU) x weight / 100. */
+static void test_weighted_slice(void **state)
 {
+	static const struct {
+		uint64_t weight, nr_runnable, slice;
+	} cases[] = {
+		{100, 1, SLICE_NS},		/* alone: the whole slice */
+		{100, 4, SLICE_NS},		/* one per CPU (4 CPUs): still the whole slice */
+		{100, 8, SLICE_NS / 2},		/* 2 per CPU: half */
+		{100, 16, SLICE_NS / 4},	/* 4 per CPU: a quarter */
+		{33, 4, SLICE_NS * 33 / 100},	/* nice 5: a third of nice 0's */
+		{305, 4, SLICE_NS * 305 / 100}, /* nice -5: three times */
+		{1, 4, SLICE_MIN_NS},		/* never below slice_min_ns */
+		{10000, 4, 10 * SLICE_NS},	/* nor above 10 slices */
+		{100, 4000, SLICE_MIN_NS},	/* however many wait */
+	};
 	struct fixture *f = *state;
-	int32_t pid;
+	size_t i;
 
-	for (pid = 1; pid <= 100; pid++)
-		enqueue_pid(f, pid);
-	/* however many wait, whatever the weight */
-	for (pid = 1; pid <= 100; pid++)
-		assert_int_equal(dispatch(f).slice, SLICE_NS);
-	enqueue_pid(f, 1);
-	assert_int_equal(dispatch(f).slice, SLICE_NS);
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		cland_task_t t = task(1);
+
+		t.weight = cases[i].weight;
+		t.nr_runnable = cases[i].nr_runnable;
+		enqueue(f, &t);
+		assert_int_equal(dispatch(f).slice, cases[i].slice);
+	}
 }
 
 /*
@@ -274,7 +289,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_arrival_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arrival_order_interleaved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_robin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fixed_slice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weighted_slice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadlines_strictly_increasing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_is_dispatch_time, setup, teardown),

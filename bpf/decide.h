@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decide.h - how the backend carries a decision out, as constants and pure
+ * functions: when a decision is malformed, how long a running task is
+ * protected from preemption, when a preempted task goes back to a DSQ
+ * without a round trip through user space, the slices and the ordering key
+ * of the tasks BPF runs itself. Shared by the BPF backend and the simulator
+ * (sim/kernel.c, sim/nets.c), so that the simulator models the rules the
+ * kernel runs. Header-only; comparisons of times go through cland_time.h.
+ */
+#ifndef __CLAND_DECIDE_H
+#define __CLAND_DECIDE_H
+
+#include "cland_time.h"
+#include "intf.h"
+
+/* A running task is not preempted before it has run this long (preempt_gran_ns). */
+#define DECIDE_PREEMPT_GRAN_NS (1000ULL * 1000)
+/* A preempted task with less of its slice left goes through user space again. */
+#define DECIDE_REQUEUE_MIN_NS (100ULL * 1000)
+/* The slice of a task the starvation net runs: a backlog drains fast. */
+#define DECIDE_STARVE_SLICE_NS (1000ULL * 1000)
+/* A task BPF schedules alone (taken back, degraded, congested) gets slice_ns / this. */
+#define DECIDE_ALONE_SLICE_DIV 4
+/*
+ * The kernel's watchdog (sched_ext_ops.timeout_ms): a runnable task that has
+ * not run for this long ejects the scheduler. It looks every half of it.
+ */
+#define CLAND_WATCHDOG_MS 5000
+
+/* A decision whose CPU or slice cannot be carried out (on a host of @nr_cpu_ids CPUs). */
+static inline bool decide_malformed(__s32 cpu, __u64 slice, __u32 nr_cpu_ids)
+{
+	return cpu < CLAND_CPU_ANY || cpu >= (__s32)nr_cpu_ids || slice > CLAND_MAX_SLICE_NS;
+}
+
+/* A task preempted after running @ran of its @run_slice goes back to a DSQ in BPF. */
+static inline bool decide_requeue(__u64 run_slice, __u64 ran)
+{
+	return run_slice > ran + DECIDE_REQUEUE_MIN_NS;
+}
+
+/*
+ * The ordering key of a task BPF schedules alone, given its last deadline
+ * @deadline, BPF's "now" on the shared DSQ's key scale @now, the default
+ * slice @slice_ns, its last run @ran and its @weight: a weighted vruntime
+ * kept in its deadline, brought within one slice of @now, then charged with
+ * its last run. Kernel threads go one slice before @now.
+ */
+static inline __u64 decide_alone_key(__u64 deadline, __u64 now, __u64 slice_ns, __u64 ran,
+				     __u64 weight, bool kthread)
+{
+	__u64 floor = now > slice_ns ? now - slice_ns : 0;
+
+	if (kthread)
+		return floor;
+	if (time_before(deadline, floor))
+		deadline = floor;
+	if (time_after(deadline, now + slice_ns))
+		deadline = now + slice_ns;
+	return deadline + ran * 100 / (weight ? weight : 1);
+}
+
+#endif /* __CLAND_DECIDE_H */
