@@ -46,11 +46,12 @@ const char *manage_policy_name(void)
 
 int manage_reload_rules(const char *file, char *msg, size_t len)
 {
-	const char *path = file ? file : m.rn->rules_path;
 	int was = m.rn->has_rules ? m.rn->rules.nr : 0;
+	char path[PATH_MAX]; /* a copy: the runner's own is rewritten below */
 	struct rules r;
 
-	if (!path || !*path) {
+	snprintf(path, sizeof(path), "%s", file ? file : m.rn->rules_path);
+	if (!*path) {
 		snprintf(msg, len,
 			 "no rules file to reload: scx_cland was started without --rules (give "
 			 "one: rules reload FILE)");

@@ -16,45 +16,48 @@
 
 #include <policy.h>
 
-#define RING_CAP   (2 * CLAND_MAX_INFLIGHT) /* what the backend hands over at once, twice */
-#define AHEAD_NS   (1000ULL * 1000 * 1000)  /* latency-critical: this far before now */
-#define NR_CLASSES 3			    /* latency-critical, the others, background */
+#define POOL_CAP   (CLAND_MAX_INFLIGHT + 1024) /* the backend hands over at most this many */
+#define AHEAD_NS   (1000ULL * 1000 * 1000)     /* latency-critical: this far before now */
+#define NR_CLASSES 3			       /* latency-critical, the others, background */
+#define NONE	   UINT32_MAX
 
-struct ring {
-	cland_task_t *tasks;
-	size_t head, len;
+/* A waiting task; the three classes are FIFO lists through one pool. */
+struct node {
+	cland_task_t task;
+	uint32_t next;
 };
 
 struct rr3 {
-	struct ring ring[NR_CLASSES];
+	struct node *pool;
+	uint32_t free; /* list of unused nodes */
+	uint32_t head[NR_CLASSES], tail[NR_CLASSES];
+	uint64_t nr_pending;
 	struct cland_host host;
 	struct cland_policy_cfg cfg;
 	uint64_t last;	  /* the last deadline given: they only grow */
-	uint64_t dropped; /* tasks that found their ring full (must stay 0) */
+	uint64_t dropped; /* tasks that found the pool full (must stay 0) */
 };
 
 static int rr3_init(void *ctx, const struct cland_policy_cfg *cfg, const struct cland_host *host)
 {
 	struct rr3 *c = ctx;
-	int i;
+	uint32_t i;
 
 	c->host = *host;
 	c->cfg = *cfg;
-	for (i = 0; i < NR_CLASSES; i++) {
-		c->ring[i].tasks = calloc(RING_CAP, sizeof(cland_task_t)); /* all we will need */
-		if (!c->ring[i].tasks)
-			return -ENOMEM;
-	}
+	c->pool = calloc(POOL_CAP, sizeof(*c->pool)); /* all the hot path will need */
+	if (!c->pool)
+		return -ENOMEM;
+	for (i = 0; i < POOL_CAP; i++)
+		c->pool[i].next = i + 1 < POOL_CAP ? i + 1 : NONE;
+	for (i = 0; i < NR_CLASSES; i++)
+		c->head[i] = c->tail[i] = NONE;
 	return 0;
 }
 
 static void rr3_exit(void *ctx)
 {
-	struct rr3 *c = ctx;
-	int i;
-
-	for (i = 0; i < NR_CLASSES; i++)
-		free(c->ring[i].tasks);
+	free(((struct rr3 *)ctx)->pool);
 }
 
 /* The class of a task: its rule's verdict (lib/policy.h). */
@@ -68,31 +71,44 @@ static int class_of(const cland_task_t *t)
 static void rr3_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct rr3 *c = ctx;
-	struct ring *r = &c->ring[class_of(task)];
+	int k = class_of(task);
+	uint32_t n = c->free;
 
-	if (r->len == RING_CAP) {
+	if (n == NONE) {
 		c->dropped++;
 		return;
 	}
-	r->tasks[(r->head + r->len++) % RING_CAP] = *task;
+	c->free = c->pool[n].next;
+	c->pool[n].task = *task;
+	c->pool[n].next = NONE;
+	if (c->tail[k] == NONE)
+		c->head[k] = n;
+	else
+		c->pool[c->tail[k]].next = n;
+	c->tail[k] = n;
+	c->nr_pending++;
 }
 
 static bool rr3_dispatch(void *ctx, struct cland_decision *out)
 {
 	struct rr3 *c = ctx;
 	uint64_t now = c->host.now(c->host.be), slice;
-	struct ring *r = NULL;
 	cland_task_t t;
-	int i;
+	uint32_t n;
+	int k;
 
-	for (i = 0; i < NR_CLASSES && !r; i++)
-		if (c->ring[i].len)
-			r = &c->ring[i];
-	if (!r)
+	for (k = 0; k < NR_CLASSES && c->head[k] == NONE; k++)
+		;
+	if (k == NR_CLASSES)
 		return false;
-	t = r->tasks[r->head];
-	r->head = (r->head + 1) % RING_CAP;
-	r->len--;
+	n = c->head[k];
+	t = c->pool[n].task;
+	c->head[k] = c->pool[n].next;
+	if (c->head[k] == NONE)
+		c->tail[k] = NONE;
+	c->pool[n].next = c->free;
+	c->free = n;
+	c->nr_pending--;
 
 	/* the slice in proportion to the weight (rules' multiplier included) */
 	slice = c->cfg.slice_ns * cland_verdict_weight(&t) / 100;
@@ -111,9 +127,7 @@ static bool rr3_dispatch(void *ctx, struct cland_decision *out)
 
 static uint64_t rr3_nr_pending(void *ctx)
 {
-	struct rr3 *c = ctx;
-
-	return c->ring[0].len + c->ring[1].len + c->ring[2].len;
+	return ((struct rr3 *)ctx)->nr_pending;
 }
 
 static void rr3_stats(void *ctx, struct cland_policy_stats *out)

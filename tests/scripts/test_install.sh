@@ -108,7 +108,7 @@ refused() { # FIXTURE WANT DESCRIPTION
 	result $? "$3" "cland-sim: exit $r1: $o1
 scx_cland: exit $r2: $o2"
 }
-refused oldabi "built for policy ABI 0 .* its host has ABI 1" \
+refused oldabi "built for policy ABI [0-9]* (task .*), its host has ABI [0-9]* (task" \
 	"a plug-in of another ABI: exit 2, named, in cland-sim and in scx_cland (before the kernel)"
 refused nosym "no symbol cland_plugin_abi" "a plug-in without cland_plugin_abi: exit 2, named"
 refused nodispatch "has no dispatch()" "a plug-in whose policy has no dispatch(): exit 2, named"

@@ -91,12 +91,26 @@ if [ -x "$repo/build/cland-sim" ]; then
 	add_bin "$repo/build/cland-sim" /bin/cland-sim
 fi
 
+# the example plug-in (docs/examples/mypolicy.c) for the hot-swap case, built
+# like the helpers when its source is newer
+plugin=$vm/plugins/mypolicy.so
+if [ ! -f "$plugin" ] || [ "$repo/docs/examples/mypolicy.c" -nt "$plugin" ] ||
+	[ "$repo/lib/policy.h" -nt "$plugin" ] || [ "$repo/bpf/intf.h" -nt "$plugin" ]; then
+	log "cc -shared mypolicy.c"
+	mkdir -p "$(dirname "$plugin")"
+	$CC -shared -fPIC -O2 -Wall -Wextra -I"$repo/lib" -I"$repo/bpf" \
+		-o "$plugin.$$" "$repo/docs/examples/mypolicy.c" || die "building the plug-in failed"
+	mv -f "$plugin.$$" "$plugin"
+fi
+mkdir -p "$root/tests/plugins"
+cp "$plugin" "$root/tests/plugins/"
+
 for bin in "$tools"/*; do
 	cp "$bin" "$root/tests/bin/"
 done
 cp "$here/guest/init" "$root/init"
 cp "$here/guest/suite.sh" "$here/guest/lib.sh" "$here/guest/cases.sh" \
-	"$here/guest/hostile.sh" "$here/guest/observe.sh" "$root/tests/"
+	"$here/guest/hostile.sh" "$here/guest/observe.sh" "$here/guest/rules.sh" "$root/tests/"
 # run.sh --script FILE: a debugging script run as the suite "script".
 if [ -n "${CLAND_VM_SCRIPT:-}" ]; then
 	cp "$CLAND_VM_SCRIPT" "$root/tests/script.sh"
@@ -105,7 +119,7 @@ for pair in ${CLAND_VM_ADD:-}; do
 	[ -f "${pair%%=*}" ] || die "CLAND_VM_ADD: ${pair%%=*} not found"
 	add_bin "${pair%%=*}" "${pair#*=}"
 done
-chmod 755 "$root/init" "$root/tests/suite.sh"
+chmod 755 "$root" "$root/init" "$root/tests/suite.sh" # "/" from mktemp was 0700: root only
 
 echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
 echo 'root:x:0:' >"$root/etc/group"

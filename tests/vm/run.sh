@@ -28,9 +28,10 @@ Usage: tests/vm/run.sh [--kernel DIR|VERSION|sid] [--suite NAME]
   --kernel   a directory with vmlinuz (and config), a pinned version or
              prefix (e.g. 7.3), or "sid"; default: what fetch-kernel.sh
              picks (the newest pinned kernel, else sid's).
-  --suite    full (default), smoke, demo or hostile (faults and hostile
+  --suite    full (default), smoke, demo, hostile (faults and hostile
              workloads; CLAND_SOAK_S sets its soak's seconds, default
-             60); selftest, panic and hang check the harness itself.
+             60) or rules (rules, hot-swaps, the control socket);
+             selftest, panic and hang check the harness itself.
   --timeout  host-side limit for the whole VM run (default per suite).
   --verbose  show the whole console on the terminal, not just progress.
   --script FILE  run FILE (busybox sh, with guest/lib.sh, cases.sh and
@@ -67,8 +68,9 @@ smoke|demo) : "${timeout:=240}" ;;
 hostile)
 	case "${CLAND_SOAK_S:-60}" in ''|*[!0-9]*) die "CLAND_SOAK_S wants whole seconds" ;; esac
 	: "${timeout:=$((540 + ${CLAND_SOAK_S:-60}))}" ;;
+rules) : "${timeout:=720}" ;;
 selftest|panic|hang|script) : "${timeout:=120}" ;;
-*) die "unknown suite '$suite' (full, smoke, demo, hostile, selftest, panic, hang)" ;;
+*) die "unknown suite '$suite' (full, smoke, demo, hostile, rules, selftest, panic, hang)" ;;
 esac
 case "$timeout" in ''|*[!0-9]*) die "--timeout wants whole seconds" ;; esac
 

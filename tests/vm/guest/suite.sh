@@ -11,6 +11,9 @@
 #   demo:     demo (scx_cland -v under a small workload), dmesg
 #   hostile:  the hostile-workload and fault cases (hostile.sh), each
 #             followed by a kernel log check
+#   rules:    workload-specific scheduling (rules.sh): rules against a
+#             probe's latency, a CPU-set rule, reloads, policy hot-swaps
+#             (a plug-in too), the control socket refusing non-root
 #   selftest: harness self-check without the daemon (one PASS, one FAIL,
 #             one case timeout, dmesg detection, dmesg)
 #   panic:    harness self-check: crashes the kernel (run.sh must fail)
@@ -21,6 +24,7 @@
 . /tests/cases.sh
 . /tests/hostile.sh
 . /tests/observe.sh
+. /tests/rules.sh
 
 suite=${1:-full}
 info "suite $suite on $(uname -r), $(nproc) CPUs, sched_ext state '$(state)'"
@@ -64,6 +68,14 @@ hostile)
 	hcase starvation 120 case_starvation
 	hcase congestion 90 case_congestion
 	hcase soak $((CLAND_SOAK_S + 120)) case_soak
+	;;
+rules)
+	run_case rules_latency 240 case_rules_latency
+	run_case rules_cpuset 120 case_rules_cpuset
+	run_case rules_reload 120 case_rules_reload
+	run_case hotswap 240 case_hotswap
+	run_case ctl_nonroot 60 case_ctl_nonroot
+	run_case dmesg 30 case_dmesg
 	;;
 demo)
 	run_case demo 120 case_demo
