@@ -6,7 +6,8 @@
 #      then the script tests tests/scripts/test_*.sh (TAP too);
 #   2. the full VM suite on the pinned 7.2 kernel (else sid's current one);
 #   3. the hostile VM suite (faults, hostile workloads, 60 s soak) on 7.2;
-#   4. the smoke VM suite on the pinned 7.3 kernel (trixie-backports).
+#   4. the rules VM suite (rules, hot-swaps, the control socket) on 7.2;
+#   5. the smoke VM suite on the pinned 7.3 kernel (trixie-backports).
 # CLAND_CHECK_VM=no skips the VM suites (host-only run).
 set -u
 
@@ -58,6 +59,7 @@ done
 if [ "${CLAND_CHECK_VM:-yes}" != no ]; then
 	vm full 7.2
 	vm hostile 7.2
+	vm rules 7.2
 	vm smoke 7.3
 fi
 echo "$passed passed, $failed failed"
