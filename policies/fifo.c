@@ -28,12 +28,13 @@ static int fifo_init(void *ctx, const struct cland_policy_cfg *cfg, const struct
 
 static void fifo_enqueue(void *ctx, const cland_task_t *task)
 {
+	struct fifo_ctx *c = ctx;
 	/* key 1; the rules' verdict: latency-critical tasks first (0), background ones last (2) */
-	uint64_t key = (task->verdict & CLAND_VERDICT_LATENCY_CRITICAL) ? 0
-		       : (task->verdict & CLAND_VERDICT_BACKGROUND)	? 2
-									: 1;
+	uint64_t key = cland_verdict_boosted(task, c->slice_ns)	    ? 0
+		       : (task->verdict & CLAND_VERDICT_BACKGROUND) ? 2
+								    : 1;
 
-	task_queue_push(&((struct fifo_ctx *)ctx)->queue, key, task);
+	task_queue_push(&c->queue, key, task);
 }
 
 /*
