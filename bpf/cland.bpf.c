@@ -58,6 +58,7 @@
 #include "intf.h"
 #include "cland_time.h"
 #include "watch.h"
+#include "decide.h"
 #include "compat.bpf.h"
 
 char _license[] SEC("license") = "GPL";
@@ -87,8 +88,6 @@ char _license[] SEC("license") = "GPL";
 #define KSTATE_TRACED	      0x0008		     /* __TASK_TRACED: a debugger holds it */
 #define KSTATE_FROZEN	      0x8000		     /* TASK_FROZEN: cgroup freezer, suspend */
 #define USERSCHED_MAX_WAIT_NS (100ULL * 1000 * 1000) /* daemon waits longer: force it */
-#define STARVE_SLICE_NS	      (1000ULL * 1000)	     /* their slice: a backlog drains fast */
-#define REQUEUE_MIN_NS	      (100ULL * 1000) /* a preempted task's slice left: less ends it */
 
 /* Set by user space before loading. */
 const volatile __s32 usersched_tgid;		     /* the daemon's process */
@@ -100,7 +99,7 @@ const volatile __u64 stall_ns = 50ULL * 1000 * 1000; /* degraded mode after; 0: 
  * costs an IPI and two context switches. Longer runners (CPU hogs) are fair
  * game at once.
  */
-const volatile __u64 preempt_gran_ns = 1000ULL * 1000;
+const volatile __u64 preempt_gran_ns = DECIDE_PREEMPT_GRAN_NS;
 
 /* Shared with user space (.bss). */
 struct cland_counters counters;
@@ -236,6 +235,17 @@ static bool usersched_waiting(void)
 }
 
 /* Tasks wait for the daemon, which has not run for @stall_ns. */
+/*
+ * The machine froze (the heartbeat is late): the watchdogs measure from now.
+ * Every path that judges a wait looks first, so that none of them acts on a
+ * freeze before the heartbeat has seen it. Racy: two CPUs may both set it.
+ */
+static void note_freeze(u64 now)
+{
+	if (watch_froze(now, st.last_beat, HEARTBEAT_NS))
+		st.thaw = now;
+}
+
 static bool usersched_stalled(u64 now)
 {
 	struct watch_daemon d = {
@@ -244,10 +254,13 @@ static bool usersched_stalled(u64 now)
 		.running = st.usersched_running,
 		.runnable = st.usersched_runnable,
 		.stopped = st.usersched_stopped,
+		.thaw = st.thaw,
 	};
 
 	if (!stall_ns || d.running)
 		return false;
+	note_freeze(now);
+	d.thaw = st.thaw;
 	d.has_work = usersched_has_work();
 	return watch_daemon_stalled(&d, now, stall_ns);
 }
@@ -316,22 +329,14 @@ static u64 shared_now(void)
  */
 static u64 alone_vtime(const struct task_struct *p, struct task_ctx *tctx)
 {
-	u64 now = shared_now();
-	u64 floor = now > slice_ns ? now - slice_ns : 0;
-	u64 weight = p->scx.weight ?: 1;
-
-	if (p->flags & PF_KTHREAD)
-		return floor;
-	if (time_before(tctx->deadline, floor))
-		tctx->deadline = floor;
-	if (time_after(tctx->deadline, now + slice_ns))
-		tctx->deadline = now + slice_ns;
 	/*
 	 * Charged with its last run, once: what it ran under a standing
 	 * decision before is the policy's to charge (tctx->unseen), and would
 	 * put an interactive task behind every hog here.
 	 */
-	tctx->deadline += time_delta(tctx->stop_ts, tctx->alone_charged) * 100 / weight;
+	tctx->deadline = decide_alone_key(tctx->deadline, shared_now(), slice_ns,
+					  time_delta(tctx->stop_ts, tctx->alone_charged),
+					  p->scx.weight, p->flags & PF_KTHREAD);
 	tctx->alone_charged = tctx->stop_ts;
 	return tctx->deadline;
 }
@@ -521,7 +526,7 @@ static void wake_usersched(void)
  * shorter slices bound that wait (TCG: 20 ms slices gave 34 ms worst wake-ups
  * with the daemon stopped, the tick being 4 ms).
  */
-#define ALONE_SLICE_NS (slice_ns / 4)
+#define ALONE_SLICE_NS (slice_ns / DECIDE_ALONE_SLICE_DIV)
 
 /* The daemon cannot take the task (congested or stalled): schedule it here. */
 static void enqueue_alone(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
@@ -585,8 +590,7 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
  */
 static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
-	u64 weight = p->scx.weight ?: 1;
-	u64 key = tctx->deadline + tctx->standing_charge * 100 / weight;
+	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight);
 
 	tctx->standing_charge = 0;
 	tctx->deadline = key;
@@ -793,8 +797,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 /* The CPU or the slice of @d cannot be carried out. */
 static bool decision_malformed(const struct cland_decision *d)
 {
-	return d->cpu < CLAND_CPU_ANY || d->cpu >= (s32)scx_bpf_nr_cpu_ids() ||
-	       d->slice > CLAND_MAX_SLICE_NS || d->standing_ns > CLAND_MAX_SLICE_NS;
+	return decide_malformed(d->cpu, d->slice, d->standing_ns, scx_bpf_nr_cpu_ids());
 }
 
 /*
@@ -926,7 +929,7 @@ static long overdue_one(struct bpf_map *map, s32 *pid, u64 *gen, u64 *now)
 		return 0;
 	}
 	tctx = lookup_task_ctx(p);
-	if (tctx && tctx->gen == *gen && watch_overdue(*now, tctx->queued_at)) {
+	if (tctx && tctx->gen == *gen && watch_overdue(*now, tctx->queued_at, st.thaw)) {
 		bpf_map_delete_elem(map, pid);
 		take_back(p, tctx);
 		__sync_fetch_and_add(&counters.nr_overdue, 1);
@@ -947,6 +950,7 @@ static void run_overdue(void)
 	if (!watch_scan_due(now, last, WATCH_OVERDUE_SCAN_NS) ||
 	    __sync_val_compare_and_swap(&st.last_overdue_scan, last, now) != last)
 		return;
+	note_freeze(now);
 	bpf_for_each_map_elem(&inflight, overdue_one, &now, 0);
 }
 
@@ -965,11 +969,11 @@ __noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
 	bpf_for_each (scx_dsq, p, dsq_id, 0) {
 		struct task_ctx *tctx = lookup_task_ctx(p);
 
-		if (!tctx || !watch_starving(now, tctx->runnable_at) ||
+		if (!tctx || !watch_starving(now, tctx->runnable_at, st.thaw) ||
 		    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
 		    (p->migration_disabled && scx_bpf_task_cpu(p) != cpu))
 			continue;
-		cland_dsq_move_set_slice(BPF_FOR_EACH_ITER, STARVE_SLICE_NS);
+		cland_dsq_move_set_slice(BPF_FOR_EACH_ITER, DECIDE_STARVE_SLICE_NS);
 		if (cland_dsq_move(BPF_FOR_EACH_ITER, p, rule_starve_dsq(p, dsq_id, cpu), 0))
 			__sync_fetch_and_add(&counters.nr_starved, 1);
 	}
@@ -993,6 +997,7 @@ static bool run_starving(s32 cpu)
 	if (!watch_scan_due(now, last, WATCH_STARVE_SCAN_NS) ||
 	    __sync_val_compare_and_swap(&st.last_starve_scan, last, now) != last)
 		return false;
+	note_freeze(now);
 	before = counters.nr_starved;
 	starve_scan(CLAND_DSQ_SHARED, cpu, now);
 	bpf_for (c, 0, nr_cpus)
@@ -1107,7 +1112,7 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 		return;
 	tctx->runnable_at = now;
 	/* Preempted with a useful part of its slice left: requeue it in BPF. */
-	if (preempted && tctx->run_slice > ran + REQUEUE_MIN_NS) {
+	if (preempted && decide_requeue(tctx->run_slice, ran)) {
 		tctx->requeue = 1;
 		tctx->slice_left = tctx->run_slice - ran;
 		tctx->carried = time_delta(now, tctx->start_ts);
@@ -1173,6 +1178,9 @@ static bool usersched_signalled(void)
 static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 {
 	u64 now = cland_now();
+
+	note_freeze(now);
+	st.last_beat = now;
 
 	/* Degraded: make a CPU dispatch, which takes back the stranded tasks. */
 	if (check_stall() && st.rescue_pending)

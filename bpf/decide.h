@@ -28,10 +28,24 @@
  */
 #define CLAND_WATCHDOG_MS 5000
 
-/* A decision whose CPU or slice cannot be carried out (on a host of @nr_cpu_ids CPUs). */
-static inline bool decide_malformed(__s32 cpu, __u64 slice, __u32 nr_cpu_ids)
+/*
+ * A decision whose CPU, slice or standing time cannot be carried out (on a
+ * host of @nr_cpu_ids CPUs).
+ */
+static inline bool decide_malformed(__s32 cpu, __u64 slice, __u64 standing_ns, __u32 nr_cpu_ids)
 {
-	return cpu < CLAND_CPU_ANY || cpu >= (__s32)nr_cpu_ids || slice > CLAND_MAX_SLICE_NS;
+	return cpu < CLAND_CPU_ANY || cpu >= (__s32)nr_cpu_ids || slice > CLAND_MAX_SLICE_NS ||
+	       standing_ns > CLAND_MAX_SLICE_NS;
+}
+
+/*
+ * The ordering key of a wake-up under a standing decision: the task's last
+ * key @deadline moved back by what it ran since (@ran), scaled by its
+ * @weight as a vruntime is. Never ahead of where the policy put it.
+ */
+static inline __u64 decide_standing_key(__u64 deadline, __u64 ran, __u64 weight)
+{
+	return deadline + ran * 100 / (weight ? weight : 1);
 }
 
 /* A task preempted after running @ran of its @run_slice goes back to a DSQ in BPF. */

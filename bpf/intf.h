@@ -217,6 +217,12 @@ struct cland_backend_state {
 	 * run_overdue() with compare-and-swap, so one CPU scans at a time.
 	 */
 	__u64 last_overdue_scan;
+	/*
+	 * When the heartbeat last ran, and the end of the last freeze of the
+	 * whole machine it saw (watch_froze()). Set by the heartbeat only.
+	 */
+	__u64 last_beat;
+	__u64 thaw;
 	/* When degraded mode was entered. Set by check_stall(); read on leaving. */
 	__u64 degraded_since;
 	/*

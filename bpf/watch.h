@@ -21,6 +21,7 @@
 	(100ULL * 1000 * 1000)	      /* how often the in-flight table is scanned                  \
 				       */
 #define WATCH_RUNNABLE_STALL_FACTOR 5 /* a runnable daemon stalls after 5 x stall_ns */
+#define WATCH_FREEZE_NS		    (50ULL * 1000 * 1000) /* a 10 ms heartbeat this late: the machine froze */
 
 /* What the stall test looks at. */
 struct watch_daemon {
@@ -30,6 +31,7 @@ struct watch_daemon {
 	bool running;	  /* it is on a CPU */
 	bool runnable;	  /* it can run (woken) */
 	bool stopped;	  /* stopped, traced or frozen: it cannot run until someone acts */
+	__u64 thaw;	  /* the end of the last freeze of the whole machine (watch_froze()) */
 };
 
 /*
@@ -41,7 +43,7 @@ struct watch_daemon {
  */
 static inline bool watch_daemon_stalled(const struct watch_daemon *d, __u64 now, __u64 stall_ns)
 {
-	__u64 since = time_max(d->last_seen, d->work_since);
+	__u64 since = time_max(time_max(d->last_seen, d->work_since), d->thaw);
 
 	if (!stall_ns || d->running || !d->has_work)
 		return false;
@@ -52,16 +54,28 @@ static inline bool watch_daemon_stalled(const struct watch_daemon *d, __u64 now,
 	return time_elapsed(now, since, stall_ns);
 }
 
-/* A task runnable since @runnable_at, still waiting in a DSQ, starves. */
-static inline bool watch_starving(__u64 now, __u64 runnable_at)
+/*
+ * The heartbeat, due every @period, last ran at @last_beat: if it is over
+ * WATCH_FREEZE_NS late, the whole machine froze meanwhile (a virtual
+ * machine's CPUs descheduled by its host, a suspend): nothing ran, so the
+ * waits that span the freeze say nothing about the daemon or the policy.
+ * The watchdogs then measure from its end (the thaw), not from before it.
+ */
+static inline bool watch_froze(__u64 now, __u64 last_beat, __u64 period)
 {
-	return time_elapsed(now, runnable_at, WATCH_STARVE_NS);
+	return last_beat && time_elapsed(now, last_beat, period + WATCH_FREEZE_NS);
+}
+
+/* A task runnable since @runnable_at, still waiting in a DSQ, starves (@thaw: see above). */
+static inline bool watch_starving(__u64 now, __u64 runnable_at, __u64 thaw)
+{
+	return time_elapsed(now, time_max(runnable_at, thaw), WATCH_STARVE_NS);
 }
 
 /* A task handed to user space at @queued_at has waited too long for its decision. */
-static inline bool watch_overdue(__u64 now, __u64 queued_at)
+static inline bool watch_overdue(__u64 now, __u64 queued_at, __u64 thaw)
 {
-	return time_elapsed(now, queued_at, WATCH_OVERDUE_NS);
+	return time_elapsed(now, time_max(queued_at, thaw), WATCH_OVERDUE_NS);
 }
 
 /* A periodic scan last done at @last is due again (every @period). */

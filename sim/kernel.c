@@ -325,7 +325,7 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 static void standing_dispatch(struct sim *s, int task)
 {
 	struct sim_task *t = &s->tasks[task];
-	uint64_t key = t->deadline + t->standing_charge * 100 / (t->weight ? t->weight : 1);
+	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight);
 
 	t->standing_charge = 0;
 	t->deadline = key;
@@ -531,7 +531,7 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 		t->held--;
 		s->daemon.nr_held--;
 	}
-	if (decide_malformed(d->cpu, d->slice, (uint32_t)s->w->nr_cpus)) {
+	if (decide_malformed(d->cpu, d->slice, d->standing_ns, (uint32_t)s->w->nr_cpus)) {
 		refuse(s, task, d);
 		return;
 	}

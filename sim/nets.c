@@ -163,7 +163,7 @@ static void run_overdue(struct sim *s)
 
 		s->work++;
 		if (t->state == SIM_T_USER && t->gen == f.gen) {
-			if (!watch_overdue(s->now, f.at))
+			if (!watch_overdue(s->now, f.at, 0))
 				break;
 			s->res->counters.nr_overdue++;
 			note(s, &s->res->overdue, f.task);
@@ -200,7 +200,7 @@ static void run_starving(struct sim *s, int cpu)
 			starve_pop(s); /* it left that DSQ */
 			continue;
 		}
-		if (!watch_starving(s->now, e.runnable_at))
+		if (!watch_starving(s->now, e.runnable_at, 0))
 			break;
 		starve_pop(s);
 		if (t->dsq == SIM_LOCAL(cpu))

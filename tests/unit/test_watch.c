@@ -98,17 +98,17 @@ static void test_daemon_stopped(void **state)
 static void test_starving_skew(void **state)
 {
 	(void)state;
-	assert_false(watch_starving(NOW, NOW + SKEW));
-	assert_false(watch_starving(NOW, NOW - 499 * NSEC_PER_MSEC));
-	assert_true(watch_starving(NOW, NOW - 500 * NSEC_PER_MSEC));
+	assert_false(watch_starving(NOW, NOW + SKEW, 0));
+	assert_false(watch_starving(NOW, NOW - 499 * NSEC_PER_MSEC, 0));
+	assert_true(watch_starving(NOW, NOW - 500 * NSEC_PER_MSEC, 0));
 }
 
 static void test_overdue_skew(void **state)
 {
 	(void)state;
-	assert_false(watch_overdue(NOW, NOW + SKEW));
-	assert_false(watch_overdue(NOW, NOW - 999 * NSEC_PER_MSEC));
-	assert_true(watch_overdue(NOW, NOW - 1000 * NSEC_PER_MSEC));
+	assert_false(watch_overdue(NOW, NOW + SKEW, 0));
+	assert_false(watch_overdue(NOW, NOW - 999 * NSEC_PER_MSEC, 0));
+	assert_true(watch_overdue(NOW, NOW - 1000 * NSEC_PER_MSEC, 0));
 }
 
 /* A scan stamped by a CPU ahead of this one is not due again at once. */
@@ -118,6 +118,39 @@ static void test_scan_due_skew(void **state)
 	assert_false(watch_scan_due(NOW, NOW + SKEW, WATCH_STARVE_SCAN_NS));
 	assert_false(watch_scan_due(NOW, NOW - 19 * NSEC_PER_MSEC, WATCH_STARVE_SCAN_NS));
 	assert_true(watch_scan_due(NOW, NOW - 20 * NSEC_PER_MSEC, WATCH_STARVE_SCAN_NS));
+}
+
+/*
+ * The whole machine froze (a virtual machine's CPUs descheduled by its host):
+ * the heartbeat, due every 10 ms, comes late; the waits that span the freeze
+ * count from its end, so that nothing is starving, overdue or stalled for
+ * the time nothing could run.
+ */
+static void test_freeze(void **state)
+{
+	const __u64 beat = 10 * NSEC_PER_MSEC, thaw = NOW - 20 * NSEC_PER_MSEC;
+	struct watch_daemon d = waiting(NOW - 400 * NSEC_PER_MSEC, NOW - 400 * NSEC_PER_MSEC);
+
+	(void)state;
+	assert_false(watch_froze(NOW, NOW - beat, beat));
+	assert_false(watch_froze(NOW, NOW - 59 * NSEC_PER_MSEC, beat));
+	assert_true(watch_froze(NOW, NOW - 60 * NSEC_PER_MSEC, beat));
+	assert_false(watch_froze(NOW, 0, beat)); /* no beat yet */
+	assert_false(watch_froze(NOW, NOW + SKEW, beat));
+	/* a task runnable for 600 ms, 580 of them frozen */
+	assert_true(watch_starving(NOW, NOW - 600 * NSEC_PER_MSEC, 0));
+	assert_false(watch_starving(NOW, NOW - 600 * NSEC_PER_MSEC, thaw));
+	assert_false(watch_overdue(NOW, NOW - 1100 * NSEC_PER_MSEC, thaw));
+	assert_true(watch_overdue(NOW, NOW - 1100 * NSEC_PER_MSEC, NOW - 1000 * NSEC_PER_MSEC));
+	/* the daemon last seen 400 ms ago, the machine thawed 20 ms ago */
+	d.runnable = true;
+	assert_true(watch_daemon_stalled(&d, NOW, STALL_NS));
+	d.thaw = thaw;
+	assert_false(watch_daemon_stalled(&d, NOW, STALL_NS));
+	d.runnable = false;
+	assert_false(watch_daemon_stalled(&d, NOW, STALL_NS));
+	d.thaw = NOW - 51 * NSEC_PER_MSEC;
+	assert_true(watch_daemon_stalled(&d, NOW, STALL_NS));
 }
 
 int main(void)
@@ -130,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_starving_skew),
 		cmocka_unit_test(test_overdue_skew),
 		cmocka_unit_test(test_scan_due_skew),
+		cmocka_unit_test(test_freeze),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
