@@ -106,10 +106,10 @@ static void check_lost(struct sim_checks *c, const struct sim_workload *w,
 
 	if (r->overdue.n)
 		say(k, true,
-		    "%llu tasks held by the policy over %.0f s without a decision (the first: %s, "
+		    "%llu tasks waited over %.0f s in user space for a decision (the first: %s, "
 		    "at %.3f s): the backend's overdue net ran them itself (scx_cland: overdue=, "
 		    "and the policy named in its log); every task enqueue() gets must come back "
-		    "from dispatch()",
+		    "from dispatch(), with its pid and gen",
 		    (unsigned long long)r->overdue.n, secs(WATCH_OVERDUE_NS),
 		    who(w, &r->overdue, name, sizeof(name)), secs(r->overdue.at));
 	if (r->policy_stats.nr_dropped)
@@ -172,10 +172,9 @@ static void check_max_wait(struct sim_checks *c, const struct sim_workload *w,
 	}
 	if (r->starved.n)
 		say(k, true,
-		    "%llu tasks waited %.0f ms in a dispatch queue and the backend's starvation "
-		    "net "
-		    "ran them (the first: %s, at %.3f s): their deadlines kept losing to newer "
-		    "ones",
+		    "%llu tasks had been runnable for %.0f ms and were still in a dispatch "
+		    "queue: the backend's starvation net ran them at once (the first: %s, at "
+		    "%.3f s)",
 		    (unsigned long long)r->starved.n, WATCH_STARVE_NS / 1e6,
 		    who(w, &r->starved, name, sizeof(name)), secs(r->starved.at));
 	if (r->max_wait_ns >= WATCH_STARVE_NS)

@@ -158,14 +158,13 @@ static void check_pending(struct sim *s)
 {
 	struct sim_daemon *d = &s->daemon;
 	struct sim_note *n = &s->res->pending;
+	uint64_t held = d->nr_held;
 
-	if (d->nr_pending == d->nr_held)
+	if (d->nr_pending == held || d->round_bad_pid)
 		return;
 	if (!n->n)
-		*n = (struct sim_note){.at = s->now,
-				       .task = -1,
-				       .a = (int64_t)d->nr_pending,
-				       .b = (int64_t)d->nr_held};
+		*n = (struct sim_note){
+			.at = s->now, .task = -1, .a = (int64_t)d->nr_pending, .b = (int64_t)held};
 	n->n++;
 }
 
@@ -178,6 +177,7 @@ void sim_daemon_round(struct sim *s)
 	bool more;
 
 	s->res->counters.nr_rounds++;
+	d->round_bad_pid = false;
 	SIM_TRACE(s, "daemon round: %d records due", due_records(s));
 	deliver(s);
 	for (;;) {

@@ -392,6 +392,8 @@ void sim_stopping(struct sim *s, int cpu, bool runnable)
 	uint64_t ran = time_delta(s->now, c->run_start); /* this run, since ops.running */
 	bool preempted = c->preempting;
 
+	if (c->seg_start > s->now) /* stopped during its switch: the rest was not spent */
+		s->res->switch_ns -= c->seg_start - s->now;
 	sim_account(s, cpu);
 	c->busy = false;
 	c->preempting = false;
@@ -440,11 +442,16 @@ void sim_take_back(struct sim *s, int task)
 	sim_kick_cpu_for(s, task, key, true);
 }
 
-/* A decision naming no task: counted and noted, never applied. */
+/*
+ * A decision naming no task: counted and noted, never applied. The policy
+ * meant it for one of the tasks it holds, or sent it on top: the round's
+ * count of what it holds cannot be judged (daemon.c).
+ */
 static void bad_pid(struct sim *s, const struct cland_decision *d)
 {
 	struct sim_note *n = &s->res->bad_pid;
 
+	s->daemon.round_bad_pid = true; /* meant for a task it holds: which, nobody knows */
 	if (!n->n++)
 		*n = (struct sim_note){.n = 1, .at = s->now, .task = -1, .pid = d->pid};
 	s->res->counters.nr_bad_pid++;

@@ -144,6 +144,7 @@ struct sim_daemon {
 	uint64_t next_poll;  /* next round for tasks the policy holds, or SIM_NONE */
 	uint64_t nr_pending; /* what the policy held after the last round */
 	uint64_t nr_held;    /* records the policy got and has not answered (sim_task.held) */
+	bool round_bad_pid;  /* this round had a decision naming no task */
 	uint64_t busy_until; /* the daemon runs its last round's CPU cost until then */
 };
 
