@@ -77,7 +77,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps deps-host run check unit sim-unit bench-unit bench vm-check clean format format-check \
+.PHONY: all deps deps-host vm-chaos run check unit sim-unit bench-unit bench vm-check clean format format-check \
 	install uninstall plugins
 .DELETE_ON_ERROR:
 
@@ -118,7 +118,7 @@ $(BUILD)/scx_cland: $(OBJS) $(LIBBPF)/lib/libbpf.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(DAEMON_LIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/*.h) | deps-host
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_DEPS) $(wildcard lib/*.h src/*.h policies/*.h tests/unit/*.h bpf/*.h tests/policies/*.c) | deps-host
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ilib -Ibpf -Isrc -Ipolicies -DREPO='"$(CURDIR)"' $< $(UNIT_DEPS) \
@@ -155,8 +155,21 @@ $(BUILD)/tests/bench/%: tests/bench/%.c $(BENCH_LIB) $(BENCH_HDRS) | deps
 
 bench-unit: $(BENCH_REPORT) $(BENCH_TESTS)
 
+# The test policies (tests/policies/): plug-ins, never installed nor registered; the VM
+# runs them under load (make vm-chaos, tests/vm/chaos.sh).
+TEST_PLUGINS	:= $(patsubst tests/policies/%.c,$(BUILD)/tests/plugins/%.so,$(wildcard tests/policies/*.c))
+
+$(BUILD)/tests/plugins/%.so: tests/policies/%.c lib/policy.h bpf/intf.h | deps-host
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC -Ilib -Ibpf $< -o $@
+
+vm-chaos: $(BUILD)/scx_cland $(TEST_PLUGINS)
+	$(Q)CLAND_VM_ADD="$(foreach p,$(TEST_PLUGINS),$(p)=/lib/cland/$(notdir $(p)))" \
+		tests/vm/run.sh --kernel 7.2 --script tests/vm/chaos.sh --timeout 900 $(CHECK_ARGS)
+
 # All tests; prints "N passed, N failed" last and fails if any failed.
-check: format-check $(BUILD)/scx_cland unit sim-unit bench-unit
+check: format-check $(BUILD)/scx_cland unit sim-unit bench-unit $(TEST_PLUGINS)
 	$(Q)scripts/check.sh $(UNIT_TESTS) $(SIM_TESTS) $(BENCH_TESTS)
 
 # Benchmarks (not tests: never fail on a number), in the VM; ~20 min.

@@ -7,7 +7,8 @@
 #   2. the full VM suite on the pinned 7.2 kernel (else sid's current one);
 #   3. the hostile VM suite (faults, hostile workloads, 60 s soak) on 7.2;
 #   4. the rules VM suite (rules, hot-swaps, the control socket) on 7.2;
-#   5. the smoke VM suite on the pinned 7.3 kernel (trixie-backports).
+#   5. the test policies that misbehave (tests/vm/chaos.sh) on 7.2;
+#   6. the smoke VM suite on the pinned 7.3 kernel (trixie-backports).
 # CLAND_CHECK_VM=no skips the VM suites (host-only run).
 set -u
 
@@ -31,16 +32,21 @@ unit() {
 	failed=$((failed + nok))
 }
 
-# vm SUITE KERNEL: one VM run; its last "N passed, N failed" line is added.
+# vm SUITE KERNEL [SCRIPT]: one VM run (of SCRIPT, tests/vm/run.sh --script,
+# when given); its last "N passed, N failed" line is added.
 vm() {
-	local suite=$1 kernel=$2 dir log line
+	local suite=$1 kernel=$2 script=${3:-} dir log line
 	dir=$("$here/tests/vm/fetch-kernel.sh" --pinned "$kernel") || {
 		echo "vm $suite: no kernel"
 		failed=$((failed + 1))
 		return
 	}
 	log=$(mktemp)
-	"$here/tests/vm/run.sh" --kernel "$dir" --suite "$suite" | tee "$log"
+	if [ -n "$script" ]; then
+		"$here/tests/vm/run.sh" --kernel "$dir" --script "$script" --timeout 900 | tee "$log"
+	else
+		"$here/tests/vm/run.sh" --kernel "$dir" --suite "$suite" | tee "$log"
+	fi
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 	rm -f "$log"
 	if [ -z "$line" ]; then
@@ -60,6 +66,12 @@ if [ "${CLAND_CHECK_VM:-yes}" != no ]; then
 	vm full 7.2
 	vm hostile 7.2
 	vm rules 7.2
+	# the test policies that misbehave (make builds them: build/tests/plugins/)
+	CLAND_VM_ADD="$here/build/tests/plugins/chaos.so=/lib/cland/chaos.so"
+	CLAND_VM_ADD="$CLAND_VM_ADD $here/build/tests/plugins/hold.so=/lib/cland/hold.so"
+	export CLAND_VM_ADD
+	vm chaos 7.2 "$here/tests/vm/chaos.sh"
+	unset CLAND_VM_ADD
 	vm smoke 7.3
 fi
 echo "$passed passed, $failed failed"
