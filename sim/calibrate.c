@@ -439,7 +439,10 @@ static void ranking(FILE *f, const struct sim_calibration *c, int w, bool vm)
 
 		if (i)
 			fprintf(f, " %s ", vm && !vm_better(c, w, order[i - 1], x) ? "~" : ">");
-		fprintf(f, "%s %.4g", c->policy[x], vm ? c->vm[w][x] : c->sim[w][x]);
+		if (vm)
+			fprintf(f, "%s %.4g", c->policy[x], c->vm[w][x]);
+		else
+			fprintf(f, "%s %.0f", c->policy[x], c->sim[w][x]);
 	}
 }
 
@@ -458,11 +461,12 @@ static void text(FILE *f, const struct sim_calibration *c)
 		c->costs.preempt_ns / 1e3, c->eevdf_p50_us);
 	fprintf(f, "  round    %8.1f us  daemon CPU = round x runs/s + decision x decisions/s,\n",
 		c->costs.round_ns / 1e3);
-	fprintf(f, "  decision %8.1f us  least squares over:", c->costs.decision_ns / 1e3);
+	fprintf(f, "  decision %8.1f us  least squares over the policies' daemons:\n",
+		c->costs.decision_ns / 1e3);
 	for (i = 0; i < c->nr_policies; i++)
-		fprintf(f, "%s %s %.1f%% of a CPU at %.0f decisions/s, %.0f runs/s", i ? ";" : "",
+		fprintf(f, "%24s%-9s %5.1f%% of a CPU, %4.0f decisions/s, %4.0f runs/s\n", "",
 			c->policy[i], 100 * c->daemon_cpu[i], c->decisions_s[i], c->runs_s[i]);
-	fprintf(f, "\n  rtt      %8.1f us  the smallest median round trip (%s)\n", c->rtt_ns / 1e3,
+	fprintf(f, "  rtt      %8.1f us  the smallest median round trip (%s)\n", c->rtt_ns / 1e3,
 		c->rtt_where);
 	fprintf(f, "  tick     %8.1f us  1 s / %d Hz (%s)\n\n", c->costs.tick_ns / 1e3, c->hz,
 		c->hz_where);
