@@ -128,6 +128,7 @@ struct task_ctx {
 	u64 standing_left;  /* CPU time its standing decision still covers (0: none) */
 	u64 standing_slice; /* and its slice */
 	u64 standing_charge; /* ns run since its deadline was last moved */
+	s64 standing_lead;   /* its decision's deadline - st.vclock then: how far ahead it was */
 	u32 requeue;	     /* preempted while runnable: requeue in BPF (no round trip) */
 	u32 pad;
 };
@@ -590,7 +591,8 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
  */
 static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
-	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight);
+	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight,
+				      st.vclock, tctx->standing_lead);
 
 	tctx->standing_charge = 0;
 	tctx->deadline = key;
@@ -771,6 +773,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	tctx->standing_left = d->standing_ns;
 	tctx->standing_slice = slice;
 	tctx->standing_charge = 0;
+	tctx->standing_lead = (s64)(d->deadline - st.vclock);
 	if (cpu != CLAND_CPU_ANY && (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) || !cpu_online(cpu))) {
 		__sync_fetch_and_add(&counters.nr_bounce_dispatches, 1);
 		cpu = CLAND_CPU_ANY;

@@ -41,11 +41,20 @@ static inline bool decide_malformed(__s32 cpu, __u64 slice, __u64 standing_ns, _
 /*
  * The ordering key of a wake-up under a standing decision: the task's last
  * key @deadline moved back by what it ran since (@ran), scaled by its
- * @weight as a vruntime is. Never ahead of where the policy put it.
+ * @weight as a vruntime is; and no further ahead of what the CPUs run now
+ * (@vclock, the key of the task that started last) than the policy put it
+ * (@lead: its decision's deadline - the vclock then, if it was ahead). So it
+ * is never ahead of where the policy put it, and its decision does not age
+ * into a head start over every task the policy decided since (a task that
+ * slept long would otherwise come back far ahead of all of them).
  */
-static inline __u64 decide_standing_key(__u64 deadline, __u64 ran, __u64 weight)
+static inline __u64 decide_standing_key(__u64 deadline, __u64 ran, __u64 weight, __u64 vclock,
+					__s64 lead)
 {
-	return deadline + ran * 100 / (weight ? weight : 1);
+	__u64 key = deadline + ran * 100 / (weight ? weight : 1);
+	__u64 floor = vclock + (__u64)(lead < 0 ? lead : 0);
+
+	return time_after(floor, key) ? floor : key;
 }
 
 /* A task preempted after running @ran of its @run_slice goes back to a DSQ in BPF. */

@@ -325,7 +325,8 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 static void standing_dispatch(struct sim *s, int task)
 {
 	struct sim_task *t = &s->tasks[task];
-	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight);
+	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight, s->vclock,
+					   t->standing_lead);
 
 	t->standing_charge = 0;
 	t->deadline = key;
@@ -551,6 +552,7 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 	t->standing_left = d->standing_ns;
 	t->standing_slice = d->slice ? d->slice : s->cfg.slice_ns;
 	t->standing_charge = 0;
+	t->standing_lead = (int64_t)(d->deadline - s->vclock);
 	if (cpu != CLAND_CPU_ANY && !allowed(s, task, cpu)) {
 		s->res->counters.nr_bounce_dispatches++;
 		SIM_TRACE(s, "decision for %s: cpu %d not allowed, bounced", SIM_TASK_NAME(s, task),
