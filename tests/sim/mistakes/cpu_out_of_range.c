@@ -6,7 +6,7 @@
  * counts a policy error.
  *
  * expect: example.json: FAIL rejected
- * expect: example.json: malformed decisions (the first: 
+ * expect: example.json: malformed decisions (the first:
  */
 #include "queue.h"
 
