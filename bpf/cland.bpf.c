@@ -7,47 +7,62 @@
  * --------
  * 1. A task becomes runnable: ops.enqueue() writes a struct cland_queued (pid,
  *    last CPU, weight, the policy's vtime for it, runtime since it last slept,
- *    timestamps, an enqueue generation, comm) to the BPF_MAP_TYPE_RINGBUF
- *    @queued. The daemon (scx_cland) is woken up by the ring buffer.
+ *    the time it ran since the policy last saw it, an enqueue generation, the
+ *    tasks runnable now, comm, uid, cgroup) to the BPF_MAP_TYPE_RINGBUF
+ *    @queued, and wakes the daemon if it is parked (below).
  * 2. The daemon hands every queued task to its policy, then sends the policy's
  *    decisions back as struct cland_decision (pid, target CPU or
- *    CLAND_CPU_ANY, slice, vtime, deadline, generation) over the
- *    BPF_MAP_TYPE_USER_RINGBUF @dispatched, and tells us how many tasks the
- *    policy still holds (@nr_user_pending).
+ *    CLAND_CPU_ANY, slice, vtime, deadline, generation, flags, standing time)
+ *    over the BPF_MAP_TYPE_USER_RINGBUF @dispatched, and tells us how many
+ *    tasks the policy still holds (@nr_user_pending). Then it yields.
  * 3. ops.dispatch() drains @dispatched: a decision whose generation differs
  *    from the task's current one (the task was dequeued or re-enqueued since,
- *    or is gone) is cancelled; otherwise the task is inserted, ordered by its
- *    deadline, into the per-CPU DSQ of the target CPU (which is kicked), or
- *    into the shared DSQ when the target is "any" or not allowed (bounce).
- *    Then the CPU consumes its own DSQ, then the shared one.
+ *    or is gone) is cancelled; a malformed one (CPU out of range, slice or
+ *    standing time over 10 s) makes BPF run the task itself (policy_errors);
+ *    otherwise the task is inserted, ordered by its deadline, into the
+ *    per-CPU DSQ of its target CPU (kicked), or for "any CPU" into an idle
+ *    CPU's DSQ, else the shared DSQ, where a CPU running a later deadline
+ *    (for at least preempt_gran_ns) is preempted, this CPU first. A CPU runs
+ *    the earliest deadline of its own DSQ and the shared one.
  *
  * What never goes through user space:
- *  - the daemon's own threads: they wait in CLAND_DSQ_USERSCHED, consumed
- *    first when tasks wait for the daemon and last otherwise (so it cannot
- *    starve nor steal CPU from work when it has nothing to do);
+ *  - the daemon itself: parked in BPF (runnable, in no DSQ) when it has
+ *    nothing to do, dispatched again when tasks are queued for it, or from
+ *    the heartbeat (at least every 100 ms, at once with a signal pending);
+ *    with work, it waits in CLAND_DSQ_USERSCHED, consumed first;
  *  - per-CPU kthreads and kswapd: dispatched straight to their CPU;
- *  - a waking task when its CPU is idle and nothing waits: dispatched in
- *    ops.select_cpu() to that CPU (user space would only add latency);
+ *  - a waking task when an idle CPU is found and no decided task waits for a
+ *    CPU: dispatched in ops.select_cpu() to that CPU;
+ *  - a waking task under a standing decision of its policy: scheduled at once
+ *    as that decision said (struct cland_decision.standing_ns);
+ *  - a task preempted before its slice ended: requeued at the same deadline
+ *    with what was left of its slice;
  *  - tasks enqueued while @queued is full (the daemon is congested): inserted
- *    into the shared DSQ at their last deadline, counted in nr_sched_congested.
+ *    into the shared DSQ near its head, counted in nr_sched_congested.
  *
  * Keeping the daemon running: while tasks wait for it, ops.tick() ends the
  * slice of one running task so that the daemon gets a CPU within a tick, and a
  * heartbeat timer wakes a CPU for it when it has waited too long (also on an
  * idle system). Every path has a counter (struct cland_counters in .bss).
  *
- * Degraded mode: when the daemon cannot run (stopped, traced or frozen: seen
- * in ops.quiescent(), so at once) or has not run for @stall_ns (starved, or
- * blocked in the kernel) while tasks wait for it, BPF schedules alone: new
- * tasks go to the shared DSQ in vtime order (kthreads first) with short
- * slices, and the tasks already handed to user space, tracked by pid in
- * @inflight, are taken back (their generation is bumped, so the daemon's late
- * decisions are cancelled). The first time the
- * daemon runs again, user space is back in charge. The scheduler stays
- * loaded throughout: nothing is left for the watchdog to find.
+ * The nets (their rules are pure functions in watch.h and decide.h, shared
+ * with the simulator and the host tests): degraded mode, when the daemon
+ * cannot run (stopped, traced or frozen: seen in ops.quiescent(), so at once)
+ * or has not run for @stall_ns (starved, or blocked in the kernel) while
+ * tasks wait for it: BPF schedules alone, new tasks go to the shared DSQ in
+ * vtime order (kthreads first) with short slices, and the tasks already
+ * handed to user space, tracked by pid in @inflight, are taken back (their
+ * generation is bumped, so the daemon's late decisions are cancelled); the
+ * first time the daemon runs again, user space is back in charge. A task the
+ * policy holds for over 1 s is taken back the same way (overdue), however
+ * healthy the daemon. A task that waits over 500 ms in any DSQ runs at once
+ * (starved). A freeze of the whole machine (the heartbeat late) does not
+ * count as waiting. The scheduler stays loaded throughout: nothing is left
+ * for the kernel's watchdog to find.
  *
- * The policy also gets a SEC("syscall") program, cland_select_cpu, run by
- * bpf_prog_test_run(): it finds and claims an idle CPU for a task (SMT-aware).
+ * A policy may also claim an idle CPU itself through the SEC("syscall")
+ * program cland_select_cpu_prog, run by bpf_prog_test_run() (a system call
+ * per claim: the built-in policies leave placement to "any CPU" instead).
  * ops.exit() copies the kernel's exit reason to @exit_info for user space.
  */
 #include "vmlinux.h"
