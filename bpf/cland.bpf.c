@@ -379,10 +379,13 @@ static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, 
 	       time_after(cctx->deadline, deadline);
 }
 
+static u64 rule_urgent_gran(const struct task_struct *p); /* rules.bpf.h */
+
 static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
-	u64 latest = deadline, now = cland_now();
+	/* a latency-critical task's "now" is a granularity later: nobody is protected from it */
+	u64 latest = deadline, now = cland_now() + rule_urgent_gran(p);
 	s32 cpu, best = -1;
 
 	/*
@@ -470,7 +473,7 @@ static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu)
 	return scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 }
 
-#include "rules.bpf.h" /* the rules' CPU sets: uses the helpers above */
+#include "rules.bpf.h" /* the rules' CPU sets and urgency: uses the helpers above */
 
 s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {

@@ -39,8 +39,8 @@ enum cland_limits {
 /* Flags of a queued task. */
 enum cland_task_flags {
 	CLAND_TASK_WAKEUP = 1 << 0, /* the task has just woken up (was sleeping) */
-	/* the backend holds a rule's CPU set for the task (cland_set_task_cpus()) */
-	CLAND_TASK_RULE_CPUS = 1 << 1,
+	/* the backend holds a rule for the task (struct cland_task_rule) */
+	CLAND_TASK_RULE = 1 << 1,
 };
 
 /*
@@ -97,6 +97,24 @@ struct cland_queued {
 #define CLAND_CPUSET_WORDS (CLAND_MAX_CPUS / 64)
 struct cland_cpuset {
 	__u64 bits[CLAND_CPUSET_WORDS];
+};
+
+/* What the backend holds of a task's rule (cland_set_task_rule()). */
+enum cland_task_rule_flags {
+	CLAND_RULE_CPUS = 1 << 0, /* never placed outside @cpus */
+	/*
+	 * Latency-critical: a CPU running a less urgent task is preempted for
+	 * it at once, even if that task has only just started (the
+	 * preemption granularity does not protect it), as long as it has run
+	 * less than a slice since it last slept.
+	 */
+	CLAND_RULE_URGENT = 1 << 1,
+};
+
+struct cland_task_rule {
+	__u32 flags; /* enum cland_task_rule_flags */
+	__u32 pad;
+	struct cland_cpuset cpus;
 };
 
 /* Longest slice a decision may give (10 s): a longer one is malformed. */

@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * rules.bpf.h - the backend's side of the daemon's rules (--rules): what
- * fill_queued() tells user space for matching (uid, cgroup), and the CPU
- * sets rules give tasks. Included by cland.bpf.c after the helpers it uses;
- * each hot path calls one function of it.
+ * fill_queued() tells user space for matching (uid, cgroup), the CPU sets
+ * rules give tasks, and the latency-critical tasks' preemption. Included by
+ * cland.bpf.c after the helpers it uses; each hot path calls one function of
+ * it.
  *
- * A rule may narrow the CPUs a task may use. The daemon writes the set
- * (struct cland_cpuset) into @rule_cpus, a task storage map (key: a pidfd),
- * and sets @rule_cpus_on while any task has one. Wherever BPF puts a task
+ * The daemon writes what the backend must know of a task's rule (struct
+ * cland_task_rule) into @task_rules, a task storage map (key: a pidfd), and
+ * sets @task_rules_on while any task has one (else nothing is looked up).
+ *
+ * A latency-critical task (CLAND_RULE_URGENT) preempts a CPU running a less
+ * urgent task at once, without waiting for that task to have run
+ * preempt_gran_ns (find_preemptible_cpu() asks rule_urgent_gran()), while it
+ * has run less than a slice since it last slept.
+ *
+ * A rule may narrow the CPUs a task may use (CLAND_RULE_CPUS). Wherever BPF puts a task
  * with a set on a CPU or in a DSQ (select_cpu's direct dispatch, a decision
  * for "any CPU" or for a CPU outside the set, requeues, degraded and
  * congested mode, tasks taken back, the starvation net), it goes to an idle
@@ -26,20 +34,44 @@ struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct cland_cpuset);
-} rule_cpus SEC(".maps");
+	__type(value, struct cland_task_rule);
+} task_rules SEC(".maps");
 
-/* Set by the daemon while some task has a set: else nothing is looked up. */
-volatile __u32 rule_cpus_on;
+/* Set by the daemon while some task has a rule: else nothing is looked up. */
+volatile __u32 task_rules_on;
 
 static bool cpu_online(s32 cpu);
+
+/* @p's rule, NULL if it has none. */
+static struct cland_task_rule *task_rule(const struct task_struct *p)
+{
+	if (!task_rules_on)
+		return NULL;
+	return bpf_task_storage_get(&task_rules, (struct task_struct *)p, 0, 0);
+}
 
 /* @p's set, NULL if it has none. */
 static struct cland_cpuset *rule_cpuset(const struct task_struct *p)
 {
-	if (!rule_cpus_on)
-		return NULL;
-	return bpf_task_storage_get(&rule_cpus, (struct task_struct *)p, 0, 0);
+	struct cland_task_rule *r = task_rule(p);
+
+	return r && (r->flags & CLAND_RULE_CPUS) ? &r->cpus : NULL;
+}
+
+/*
+ * What to add to "now" when looking for a CPU @p may preempt: the whole
+ * granularity for a latency-critical task that has run less than a slice
+ * since it slept (no running task is then protected from it), else 0.
+ */
+static u64 rule_urgent_gran(const struct task_struct *p)
+{
+	struct cland_task_rule *r = task_rule(p);
+	struct task_ctx *tctx;
+
+	if (!r || !(r->flags & CLAND_RULE_URGENT))
+		return 0;
+	tctx = lookup_task_ctx(p);
+	return tctx && tctx->exec_runtime < slice_ns ? preempt_gran_ns : 0;
 }
 
 static bool cpuset_has(const struct cland_cpuset *set, s32 cpu)
@@ -213,24 +245,24 @@ static u64 rule_starve_dsq(struct task_struct *p, u64 dsq_id, s32 cpu)
 	return SCX_DSQ_LOCAL_ON | dsq_id;
 }
 
-/* A child forked by a task with a set gets the same set. */
+/* A child forked by a task with a rule gets the same. */
 static void rule_inherit(struct task_struct *p, struct scx_init_task_args *args)
 {
-	struct cland_cpuset *parent, *child;
+	struct cland_task_rule *parent, *child;
 
-	if (!rule_cpus_on || !args->fork)
+	if (!task_rules_on || !args->fork)
 		return;
-	parent = bpf_task_storage_get(&rule_cpus, bpf_get_current_task_btf(), 0, 0);
+	parent = bpf_task_storage_get(&task_rules, bpf_get_current_task_btf(), 0, 0);
 	if (!parent)
 		return;
-	child = bpf_task_storage_get(&rule_cpus, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	child = bpf_task_storage_get(&task_rules, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (child)
 		__builtin_memcpy(child, parent, sizeof(*child));
 }
 
 /*
- * What the rules match on (uid, cgroup v2 id) and whether the task has a
- * set; the verdict fields are user space's to fill.
+ * What the rules match on (uid, cgroup v2 id) and whether the backend holds
+ * a rule for the task; the verdict fields are user space's to fill.
  */
 static void fill_rule_info(struct cland_queued *q, struct task_struct *p)
 {
@@ -240,8 +272,8 @@ static void fill_rule_info(struct cland_queued *q, struct task_struct *p)
 	q->verdict_slice = 0;
 	q->verdict_weight_pct = 0;
 	q->verdict_rule = 0;
-	if (rule_cpuset(p))
-		q->flags |= CLAND_TASK_RULE_CPUS;
+	if (task_rule(p))
+		q->flags |= CLAND_TASK_RULE;
 }
 
 #endif /* __CLAND_RULES_BPF_H */

@@ -563,15 +563,15 @@ static int thread_pidfd(int32_t pid)
 	return fd;
 }
 
-int cland_set_task_cpus(struct cland_sched *s, int32_t pid, const struct cland_cpuset *set)
+int cland_set_task_rule(struct cland_sched *s, int32_t pid, const struct cland_task_rule *rule)
 {
-	int map = bpf_map__fd(s->skel->maps.rule_cpus);
+	int map = bpf_map__fd(s->skel->maps.task_rules);
 	int fd = thread_pidfd(pid), ret;
 
 	if (fd < 0)
 		return -errno;
-	if (set)
-		ret = bpf_map_update_elem(map, &fd, set, BPF_ANY);
+	if (rule)
+		ret = bpf_map_update_elem(map, &fd, rule, BPF_ANY);
 	else
 		ret = bpf_map_delete_elem(map, &fd);
 	if (ret < 0)
@@ -580,7 +580,7 @@ int cland_set_task_cpus(struct cland_sched *s, int32_t pid, const struct cland_c
 	return ret == -ENOENT ? 0 : ret;
 }
 
-void cland_enable_task_cpus(struct cland_sched *s, bool on)
+void cland_enable_task_rules(struct cland_sched *s, bool on)
 {
-	s->skel->bss->rule_cpus_on = on;
+	s->skel->bss->task_rules_on = on;
 }

@@ -74,15 +74,16 @@ int cland_send_decision(struct cland_sched *s, const struct cland_decision *d);
 int cland_claim_idle_cpu(struct cland_sched *s, int32_t pid, int32_t prev_cpu);
 
 /*
- * The CPU set a rule gives task @pid (struct cland_cpuset of bpf/intf.h), or
- * none (@set NULL): the backend never places the task outside it (nor
- * outside its own affinity; a set that leaves it no CPU is ignored).
- * Returns 0, -ESRCH when the task is gone, or another -errno. Not for the
- * hot path: a few system calls, for tasks whose verdict changed.
+ * What the backend must know of the rule of task @pid (struct
+ * cland_task_rule of bpf/intf.h: a CPU set it never places the task outside
+ * (nor outside its own affinity; a set that leaves it no CPU is ignored),
+ * latency-critical preemption), or nothing (@rule NULL). Returns 0, -ESRCH
+ * when the task is gone, or another -errno. Not for the hot path: a few
+ * system calls, for tasks whose verdict changed.
  */
-int cland_set_task_cpus(struct cland_sched *s, int32_t pid, const struct cland_cpuset *set);
-/* Whether the backend looks the sets up at all (off: they cost nothing, and are ignored). */
-void cland_enable_task_cpus(struct cland_sched *s, bool on);
+int cland_set_task_rule(struct cland_sched *s, int32_t pid, const struct cland_task_rule *rule);
+/* Whether the backend looks the rules up at all (off: they cost nothing, and are ignored). */
+void cland_enable_task_rules(struct cland_sched *s, bool on);
 
 /* Tell the kernel how many tasks the policy still holds (0: all dispatched). */
 void cland_notify_complete(struct cland_sched *s, uint64_t nr_pending);

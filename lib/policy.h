@@ -43,7 +43,8 @@
  *    (cland_verdict_key()), with the minimum slice; a task that has run a
  *    whole slice_ns since it last slept is ordered as usual (still with the
  *    short slice) until it sleeps again, so that it cannot keep the others
- *    off a CPU;
+ *    off a CPU (the backend, told by the daemon, also lets it preempt a
+ *    less urgent running task at once, without the preemption granularity);
  *  - CLAND_VERDICT_BACKGROUND: queued behind every other task
  *    (CLAND_VERDICT_BG_DELAY_NS later), so it runs when nothing else wants
  *    the CPU, with a long slice (CLAND_VERDICT_BG_SLICES x slice_ns); its

@@ -133,15 +133,15 @@ static void list_policies(void)
 		printf("%-10s %s\n", (*p)->name, (*p)->summary);
 }
 
-/* The rules' CPU sets, for the runner. */
-static int backend_set_cpus(void *be, int32_t pid, const struct cland_cpuset *set)
+/* What the backend must know of the rules, for the runner. */
+static int backend_set_rule(void *be, int32_t pid, const struct cland_task_rule *rule)
 {
-	return cland_set_task_cpus(be, pid, set);
+	return cland_set_task_rule(be, pid, rule);
 }
 
-static void backend_enable_cpus(void *be, bool on)
+static void backend_enable_rules(void *be, bool on)
 {
-	cland_enable_task_cpus(be, on);
+	cland_enable_task_rules(be, on);
 }
 
 /*
@@ -235,8 +235,8 @@ static int run_once(const struct cland_options *o, bool *restart)
 		.policy_fault = policy_fault,
 		.stats_arg = &rn,
 	};
-	struct runner_backend be = {.set_cpus = backend_set_cpus,
-				    .enable_cpus = backend_enable_cpus};
+	struct runner_backend be = {.set_rule = backend_set_rule,
+				    .enable_rules = backend_enable_rules};
 	struct cland_sched *s;
 	struct cland_host host;
 	char err[512];

@@ -94,10 +94,11 @@ static void ctl_status(void *arg, struct control_reply *r)
 		control_line(r, "last_swap %s", rn->last_swap);
 	if (rn->vc_ready)
 		control_line(r,
-			     "verdicts evaluated %" PRIu64 " matched %" PRIu64 " cpus_set %" PRIu64
-			     " cpus_cleared %" PRIu64 " cpus_failed %" PRIu64,
-			     rn->vc.nr_evals, rn->vc.nr_matched, rn->nr_cpus_set,
-			     rn->nr_cpus_cleared, rn->nr_cpus_failed);
+			     "verdicts evaluated %" PRIu64 " matched %" PRIu64
+			     " backend_set %" PRIu64 " backend_cleared %" PRIu64
+			     " backend_failed %" PRIu64,
+			     rn->vc.nr_evals, rn->vc.nr_matched, rn->nr_rules_set,
+			     rn->nr_rules_cleared, rn->nr_rules_failed);
 	if (m.s) {
 		cland_read_counters(m.s, &c);
 		cland_format_counters(line, sizeof(line), &c, cland_nr_pending(m.s));

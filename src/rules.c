@@ -640,6 +640,7 @@ int rules_parse(const char *text, size_t len, const char *source, int nr_cpus, s
 			goto fail;
 		out->any_cgroup |= out->r[i].has_cgroup;
 		out->any_cpus |= out->r[i].v.has_cpus;
+		out->any_bpf |= rules_task_rule(out, (int)i, NULL);
 	}
 	out->nr = (int)n;
 	snprintf(out->source, sizeof(out->source), "%s", source);
@@ -718,6 +719,26 @@ int rules_match(const struct rules *r, const char *comm, uint32_t uid, const cha
 		return i;
 	}
 	return -1;
+}
+
+bool rules_task_rule(const struct rules *r, int idx, struct cland_task_rule *out)
+{
+	const struct rule_verdict *v;
+	struct cland_task_rule tr;
+
+	memset(&tr, 0, sizeof(tr));
+	if (r && r->r && idx >= 0) { /* idx < r->nr: the caller's word */
+		v = &r->r[idx].v;
+		if (v->has_cpus) {
+			tr.flags |= CLAND_RULE_CPUS;
+			tr.cpus = v->cpus;
+		}
+		if (v->flags & CLAND_VERDICT_LATENCY_CRITICAL)
+			tr.flags |= CLAND_RULE_URGENT;
+	}
+	if (out)
+		*out = tr;
+	return tr.flags != 0;
 }
 
 void rules_verdict_str(const struct rule *r, char *buf, size_t len)

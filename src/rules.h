@@ -48,6 +48,7 @@ struct rules {
 	struct rule *r;
 	bool any_cgroup; /* some rule matches by cgroup */
 	bool any_cpus;	 /* some rule has a CPU set */
+	bool any_bpf;	 /* some rule the backend must know of (rules_task_rule()) */
 };
 
 /*
@@ -67,6 +68,13 @@ void rules_free(struct rules *r);
  * when it is not known (then no cgroup rule matches).
  */
 int rules_match(const struct rules *r, const char *comm, uint32_t uid, const char *cgroup_path);
+
+/*
+ * What the backend must know of rule @idx of @r (-1: none; else below
+ * r->nr) in *@out (if not NULL): its CPU set, whether it is
+ * latency-critical. False when it needs to know nothing.
+ */
+bool rules_task_rule(const struct rules *r, int idx, struct cland_task_rule *out);
 
 /* One line describing @r's verdict ("latency_critical slice_us=500 cpus=0-3"). */
 void rules_verdict_str(const struct rule *r, char *buf, size_t len);

@@ -186,54 +186,48 @@ void runner_free(struct runner *rn)
 
 /* ---- rules ---- */
 
-static const struct cland_cpuset *rule_cpus(const struct rules *r, int idx)
-{
-	if (idx < 0 || idx >= r->nr || !r->r[idx].v.has_cpus)
-		return NULL;
-	return &r->r[idx].v.cpus;
-}
-
-static void write_cpus(struct runner *rn, int32_t pid, const struct cland_cpuset *set)
+static void write_rule(struct runner *rn, int32_t pid, const struct cland_task_rule *rule)
 {
 	int ret;
 
-	if (!rn->be.set_cpus)
+	if (!rn->be.set_rule)
 		return;
-	ret = rn->be.set_cpus(rn->be.be, pid, set);
+	ret = rn->be.set_rule(rn->be.be, pid, rule);
 	if (ret && ret != -ESRCH)
-		rn->nr_cpus_failed++;
-	else if (!ret && set)
-		rn->nr_cpus_set++;
+		rn->nr_rules_failed++;
+	else if (!ret && rule)
+		rn->nr_rules_set++;
 	else if (!ret)
-		rn->nr_cpus_cleared++;
+		rn->nr_rules_cleared++;
 }
 
-static void enable_cpus(struct runner *rn, bool on)
+static void enable_rules(struct runner *rn, bool on)
 {
-	if (rn->attached && rn->be.enable_cpus && on != rn->cpus_on)
-		rn->be.enable_cpus(rn->be.be, on);
-	rn->cpus_on = on;
+	if (rn->attached && rn->be.enable_rules && on != rn->rules_on)
+		rn->be.enable_rules(rn->be.be, on);
+	rn->rules_on = on;
 }
 
 /*
- * The backend's CPU set for @t must be its rule's: written when the verdict
- * was just evaluated, removed when the backend has one the verdict has not
- * (a set inherited at fork).
+ * What the backend holds of @t's rule must be what its verdict says:
+ * written when the verdict was just evaluated, removed when the backend has
+ * one the verdict has not (inherited at fork).
  */
-static void sync_cpus(struct runner *rn, const cland_task_t *t, int idx, bool fresh)
+static void sync_rule(struct runner *rn, const cland_task_t *t, int idx, bool fresh)
 {
-	const struct cland_cpuset *set = rule_cpus(&rn->rules, idx);
-	bool have = t->flags & CLAND_TASK_RULE_CPUS;
+	struct cland_task_rule tr;
+	bool want = rules_task_rule(&rn->rules, idx, &tr);
+	bool have = t->flags & CLAND_TASK_RULE;
 
-	if (set && (fresh || !have))
-		write_cpus(rn, t->pid, set);
-	else if (!set && have)
-		write_cpus(rn, t->pid, NULL);
+	if (want && (fresh || !have))
+		write_rule(rn, t->pid, &tr);
+	else if (!want && have)
+		write_rule(rn, t->pid, NULL);
 }
 
-static void resync_cpus(void *arg, int32_t pid, const struct cland_cpuset *set)
+static void resync_rule(void *arg, int32_t pid, const struct cland_task_rule *rule)
 {
-	write_cpus(arg, pid, set);
+	write_rule(arg, pid, rule);
 }
 
 int runner_set_rules(struct runner *rn, struct rules *rules, const char *path)
@@ -255,7 +249,7 @@ int runner_set_rules(struct runner *rn, struct rules *rules, const char *path)
 		/* the tasks seen so far get their new CPU sets now, not at their next enqueue */
 		rn->vc.rules = had ? &old : NULL;
 		verdict_cache_resync(&rn->vc, rules && rules->nr ? rules : NULL,
-				     rn->attached ? resync_cpus : NULL, rn);
+				     rn->attached ? resync_rule : NULL, rn);
 	}
 	if (rules) {
 		rn->rules = *rules;
@@ -267,7 +261,7 @@ int runner_set_rules(struct runner *rn, struct rules *rules, const char *path)
 	snprintf(rn->rules_path, sizeof(rn->rules_path), "%s", path ? path : "");
 	if (rn->vc_ready)
 		verdict_cache_set_rules(&rn->vc, rn->has_rules ? &rn->rules : NULL);
-	enable_cpus(rn, rn->has_rules && rn->rules.any_cpus);
+	enable_rules(rn, rn->has_rules && rn->rules.any_bpf);
 	if (had)
 		rules_free(&old);
 	return 0;
@@ -291,8 +285,8 @@ int runner_attach(struct runner *rn, const struct cland_host *host, const struct
 		return ret;
 	}
 	rn->attached = true;
-	rn->cpus_on = !(rn->has_rules && rn->rules.any_cpus);
-	enable_cpus(rn, rn->has_rules && rn->rules.any_cpus);
+	rn->rules_on = !(rn->has_rules && rn->rules.any_bpf); /* a new backend: tell it */
+	enable_rules(rn, rn->has_rules && rn->rules.any_bpf);
 	if (rn->vc_ready)
 		verdict_cache_invalidate(&rn->vc); /* a new backend holds no set yet */
 	return 0;
@@ -442,12 +436,12 @@ static void runner_enqueue(void *ctx, const cland_task_t *task)
 
 	if (rn->has_rules) {
 		idx = verdict_apply(&rn->vc, &t, &fresh);
-		if (rn->rules.any_cpus || (t.flags & CLAND_TASK_RULE_CPUS))
-			sync_cpus(rn, &t, idx, fresh);
+		if (rn->rules.any_bpf || (t.flags & CLAND_TASK_RULE))
+			sync_rule(rn, &t, idx, fresh);
 	} else {
 		verdict_fill(NULL, -1, &t);
-		if (t.flags & CLAND_TASK_RULE_CPUS) /* rules reloaded without sets */
-			write_cpus(rn, t.pid, NULL);
+		if (t.flags & CLAND_TASK_RULE) /* rules reloaded without any */
+			write_rule(rn, t.pid, NULL);
 	}
 	held_put(rn, &t);
 	rn->cur.pol->enqueue(rn->cur.ctx, &t);

@@ -15,8 +15,9 @@
  * brings the new policy's keys up to where the old one's were), so tasks the
  * backend still holds from before are not left behind.
  *
- * Tasks with a rule's CPU set have it written to the backend (through
- * struct runner_backend) when their verdict is evaluated.
+ * What the backend must know of a task's rule (its CPU set, whether it is
+ * latency-critical: struct cland_task_rule) is written to it (through
+ * struct runner_backend) when the task's verdict is evaluated.
  */
 #ifndef __CLAND_RUNNER_H
 #define __CLAND_RUNNER_H
@@ -36,10 +37,10 @@
 /* What the runner needs of the backend (the daemon: libcland; tests: a fake). */
 struct runner_backend {
 	void *be;
-	/* write (@set) or remove (NULL) task @pid's CPU set: 0 or -errno */
-	int (*set_cpus)(void *be, int32_t pid, const struct cland_cpuset *set);
-	/* make the backend look the sets up, or not */
-	void (*enable_cpus)(void *be, bool on);
+	/* write (@rule) or remove (NULL) what the backend holds of task @pid's rule: 0 or -errno */
+	int (*set_rule)(void *be, int32_t pid, const struct cland_task_rule *rule);
+	/* make the backend look the rules up, or not */
+	void (*enable_rules)(void *be, bool on);
 };
 
 struct runner_policy_slot {
@@ -67,7 +68,7 @@ struct runner {
 	bool vc_ready;
 	struct cgroup_map cg;
 	bool cg_ready;
-	bool cpus_on; /* the backend looks CPU sets up */
+	bool rules_on; /* the backend looks rules up */
 	/* the tasks the policy holds: open addressing by pid */
 	struct held_slot *held;
 	uint32_t nr_held;
@@ -81,9 +82,9 @@ struct runner {
 	uint64_t swap_req; /* swaps asked for */
 	uint64_t nr_moved, nr_drained, nr_lost;
 	uint64_t nr_held_overflow; /* tasks the table had no room for */
-	uint64_t nr_cpus_set, nr_cpus_cleared, nr_cpus_failed;
-	struct cland_policy_stats retired; /* of the policies swapped out */
-	char last_swap[512];		   /* what the last swap did */
+	uint64_t nr_rules_set, nr_rules_cleared, nr_rules_failed; /* in the backend */
+	struct cland_policy_stats retired;			  /* of the policies swapped out */
+	char last_swap[512];					  /* what the last swap did */
 };
 
 /*
@@ -96,8 +97,8 @@ void runner_free(struct runner *rn);
 
 /*
  * Use @rules (taken over; NULL: none) read from @path ("" for a profile's).
- * While attached, the CPU sets of the tasks whose verdict changes are
- * rewritten at once. Returns 0 or -ENOMEM.
+ * While attached, what the backend holds of the rules of the tasks whose
+ * verdict changes is rewritten at once. Returns 0 or -ENOMEM.
  */
 int runner_set_rules(struct runner *rn, struct rules *rules, const char *path);
 

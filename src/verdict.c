@@ -162,18 +162,12 @@ static int evaluate(struct verdict_cache *vc, const struct rules *rules, const c
 	return idx;
 }
 
-static const struct cland_cpuset *cpus_of(const struct rules *r, int idx)
-{
-	if (!r || idx < 0 || idx >= r->nr || !r->r[idx].v.has_cpus)
-		return NULL;
-	return &r->r[idx].v.cpus;
-}
-
 void verdict_cache_resync(struct verdict_cache *vc, const struct rules *rules, verdict_resync_fn fn,
 			  void *arg)
 {
-	const struct cland_cpuset *was, *now;
+	struct cland_task_rule was, now;
 	struct verdict_slot *s;
+	bool had, has;
 	uint32_t i;
 
 	for (i = 0; i <= vc->mask; i++) {
@@ -181,12 +175,12 @@ void verdict_cache_resync(struct verdict_cache *vc, const struct rules *rules, v
 		if (!s->pid)
 			continue;
 		/* a verdict of an older gen may be stale: what it gave is what the backend has */
-		was = cpus_of(vc->rules, s->rule);
+		had = rules_task_rule(vc->rules, s->rule, &was);
 		s->rule = rules ? evaluate(vc, rules, s->comm, s->uid, s->cgroup_id) : -1;
 		s->gen = vc->gen + 1; /* verdict_cache_set_rules() makes it current */
-		now = cpus_of(rules, s->rule);
-		if (fn && (was != now) && (!was || !now || memcmp(was, now, sizeof(*now))))
-			fn(arg, s->pid, now);
+		has = rules_task_rule(rules, s->rule, &now);
+		if (fn && (had != has || (has && memcmp(&was, &now, sizeof(now)))))
+			fn(arg, s->pid, has ? &now : NULL);
 	}
 }
 

@@ -46,13 +46,16 @@ void verdict_cache_set_cgroups(struct verdict_cache *vc, verdict_cgroup_fn fn, v
 /* What is known of the cgroups changed: evaluate again (lazily). */
 void verdict_cache_invalidate(struct verdict_cache *vc);
 
-/* Told of a cached task whose CPU set changes (@set NULL: it has none any more). */
-typedef void (*verdict_resync_fn)(void *arg, int32_t pid, const struct cland_cpuset *set);
+/*
+ * Told of a cached task whose rule as the backend holds it (CPU set,
+ * urgency: rules_task_rule()) changes (@rule NULL: it needs none any more).
+ */
+typedef void (*verdict_resync_fn)(void *arg, int32_t pid, const struct cland_task_rule *rule);
 
 /*
  * Before verdict_cache_set_rules(@rules): evaluate every cached task with
- * @rules (NULL: none) and call @fn (if not NULL) for each whose CPU set
- * changes. Its verdict stays valid after the swap of the rules.
+ * @rules (NULL: none) and call @fn (if not NULL) for each whose rule in the
+ * backend changes. Its verdict stays valid after the swap of the rules.
  */
 void verdict_cache_resync(struct verdict_cache *vc, const struct rules *rules, verdict_resync_fn fn,
 			  void *arg);

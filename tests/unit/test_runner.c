@@ -4,9 +4,10 @@
  * backend: a swap hands every task the old policy holds to the new one and
  * each comes out exactly once (tracked ones moved, the rest drained, none
  * lost); the decisions' keys stay on one scale across a swap; the rules'
- * verdict reaches the policy; CPU sets are written when a verdict is
- * evaluated, removed when the backend holds one the verdict has not, and
- * rewritten at once when the rules change.
+ * verdict reaches the policy; what the backend must hold of a rule (CPU
+ * set, latency-critical urgency) is written when a verdict is evaluated,
+ * removed when the backend holds one the verdict has not, and rewritten at
+ * once when the rules change.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,18 +45,20 @@ static struct {
 	int calls;
 	int32_t pid[256];
 	bool set[256];
+	uint32_t flags[256];
 	uint64_t bits0[256];
 	int enables;
 	bool on;
 } fb;
 
-static int fake_set_cpus(void *be, int32_t pid, const struct cland_cpuset *set)
+static int fake_set_rule(void *be, int32_t pid, const struct cland_task_rule *rule)
 {
 	(void)be;
 	if (fb.calls < 256) {
 		fb.pid[fb.calls] = pid;
-		fb.set[fb.calls] = set != NULL;
-		fb.bits0[fb.calls] = set ? set->bits[0] : 0;
+		fb.set[fb.calls] = rule != NULL;
+		fb.flags[fb.calls] = rule ? rule->flags : 0;
+		fb.bits0[fb.calls] = rule ? rule->cpus.bits[0] : 0;
 	}
 	fb.calls++;
 	return 0;
@@ -68,8 +71,8 @@ static void fake_enable(void *be, bool on)
 	fb.on = on;
 }
 
-static const struct runner_backend fake_be = {.set_cpus = fake_set_cpus,
-					      .enable_cpus = fake_enable};
+static const struct runner_backend fake_be = {.set_rule = fake_set_rule,
+					      .enable_rules = fake_enable};
 
 static struct runner *start(const char *policy)
 {
@@ -277,7 +280,11 @@ static void test_verdict_reaches_policy(void **state)
 	assert_int_equal(d.pid, 2);
 	assert_true(d.deadline >= clock_ns + CLAND_VERDICT_BG_DELAY_NS);
 	assert_int_equal(d.slice, SLICE_NS * CLAND_VERDICT_BG_SLICES);
-	assert_false(fb.on); /* no CPU set in these rules: the backend looks none up */
+	/* the latency-critical task's urgency is the backend's to know, not the background's */
+	assert_true(fb.on);
+	assert_int_equal(fb.calls, 1);
+	assert_int_equal(fb.pid[0], 1);
+	assert_int_equal(fb.flags[0], CLAND_RULE_URGENT);
 	stop(rn);
 }
 
@@ -301,15 +308,16 @@ static void test_cpu_sets(void **state)
 	assert_int_equal(fb.calls, 1);
 	assert_int_equal(fb.pid[0], 5);
 	assert_true(fb.set[0]);
+	assert_int_equal(fb.flags[0], CLAND_RULE_CPUS);
 	assert_int_equal(fb.bits0[0], 2);
 	/* seen again, the backend has it: nothing to do */
 	t = task(5, "pin", 2);
-	t.flags |= CLAND_TASK_RULE_CPUS;
+	t.flags |= CLAND_TASK_RULE;
 	enqueue(rn, &t);
 	assert_int_equal(fb.calls, 1);
 	/* a child that inherited a set it should not have: removed */
 	t = task(6, "other", 1);
-	t.flags |= CLAND_TASK_RULE_CPUS;
+	t.flags |= CLAND_TASK_RULE;
 	enqueue(rn, &t);
 	assert_int_equal(fb.calls, 2);
 	assert_int_equal(fb.pid[1], 6);
@@ -328,8 +336,8 @@ static void test_cpu_sets(void **state)
 	assert_false(fb.set[4]);
 	assert_int_equal(fb.pid[3] + fb.pid[4], 11);
 	assert_false(fb.on);
-	assert_int_equal(rn->nr_cpus_set, 2);
-	assert_int_equal(rn->nr_cpus_cleared, 3);
+	assert_int_equal(rn->nr_rules_set, 2);
+	assert_int_equal(rn->nr_rules_cleared, 3);
 	stop(rn);
 }
 

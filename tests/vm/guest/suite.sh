@@ -70,7 +70,7 @@ hostile)
 	hcase soak $((CLAND_SOAK_S + 120)) case_soak
 	;;
 rules)
-	run_case rules_latency 240 case_rules_latency
+	run_case rules_latency 420 case_rules_latency
 	run_case rules_cpuset 120 case_rules_cpuset
 	run_case rules_reload 120 case_rules_reload
 	run_case hotswap 240 case_hotswap
