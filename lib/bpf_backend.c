@@ -40,6 +40,7 @@ struct cland_sched {
 	uint64_t restart_flag;	   /* SCX_ECODE_ACT_RESTART, read from the kernel's BTF */
 	struct cland_queued *slot; /* where on_queued() copies a task (cland_recv_task's) */
 	bool got;
+	struct cland_clock_check clock; /* check_clock() */
 	bool yield_wait; /* the daemon waits by yielding to the backend (see yield_wait()) */
 	struct cland_open_times times;
 	unsigned int nr_wait_fds; /* fds added by cland_wait_add_fd() */
@@ -315,6 +316,24 @@ int cland_open(struct cland_sched **out, const struct cland_open_opts *opts, cha
 	return 0;
 }
 
+/*
+ * One clock: a task's timestamps come from the backend's clock, which must be
+ * host->now()'s, CLOCK_MONOTONIC. Checked on one task in CLOCK_CHECK_EVERY:
+ * a stop time ahead of host->now() by over CLOCK_SKEW_NS (CPUs disagree by a
+ * few us at most) is a clock error.
+ */
+#define CLOCK_CHECK_EVERY 64
+#define CLOCK_SKEW_NS	  (1000ULL * 1000)
+
+static void check_clock(struct cland_sched *s, const struct cland_queued *task)
+{
+	if (++s->clock.seen % CLOCK_CHECK_EVERY || !task->stop_ts)
+		return;
+	s->clock.checked++;
+	if (task->stop_ts > mono_ns() + CLOCK_SKEW_NS)
+		s->clock.errors++;
+}
+
 int cland_recv_task(struct cland_sched *s, struct cland_queued *task)
 {
 	int n;
@@ -324,7 +343,14 @@ int cland_recv_task(struct cland_sched *s, struct cland_queued *task)
 	n = ring_buffer__consume_n(s->queued, 1);
 	if (n < 0)
 		return n;
+	if (s->got)
+		check_clock(s, task);
 	return s->got ? 1 : 0;
+}
+
+const struct cland_clock_check *cland_clock_check(const struct cland_sched *s)
+{
+	return &s->clock;
 }
 
 int cland_send_decision(struct cland_sched *s, const struct cland_decision *d)

@@ -119,6 +119,16 @@ uint64_t cland_nr_runnable(const struct cland_sched *s);
 /* True while the backend schedules alone because the daemon stalled. */
 bool cland_degraded(const struct cland_sched *s);
 
+/*
+ * The check that the tasks' timestamps and host->now() are on one clock:
+ * tasks checked (one in 64 received) and errors (a stop time ahead of
+ * host->now() by over 1 ms). Errors must stay 0.
+ */
+struct cland_clock_check {
+	uint64_t seen, checked, errors;
+};
+const struct cland_clock_check *cland_clock_check(const struct cland_sched *s);
+
 /* Where cland_open()'s time went: ms from its start to the end of each step. */
 struct cland_open_times {
 	uint64_t configured_ms; /* BPF object opened, the kernel's constants read */

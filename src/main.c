@@ -208,6 +208,9 @@ static void report_exit(struct cland_sched *s, const struct cland_policy *pol, v
 	cland_read_counters(s, &c);
 	cland_policy_read_stats(pol, ctx, &ps);
 	print_counters(&c, &ps, cland_nr_pending(s), NULL);
+	fprintf(stderr, "scx_cland: clock check: %llu tasks, %llu timestamps ahead of now\n",
+		(unsigned long long)cland_clock_check(s)->checked,
+		(unsigned long long)cland_clock_check(s)->errors);
 	if (!ei->kind)
 		return;
 	fprintf(stderr,

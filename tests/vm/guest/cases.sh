@@ -170,7 +170,7 @@ case_figures() {
 # no malformed decision. (Clocks of different CPUs disagree by a few us; a
 # comparison that wraps made a healthy daemon look stalled dozens of times.)
 case_healthy() {
-	local sp i line deg starved overdue perr
+	local sp i line deg starved overdue perr checked ahead
 	need_cland
 	cland_enable -v
 	stress-ng --cpu 2 --timeout 12 >/tmp/stress.out 2>&1 &
@@ -194,6 +194,14 @@ case_healthy() {
 	[ "$starved" = 0 ] || die "$starved tasks moved by the starvation net with a healthy daemon"
 	[ "$overdue" = 0 ] || die "$overdue tasks overdue with the default policy"
 	[ "$perr" = 0 ] || die "$perr malformed decisions from the default policy"
+	# one clock: the tasks' timestamps are never ahead of the daemon's now
+	line=$(grep 'clock check:' "$CLAND_LOG" | tail -n 1)
+	info "healthy: $line"
+	checked=$(echo "$line" | sed -n 's/.*clock check: \([0-9]*\) tasks, \([0-9]*\) timestamps.*/\1/p')
+	ahead=$(echo "$line" | sed -n 's/.*clock check: \([0-9]*\) tasks, \([0-9]*\) timestamps.*/\2/p')
+	figure healthy_clock_checked "$checked"
+	[ "${checked:-0}" -gt 0 ] || die "no task's timestamps checked against the daemon's clock"
+	[ "$ahead" = 0 ] || die "$ahead task timestamps ahead of the daemon's clock: two clocks"
 }
 
 # i. verifier: the verifier's work on each BPF program stays small (a state
