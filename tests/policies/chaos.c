@@ -17,6 +17,11 @@
  * --seed), the delays are exponential (log(): libm, linked by every host).
  * At exit it prints what it injected, one line:
  *	chaos: sent=N enqueued=N dropped=N late=N delayed=N duplicated=N malformed=N reordered=N
+ *	       recent=N late_held=N
+ * where recent counts the dropped and late tasks it got less than
+ * RECENT_NS before (the overdue net may not have taken them back yet when
+ * the daemon stopped), late_held the late tasks it still held (their late
+ * decision never sent).
  */
 #include <errno.h>
 #include <math.h>
@@ -37,12 +42,15 @@
 #define P_REORDER   100 /* the task at the head swaps with another one first */
 
 #define MS	   (1000ULL * 1000)
+#define RECENT_NS  (1200 * MS) /* the overdue net: 1 s, and a 100 ms scan */
+#define RECENT_CAP 1024	       /* the last dropped or late tasks' times kept */
 #define DELAY_MEAN (20 * MS)
 #define DELAY_MAX  (200 * MS)
 
 struct held {
 	cland_task_t task;
 	uint64_t release; /* answer at or after this time */
+	bool late;
 };
 
 struct chaos {
@@ -52,7 +60,9 @@ struct chaos {
 	uint64_t nr_held;
 	struct cland_decision dup; /* a duplicate to send next */
 	bool have_dup;
-	uint64_t last; /* the last deadline: they only grow */
+	uint64_t last;		      /* the last deadline: they only grow */
+	uint64_t faulted[RECENT_CAP]; /* when the last dropped or late tasks came, a ring */
+	uint64_t nr_faulted;
 	struct cland_host host;
 	uint64_t sent, enqueued, dropped, late, delayed, duplicated, malformed, reordered;
 };
@@ -96,9 +106,15 @@ static uint64_t delay(struct chaos *c)
 	return d < (double)DELAY_MAX ? (uint64_t)d : DELAY_MAX;
 }
 
-static void hold(struct chaos *c, const cland_task_t *t, uint64_t release)
+static void hold(struct chaos *c, const cland_task_t *t, uint64_t release, bool late)
 {
-	c->held[c->nr_held++] = (struct held){.task = *t, .release = release};
+	c->held[c->nr_held++] = (struct held){.task = *t, .release = release, .late = late};
+}
+
+/* A task dropped or made late now: its time kept, for "recent" at exit. */
+static void faulted(struct chaos *c)
+{
+	c->faulted[c->nr_faulted++ % RECENT_CAP] = c->host.now(c->host.be);
 }
 
 /* The decision a well-behaved FIFO would send for @t. */
@@ -158,17 +174,19 @@ static bool chaos_dispatch(void *ctx, struct cland_decision *out)
 		r = rnd(c, 1000);
 		if (r < P_DROP) {
 			c->dropped++;
+			faulted(c);
 			continue;
 		}
 		r -= P_DROP;
 		if (r < P_LATE && c->nr_held < HELD_CAP) {
-			hold(c, &t, now + 1200 * MS + rnd(c, 300) * MS);
+			hold(c, &t, now + 1200 * MS + rnd(c, 300) * MS, true);
 			c->late++;
+			faulted(c);
 			continue;
 		}
 		r -= P_LATE;
 		if (r < P_DELAY && c->nr_held < HELD_CAP) {
-			hold(c, &t, now + delay(c));
+			hold(c, &t, now + delay(c), false);
 			c->delayed++;
 			continue;
 		}
@@ -206,14 +224,20 @@ static void chaos_stats(void *ctx, struct cland_policy_stats *out)
 static void chaos_exit(void *ctx)
 {
 	struct chaos *c = ctx;
+	uint64_t now = c->host.now(c->host.be), recent = 0, late_held = 0, i;
 
+	for (i = 0; i < c->nr_faulted && i < RECENT_CAP; i++)
+		recent += now - c->faulted[i] < RECENT_NS;
+	for (i = 0; i < c->nr_held; i++)
+		late_held += c->held[i].late;
 	fprintf(stderr,
 		"chaos: sent=%llu enqueued=%llu dropped=%llu late=%llu delayed=%llu "
-		"duplicated=%llu malformed=%llu reordered=%llu\n",
+		"duplicated=%llu malformed=%llu reordered=%llu recent=%llu late_held=%llu\n",
 		(unsigned long long)c->sent, (unsigned long long)c->enqueued,
 		(unsigned long long)c->dropped, (unsigned long long)c->late,
 		(unsigned long long)c->delayed, (unsigned long long)c->duplicated,
-		(unsigned long long)c->malformed, (unsigned long long)c->reordered);
+		(unsigned long long)c->malformed, (unsigned long long)c->reordered,
+		(unsigned long long)recent, (unsigned long long)late_held);
 	free(c->ring);
 	free(c->held);
 }
