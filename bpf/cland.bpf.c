@@ -1090,7 +1090,8 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	/* after a requeue, the policy sees the runs before it as one with this */
 	tctx->start_ts = tctx->seg_start - tctx->carried;
 	tctx->carried = 0;
-	st.vclock = tctx->deadline;
+	if (!rule_background(p)) /* a background task's key is no clock for the others */
+		st.vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
 		/*

@@ -109,6 +109,12 @@ enum cland_task_rule_flags {
 	 * less than a slice since it last slept.
 	 */
 	CLAND_RULE_URGENT = 1 << 1,
+	/*
+	 * Background: its deadline (far behind the others') does not move
+	 * the backend's clock (struct cland_backend_state.vclock), which keys
+	 * other tasks' standing wake-ups and the tasks BPF schedules alone.
+	 */
+	CLAND_RULE_BACKGROUND = 1 << 2,
 };
 
 struct cland_task_rule {

@@ -13,7 +13,11 @@
  * A latency-critical task (CLAND_RULE_URGENT) preempts a CPU running a less
  * urgent task at once, without waiting for that task to have run
  * preempt_gran_ns (find_preemptible_cpu() asks rule_urgent_gran()), while it
- * has run less than a slice since it last slept.
+ * has run less than a slice since it last slept. A background task's key
+ * (CLAND_RULE_BACKGROUND: far behind every other, by the policy's verdict)
+ * does not become the backend's clock when it starts running (ops.running
+ * asks rule_background()): the standing wake-ups of the other tasks are
+ * keyed from that clock, and would land behind the background ones.
  *
  * A rule may narrow the CPUs a task may use (CLAND_RULE_CPUS). Wherever BPF puts a task
  * with a set on a CPU or in a DSQ (select_cpu's direct dispatch, a decision
@@ -56,6 +60,14 @@ static struct cland_cpuset *rule_cpuset(const struct task_struct *p)
 	struct cland_task_rule *r = task_rule(p);
 
 	return r && (r->flags & CLAND_RULE_CPUS) ? &r->cpus : NULL;
+}
+
+/* @p is a background task: its key must not become the others' clock. */
+static bool rule_background(const struct task_struct *p)
+{
+	struct cland_task_rule *r = task_rule(p);
+
+	return r && (r->flags & CLAND_RULE_BACKGROUND);
 }
 
 /*

@@ -735,6 +735,8 @@ bool rules_task_rule(const struct rules *r, int idx, struct cland_task_rule *out
 		}
 		if (v->flags & CLAND_VERDICT_LATENCY_CRITICAL)
 			tr.flags |= CLAND_RULE_URGENT;
+		if (v->flags & CLAND_VERDICT_BACKGROUND)
+			tr.flags |= CLAND_RULE_BACKGROUND;
 	}
 	if (out)
 		*out = tr;

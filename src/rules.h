@@ -72,7 +72,7 @@ int rules_match(const struct rules *r, const char *comm, uint32_t uid, const cha
 /*
  * What the backend must know of rule @idx of @r (-1: none; else below
  * r->nr) in *@out (if not NULL): its CPU set, whether it is
- * latency-critical. False when it needs to know nothing.
+ * latency-critical or background. False when it needs to know nothing.
  */
 bool rules_task_rule(const struct rules *r, int idx, struct cland_task_rule *out);
 

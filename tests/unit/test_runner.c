@@ -280,11 +280,13 @@ static void test_verdict_reaches_policy(void **state)
 	assert_int_equal(d.pid, 2);
 	assert_true(d.deadline >= clock_ns + CLAND_VERDICT_BG_DELAY_NS);
 	assert_int_equal(d.slice, SLICE_NS * CLAND_VERDICT_BG_SLICES);
-	/* the latency-critical task's urgency is the backend's to know, not the background's */
+	/* the backend knows both: urgency, and a key not to take as its clock */
 	assert_true(fb.on);
-	assert_int_equal(fb.calls, 1);
-	assert_int_equal(fb.pid[0], 1);
-	assert_int_equal(fb.flags[0], CLAND_RULE_URGENT);
+	assert_int_equal(fb.calls, 2);
+	assert_int_equal(fb.pid[0], 2);
+	assert_int_equal(fb.flags[0], CLAND_RULE_BACKGROUND);
+	assert_int_equal(fb.pid[1], 1);
+	assert_int_equal(fb.flags[1], CLAND_RULE_URGENT);
 	stop(rn);
 }
 
