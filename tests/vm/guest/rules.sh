@@ -103,6 +103,42 @@ case_rules_cpuset() {
 	[ "$allowed" = 0-1 ] || die "the rule changed the task's own affinity (Cpus_allowed_list $allowed)"
 }
 
+# b2. A rule matching by cgroup: tasks moved into a cgroup made after the
+# daemon started (its path found by walking /sys/fs/cgroup again) get the
+# rule's CPU set.
+case_rules_cgroup() {
+	local sp end p line pids on=0 off=0 cg=/sys/fs/cgroup/batch
+	need_cland
+	grep -q ' /sys/fs/cgroup cgroup2 ' /proc/mounts || die "no cgroup2 at /sys/fs/cgroup"
+	echo '{"rules": [{"name": "batch", "match": {"cgroup": "/batch"}, "cpus": "0"}]}' >/tmp/cg.json
+	cland_enable --rules /tmp/cg.json
+	rmdir $cg 2>/dev/null
+	mkdir $cg || die "cannot make $cg"
+	sh -c "echo \$\$ >$cg/cgroup.procs && exec stress-ng --cpu 2 --timeout 8" >/tmp/stress.out 2>&1 &
+	sp=$!
+	sleep 3
+	pids=$(cat $cg/cgroup.procs)
+	[ -n "$pids" ] || die "nothing in $cg"
+	end=$(($(uptime_s) + 3))
+	while [ "$(uptime_s)" -lt "$end" ]; do
+		for p in $pids; do
+			[ "$(cat /proc/$p/comm 2>/dev/null)" = stress-ng-cpu ] || continue
+			read -r line </proc/$p/stat 2>/dev/null || continue
+			set -- ${line##*) }
+			shift 36
+			if [ "$1" = 0 ]; then on=$((on + 1)); else off=$((off + 1)); fi
+		done
+		sleep 0.1
+	done
+	info "cgroup rule: $on samples on CPU 0, $off elsewhere; verdicts $(status_field verdicts)"
+	wait_child "$sp" 30 || die "stress-ng failed"
+	[ "$(state)" = enabled ] || cland_gone "during the cgroup case"
+	cland_stop TERM 1000
+	rmdir $cg 2>/dev/null
+	[ "$on" -ge 10 ] || die "only $on samples of the cgroup's workers on CPU 0"
+	[ "$off" = 0 ] || die "the cgroup's workers seen $off times outside the rule's CPU"
+}
+
 # c. Rules reloads (ctl and SIGHUP), a bad file refused with the old rules
 # kept, slices set through the control socket, a bad rules file at start.
 case_rules_reload() {

@@ -12,7 +12,7 @@
 #   hostile:  the hostile-workload and fault cases (hostile.sh), each
 #             followed by a kernel log check
 #   rules:    workload-specific scheduling (rules.sh): rules against a
-#             probe's latency, a CPU-set rule, reloads, policy hot-swaps
+#             probe's latency, CPU-set rules by comm and by cgroup, reloads, policy hot-swaps
 #             (a plug-in too), the control socket refusing non-root
 #   selftest: harness self-check without the daemon (one PASS, one FAIL,
 #             one case timeout, dmesg detection, dmesg)
@@ -72,6 +72,7 @@ hostile)
 rules)
 	run_case rules_latency 420 case_rules_latency
 	run_case rules_cpuset 120 case_rules_cpuset
+	run_case rules_cgroup 90 case_rules_cgroup
 	run_case rules_reload 120 case_rules_reload
 	run_case hotswap 240 case_hotswap
 	run_case ctl_nonroot 60 case_ctl_nonroot
