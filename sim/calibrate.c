@@ -22,8 +22,8 @@
  * The rankings: the bench's hackbench (pipes) time and reqwork's requests/s
  * against the simulator's work per second (bursts of every task) on
  * sim/calibration/messaging.json and reqwork.json. Two VM figures within
- * SIM_CAL_TIE of each other are a tie; every pair the VM orders must be in
- * the same order in the simulator.
+ * SIM_CAL_TIE of each other, or whose rounds overlap (min-max), are a tie;
+ * every pair the VM orders must be in the same order in the simulator.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -44,9 +44,9 @@ const struct sim_cal_workload sim_cal_workloads[SIM_CAL_WORKLOADS] = {
 	{"reqwork", "sim/calibration/reqwork.json", "reqwork", "requests_s", true},
 };
 
-/* The median of @bench's @metric for scheduler @sched; false if the run has none. */
-static bool figure(struct json_object *root, const char *bench, const char *metric,
-		   const char *sched, double *out)
+/* @what (median, min, max) of @bench's @metric for @sched; false if the run has none. */
+static bool figure_of(struct json_object *root, const char *bench, const char *metric,
+		      const char *sched, const char *what, double *out)
 {
 	struct json_object *benches, *b, *v;
 	size_t i, j, k;
@@ -73,7 +73,7 @@ static bool figure(struct json_object *root, const char *bench, const char *metr
 
 				if (!json_object_object_get_ex(sc, "sched", &v) ||
 				    strcmp(json_object_get_string(v), sched) ||
-				    !json_object_object_get_ex(sc, "median", &v) ||
+				    !json_object_object_get_ex(sc, what, &v) ||
 				    json_object_get_type(v) == json_type_null)
 					continue;
 				*out = json_object_get_double(v);
@@ -82,6 +82,13 @@ static bool figure(struct json_object *root, const char *bench, const char *metr
 		}
 	}
 	return false;
+}
+
+/* The median of @bench's @metric for scheduler @sched; false if the run has none. */
+static bool figure(struct json_object *root, const char *bench, const char *metric,
+		   const char *sched, double *out)
+{
+	return figure_of(root, bench, metric, sched, "median", out);
 }
 
 static const char *meta(struct json_object *root, const char *key)
@@ -236,60 +243,16 @@ int sim_cal_read(const char *path, struct sim_calibration *c, char *err, size_t 
 					 cw->metric, sched);
 				goto out;
 			}
+			if (!figure_of(root, cw->bench, cw->metric, sched, "min", &c->vm_min[w][i]))
+				c->vm_min[w][i] = c->vm[w][i];
+			if (!figure_of(root, cw->bench, cw->metric, sched, "max", &c->vm_max[w][i]))
+				c->vm_max[w][i] = c->vm[w][i];
 		}
 	}
 	ret = 0;
 out:
 	json_object_put(root);
 	return ret;
-}
-
-static double num(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_double(v) : -1;
-}
-
-int sim_cal_load(const char *path, struct sim_calibration *c, char *err, size_t errlen)
-{
-	struct json_object *root = json_object_from_file(path), *costs, *vm, *pol;
-	int w, i;
-
-	memset(c, 0, sizeof(*c));
-	if (!root || !json_object_object_get_ex(root, "costs_ns", &costs) ||
-	    !json_object_object_get_ex(root, "vm", &vm) ||
-	    !json_object_object_get_ex(root, "policies", &pol)) {
-		json_object_put(root);
-		return fail(err, errlen, "%s: not a calibration (cland-sim --calibrate --json)",
-			    path);
-	}
-	snprintf(c->source, sizeof(c->source), "%s",
-		 json_object_get_string(json_object_object_get(root, "source")));
-	c->costs.switch_ns = (uint64_t)num(costs, "switch");
-	c->costs.preempt_ns = (uint64_t)num(costs, "preempt");
-	c->costs.round_ns = (uint64_t)num(costs, "round");
-	c->costs.decision_ns = (uint64_t)num(costs, "decision");
-	c->costs.tick_ns = (uint64_t)num(costs, "tick");
-	c->rtt_ns = (uint64_t)num(root, "rtt_ns");
-	c->nr_policies = (int)json_object_array_length(pol);
-	if (c->nr_policies > SIM_CAL_POLICIES)
-		c->nr_policies = SIM_CAL_POLICIES;
-	for (i = 0; i < c->nr_policies; i++)
-		snprintf(c->policy[i], sizeof(c->policy[i]), "%s",
-			 json_object_get_string(json_object_array_get_idx(pol, i)));
-	for (w = 0; w < SIM_CAL_WORKLOADS; w++) {
-		struct json_object *f;
-
-		if (!json_object_object_get_ex(vm, sim_cal_workloads[w].name, &f)) {
-			json_object_put(root);
-			return fail(err, errlen, "%s: no VM figures for a workload", path);
-		}
-		for (i = 0; i < c->nr_policies; i++)
-			c->vm[w][i] = num(f, c->policy[i]);
-	}
-	json_object_put(root);
-	return 0;
 }
 
 void sim_cal_read_hz(struct sim_calibration *c, const char *root)
@@ -370,7 +333,11 @@ int sim_cal_simulate(struct sim_calibration *c, const char *root, char *err, siz
 	return 0;
 }
 
-/* @a is better than @b on the VM's figure of workload @w, by more than a tie. */
+/*
+ * @a is better than @b on the VM's figure of workload @w, by more than a tie:
+ * apart by over SIM_CAL_TIE, and no round of one as good as a round of the
+ * other.
+ */
 static bool vm_better(const struct sim_calibration *c, int w, int a, int b)
 {
 	double x = c->vm[w][a], y = c->vm[w][b];
@@ -378,6 +345,8 @@ static bool vm_better(const struct sim_calibration *c, int w, int a, int b)
 
 	if (lo <= 0 || fabs(x - y) / lo <= SIM_CAL_TIE)
 		return false;
+	if (fmax(c->vm_min[w][a], c->vm_min[w][b]) <= fmin(c->vm_max[w][a], c->vm_max[w][b]))
+		return false; /* the rounds overlap */
 	return sim_cal_workloads[w].higher_better ? x > y : x < y;
 }
 
@@ -448,7 +417,7 @@ static void ranking(FILE *f, const struct sim_calibration *c, int w, bool vm)
 
 static void text(FILE *f, const struct sim_calibration *c)
 {
-	int i, w, bad = 0, pairs, n;
+	int i, w, bad = 0, pairs, n, ordered = 0;
 	char why[2048];
 
 	fprintf(f, "calibration from %s (kernel %s, %d CPUs, %d round%s%s)\n", c->source, c->kernel,
@@ -482,10 +451,13 @@ static void text(FILE *f, const struct sim_calibration *c)
 		fprintf(f, "\n%s%s: %d of the %d pairs the VM orders in another order\n\n", why,
 			sim_cal_workloads[w].name, n, pairs);
 		bad += n;
+		ordered += pairs;
 	}
 	fprintf(f, "verdict: %s\n",
-		bad ? "the simulator ranks the policies differently"
-		    : "the simulator ranks the policies as the VM does");
+		bad	   ? "the simulator ranks the policies differently"
+		: !ordered ? "nothing to compare: the VM's run orders no pair of policies (its "
+			     "figures are ties or its rounds overlap)"
+			   : "the simulator ranks the policies as the VM does");
 }
 
 static int json(FILE *f, const struct sim_calibration *c)

@@ -15,7 +15,11 @@
 
 #define SIM_CAL_POLICIES  8
 #define SIM_CAL_WORKLOADS 2
-/* Two VM figures closer than this (relative) are a tie: the ranking leaves them unordered. */
+/*
+ * Two VM figures closer than this (relative), or whose rounds overlap (the
+ * min-max ranges of a run of several rounds), are a tie: the ranking leaves
+ * them unordered.
+ */
 #define SIM_CAL_TIE 0.10
 
 /* A workload ranked by both: the bench's figure, and the simulator's workload file. */
@@ -50,20 +54,20 @@ struct sim_calibration {
 	char policy[SIM_CAL_POLICIES][32]; /* "deadline"... (cland-deadline in the bench) */
 	/* per workload, per policy: the VM's figure and the simulator's (work per second) */
 	double vm[SIM_CAL_WORKLOADS][SIM_CAL_POLICIES];
+	double vm_min[SIM_CAL_WORKLOADS][SIM_CAL_POLICIES]; /* over the rounds */
+	double vm_max[SIM_CAL_WORKLOADS][SIM_CAL_POLICIES];
 	double sim[SIM_CAL_WORKLOADS][SIM_CAL_POLICIES];
 };
 
 /* Read @path (results.json of make bench) into @c's source, costs and VM figures. */
 int sim_cal_read(const char *path, struct sim_calibration *c, char *err, size_t errlen);
-/* Read a calibration written by --calibrate --json (sim/calibration.json). */
-int sim_cal_load(const char *path, struct sim_calibration *c, char *err, size_t errlen);
 /*
  * Run every policy of @c on each workload (files under @root) with @c's
  * costs and round trip: c->sim. Returns 0, or -1 with a message.
  */
 int sim_cal_simulate(struct sim_calibration *c, const char *root, char *err, size_t errlen);
 /*
- * Pairs the VM orders (apart by more than SIM_CAL_TIE) that the simulator
+ * Pairs the VM orders (apart by more than SIM_CAL_TIE, rounds not overlapping) that the simulator
  * orders the other way or not at all, on workload @w: one line each into
  * @why (may be NULL). Returns their number; *@pairs gets the pairs the VM orders.
  */

@@ -5,7 +5,8 @@
  * them the simulator ranks the built-in policies on a messaging and on a
  * request/worker workload (sim/calibration/messaging.json, reqwork.json) the
  * way that VM run did:
- * every pair the VM orders (apart by more than SIM_CAL_TIE) in the same
+ * every pair the VM orders (apart by more than SIM_CAL_TIE, rounds not
+ * overlapping) in the same
  * order. A change to a policy or to the simulator that breaks the agreement
  * fails here; a new bench run is calibrated again (sim/README.md,
  * "Calibration").
@@ -80,6 +81,38 @@ static void test_ranking_as_the_vm(void **state)
 	assert_true(total >= 3); /* the VM orders some pairs: the test compares something */
 }
 
+/*
+ * A run of several rounds orders two policies only when their rounds do not
+ * overlap: a noisy run (the VM's rounds vary by 2x) ties what its medians
+ * alone would order, and orders what they keep apart.
+ */
+static void test_overlapping_rounds_are_ties(void **state)
+{
+	struct sim_calibration c;
+	int i, w = 0, pairs;
+
+	read_calibration(&c);
+	for (i = 0; i < c.nr_policies; i++) /* the sim's order: the policies' index */
+		c.sim[w][i] = 1000 - i;
+	for (i = 0; i < c.nr_policies; i++) { /* the VM's: the reverse, by 2x apart */
+		c.vm[w][i] = sim_cal_workloads[w].higher_better ? 1 << i : 1 << (8 - i);
+		c.vm_min[w][i] = c.vm_max[w][i] = c.vm[w][i];
+	}
+	assert_int_equal(sim_cal_disagreements(&c, w, &pairs, NULL, 0),
+			 c.nr_policies * (c.nr_policies - 1) / 2);
+	assert_int_equal(pairs, c.nr_policies * (c.nr_policies - 1) / 2);
+	for (i = 0; i < c.nr_policies; i++) { /* each round from 0.1x to 10x its median */
+		c.vm_min[w][i] = c.vm[w][i] / 10;
+		c.vm_max[w][i] = c.vm[w][i] * 10;
+	}
+	assert_int_equal(sim_cal_disagreements(&c, w, &pairs, NULL, 0), 0);
+	assert_int_equal(pairs, 0);
+	c.vm[w][0] = c.vm_min[w][0] = c.vm_max[w][0] =
+		sim_cal_workloads[w].higher_better ? 1e9 : 1e-9;
+	assert_int_equal(sim_cal_disagreements(&c, w, &pairs, NULL, 0), 0);
+	assert_int_equal(pairs, c.nr_policies - 1); /* policy 0 alone, best in both */
+}
+
 /* The tool's text: the costs' sources and both rankings, and the verdict. */
 static void test_calibrate_command(void **state)
 {
@@ -117,6 +150,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults_are_the_calibration),
 		cmocka_unit_test(test_ranking_as_the_vm),
+		cmocka_unit_test(test_overlapping_rounds_are_ties),
 		cmocka_unit_test(test_calibrate_command),
 	};
 
