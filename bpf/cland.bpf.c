@@ -143,7 +143,6 @@ struct task_ctx {
 	u64 standing_left;  /* CPU time its standing decision still covers (0: none) */
 	u64 standing_slice; /* and its slice */
 	u64 standing_charge; /* ns run since its deadline was last moved */
-	s64 standing_lead;   /* its decision's deadline - st.vclock then: how far ahead it was */
 	u32 requeue;	     /* preempted while runnable: requeue in BPF (no round trip) */
 	u32 pad;
 };
@@ -168,7 +167,7 @@ struct {
 /* What each CPU runs: lets a more urgent task preempt the least urgent one. */
 struct cpu_ctx {
 	u64 deadline;	/* deadline of the running task */
-	u64 started_at; /* when it started running */
+	u64 started_at; /* when it started running, less what it ran since it last slept */
 	u32 busy;	/* 1 while a task other than the daemon runs */
 	/*
 	 * The running task is being preempted (kicked for a more urgent task or
@@ -609,8 +608,7 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
  */
 static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
-	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight,
-				      st.vclock, tctx->standing_lead);
+	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight);
 
 	tctx->standing_charge = 0;
 	tctx->deadline = key;
@@ -779,11 +777,14 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	u64 slice = d->slice ?: slice_ns;
 	s32 cpu = d->cpu;
 
-	if (!tctx || tctx->gen != d->gen) {
+	/*
+	 * A decision for another enqueue (the generation), or a second one for
+	 * this enqueue (its in-flight entry is gone with the first): stale.
+	 */
+	if (!tctx || tctx->gen != d->gen || bpf_map_delete_elem(&inflight, &d->pid)) {
 		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
 		return;
 	}
-	bpf_map_delete_elem(&inflight, &d->pid);
 	tctx->decided_at = cland_now();
 	count_round_trip(time_delta(tctx->decided_at, tctx->queued_at));
 	tctx->vtime = d->vtime;
@@ -791,7 +792,6 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	tctx->standing_left = d->standing_ns;
 	tctx->standing_slice = slice;
 	tctx->standing_charge = 0;
-	tctx->standing_lead = (s64)(d->deadline - st.vclock);
 	if (cpu != CLAND_CPU_ANY && (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr) || !cpu_online(cpu))) {
 		__sync_fetch_and_add(&counters.nr_bounce_dispatches, 1);
 		cpu = CLAND_CPU_ANY;
@@ -829,11 +829,10 @@ static void refuse_decision(struct task_struct *p, const struct cland_decision *
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (!tctx || tctx->gen != d->gen) {
+	if (!tctx || tctx->gen != d->gen || bpf_map_delete_elem(&inflight, &d->pid)) {
 		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
 		return;
 	}
-	bpf_map_delete_elem(&inflight, &d->pid);
 	take_back(p, tctx);
 	__sync_fetch_and_add(&counters.nr_policy_errors, 1);
 }
@@ -1094,11 +1093,9 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		st.vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
-		/*
-		 * Its run started before a requeue: a hog preempted for the
-		 * daemon is not protected again from preemption when it resumes.
-		 */
-		cctx->started_at = tctx->start_ts;
+		/* where its preemption granularity counts from (decide.h) */
+		cctx->started_at = decide_gran_start(tctx->start_ts, tctx->seg_start,
+						     tctx->exec_runtime, slice_ns);
 		cctx->busy = 1;
 	}
 }
@@ -1162,11 +1159,36 @@ void BPF_STRUCT_OPS(cland_quiescent, struct task_struct *p, u64 deq_flags)
 }
 
 /* Give a CPU to the daemon within a tick when tasks wait for it. */
+/*
+ * A task that was not preempted when a more urgent one came, only because it
+ * had not run for preempt_gran_ns yet, is preempted at the first tick after:
+ * the kick that found it protected is not retried, and the urgent task would
+ * otherwise wait for its slice to end (cyclictest under hogs: p99 12 ms).
+ */
+static void tick_preempt(struct task_struct *p)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
+	u64 key;
+
+	if (!cctx || !cctx->busy || !time_elapsed(cland_now(), cctx->started_at, preempt_gran_ns))
+		return;
+	if (!(dsq_head_key(CLAND_DSQ_SHARED, &key) && time_before(key, cctx->deadline)) &&
+	    !(dsq_head_key((u64)cpu, &key) && time_before(key, cctx->deadline)))
+		return;
+	cctx->preempting = 1;
+	cland_task_set_slice(p, 0);
+	__sync_fetch_and_add(&counters.nr_preemptions, 1);
+}
+
 void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)
 {
-	if (is_usersched(p) || check_stall() || !(usersched_waiting() || st.usersched_wake) ||
-	    !usersched_urgent())
+	if (is_usersched(p) || check_stall())
 		return;
+	if (!(usersched_waiting() || st.usersched_wake) || !usersched_urgent()) {
+		tick_preempt(p);
+		return;
+	}
 	if (__sync_val_compare_and_swap(&st.preempt_claimed, 0, 1))
 		return;
 	st.usersched_needed = 1;

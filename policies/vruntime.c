@@ -37,15 +37,18 @@
  *    tasks furthest ahead. At min_vruntime, which moves only when tasks
  *    that did not sleep start, new tasks could run ahead of a CPU hog for as
  *    long as it waited (4 s for 400 new tasks in the simulator).
- *  - min_vruntime - slice_ns otherwise (a preempted task, or one whose slice
- *    ended): tasks that ran side by side on several CPUs legitimately lag
- *    one another; one slice keeps that lag while bounding the credit of a
- *    task whose vtime is stale (it ran without the policy).
+ *  - min_vruntime - a fair slice otherwise (a preempted task, or one whose
+ *    slice ended): tasks that ran side by side on several CPUs legitimately
+ *    lag one another; one fair slice keeps that lag while bounding the
+ *    credit of a task whose vtime is stale (it ran without the policy).
  *
  * Time slice: the fair slice, slice_ns shared among the tasks runnable per
  * CPU (task->nr_runnable, from the backend), within [slice_min_ns,
- * slice_ns], as CFS divides its period among the runnable tasks. The slice
- * is not scaled by weight: weights act through the vruntime charge alone.
+ * slice_ns], as CFS divides its period among the runnable tasks, scaled by
+ * the task's weight as CFS scales its slices: a light task's slice costs it
+ * as much vruntime as a heavy one's, so its waits between slices stay short
+ * (unscaled, a nice-10 hog's slice cost it 10 slices of vruntime and it then
+ * waited over 300 ms among hogs and servers).
  *
  * What "no latency boost" costs: a waking task is placed at min_vruntime and
  * preempts only a running task that started with a later vruntime, so it may
@@ -150,7 +153,7 @@ static uint64_t vruntime_floor(const struct vruntime_ctx *c, const cland_task_t 
 				c->max_vruntime > fair ? c->max_vruntime - fair : 0);
 	if (task->flags & CLAND_TASK_WAKEUP)
 		return c->min_vruntime;
-	return c->min_vruntime > c->slice_ns ? c->min_vruntime - c->slice_ns : 0;
+	return c->min_vruntime > fair ? c->min_vruntime - fair : 0;
 }
 
 /* The task's vruntime, charged for its last run, then placed. */
@@ -191,10 +194,12 @@ static void vruntime_stats(void *ctx, struct cland_policy_stats *out)
 	task_queue_stats(&c->queue, out);
 }
 
-/* The fair slice (common.h): weights act through the vruntime charge alone. */
+/* The fair slice (common.h) scaled by weight, within [slice_min_ns, slice_ns]. */
 static uint64_t task_slice(struct vruntime_ctx *c, const cland_task_t *task)
 {
-	return fair_slice(&c->host, task, c->slice_ns, c->slice_min_ns);
+	return clamp_u64(
+		scale_weight(task, fair_slice(&c->host, task, c->slice_ns, c->slice_min_ns)),
+		c->slice_min_ns, c->slice_ns);
 }
 
 static bool vruntime_dispatch(void *ctx, struct cland_decision *out)

@@ -115,7 +115,8 @@ static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 	t->start_ts = c->seg_start - t->carried;
 	t->carried = 0;
 	c->deadline = t->deadline;
-	c->started_at = t->start_ts;
+	c->started_at =
+		decide_gran_start(t->start_ts, c->seg_start, t->exec_runtime, s->cfg.slice_ns);
 	c->busy = true;
 	c->preempting = false;
 	s->vclock = t->deadline;
@@ -325,8 +326,7 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 static void standing_dispatch(struct sim *s, int task)
 {
 	struct sim_task *t = &s->tasks[task];
-	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight, s->vclock,
-					   t->standing_lead);
+	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight);
 
 	t->standing_charge = 0;
 	t->deadline = key;
@@ -552,7 +552,6 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 	t->standing_left = d->standing_ns;
 	t->standing_slice = d->slice ? d->slice : s->cfg.slice_ns;
 	t->standing_charge = 0;
-	t->standing_lead = (int64_t)(d->deadline - s->vclock);
 	if (cpu != CLAND_CPU_ANY && !allowed(s, task, cpu)) {
 		s->res->counters.nr_bounce_dispatches++;
 		SIM_TRACE(s, "decision for %s: cpu %d not allowed, bounced", SIM_TASK_NAME(s, task),

@@ -57,13 +57,12 @@ struct sim_task {
 	uint64_t standing_left;	  /* CPU time its standing decision still covers */
 	uint64_t standing_slice;  /* and its slice */
 	uint64_t standing_charge; /* ns run since its deadline was last moved */
-	int64_t standing_lead; /* its decision's deadline - vclock then (decide_standing_key()) */
-	uint64_t runnable_at;  /* when it last became runnable (woke, or its run stopped) */
-	uint64_t queued_at;    /* when its record was last queued to user space */
-	uint64_t run_slice;    /* the slice its current run started with */
-	uint64_t slice_left;   /* preempted: what was left of its slice */
-	uint64_t carried;      /* preempted and requeued: time run since the policy saw it */
-	bool requeue;	       /* preempted with slice left: back to a DSQ in BPF */
+	uint64_t runnable_at;	  /* when it last became runnable (woke, or its run stopped) */
+	uint64_t queued_at;	  /* when its record was last queued to user space */
+	uint64_t run_slice;	  /* the slice its current run started with */
+	uint64_t slice_left;	  /* preempted: what was left of its slice */
+	uint64_t carried;	  /* preempted and requeued: time run since the policy saw it */
+	bool requeue;		  /* preempted with slice left: back to a DSQ in BPF */
 };
 
 /* What a CPU last ran, for context switches: a task, or these. */

@@ -330,7 +330,6 @@ static const struct known known_failures[] = {
 	 * ahead of the rest for longer. Without requeues the longest waits are
 	 * 140 ms (mixed) and 217 ms (wakers).
 	 */
-	{"vruntime", "mixed", "min_vruntime stalls without the preempted tasks (requeued in BPF)"},
 	{"vruntime", "wakers", "min_vruntime stalls without the preempted tasks (requeued in BPF)"},
 };
 

@@ -383,18 +383,37 @@ static void test_slice_shrinks_with_runnable(void **state)
 	check_slice_shrinks_with_runnable(*state);
 }
 
-static void test_slice_not_scaled_by_weight(void **state)
+/*
+ * The slice is scaled by weight, as CFS does (alone: the fair slice is all of
+ * slice_ns): each slice costs a task the same vruntime, within the limits.
+ */
+static void test_slice_scaled_by_weight(void **state)
 {
 	struct fixture *f = *state;
-	static const uint64_t weight[] = {1, WEIGHT_NICE_5, WEIGHT_NICE_0, WEIGHT_NICE_M5, 10000};
-	int i;
+	static const struct {
+		uint64_t weight, slice;
+	} cases[] = {
+		{1, SLICE_MIN_NS},	   {WEIGHT_NICE_5, SLICE_NS * WEIGHT_NICE_5 / 100},
+		{WEIGHT_NICE_0, SLICE_NS}, {WEIGHT_NICE_M5, SLICE_NS},
+		{10000, SLICE_NS},
+	};
+	size_t i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cland_task_t t = make_task(1, 0, 0);
 
-		t.weight = weight[i];
+		t.weight = cases[i].weight;
 		enqueue(f, &t);
-		assert_int_equal(dispatch(f).slice, SLICE_NS);
+		assert_int_equal(dispatch(f).slice, cases[i].slice);
+	}
+	/* 16 runnable on 4 CPUs: a quarter, then the weight */
+	{
+		cland_task_t t = make_task(1, 0, 0);
+
+		t.nr_runnable = 16;
+		t.weight = WEIGHT_NICE_M5;
+		enqueue(f, &t);
+		assert_int_equal(dispatch(f).slice, SLICE_NS / 4 * WEIGHT_NICE_M5 / 100);
 	}
 }
 
@@ -523,7 +542,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slice_shrinks_with_runnable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_task_placed_near_the_front, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_slice_not_scaled_by_weight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slice_scaled_by_weight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backend_places_tasks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_generation_echoed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_heap_full_loses_nothing, setup, teardown),
