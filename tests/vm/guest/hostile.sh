@@ -354,26 +354,37 @@ case_renice_taskset() {
 	cland_stop TERM 1000
 }
 
-# wait_restart N: wait (15 s) until the daemon re-attached N times in all
-# and the state is enabled again; prints the ms it took from now.
+# RESTART_S: how long a kernel-requested restart may take, from the CPU
+# going offline (or online) to the state enabled again, under the hotplug
+# cases' load. Measured under TCG on 2 vCPUs (12 restarts in three VM
+# runs): 0.4-2.5 s after an offline, 0.8-3.0 s after an online; before the
+# daemon ran at nice -20 with a small verifier load, over 15 s (18 s seen).
+# The bound is three times the worst seen.
+RESTART_S=10
+
+# wait_restart N: wait (RESTART_S) until the daemon re-attached N times in
+# all and the state is enabled again; prints the ms it took from now.
 wait_restart() {
 	local t0 end ms
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	end=$(($(uptime_s) + 15))
+	end=$(($(uptime_s) + RESTART_S))
 	while [ "$(restarts)" -lt "$1" ]; do
 		proc_running "$CLAND_PID" || cland_gone "while waiting for it to re-attach"
 		[ "$(uptime_s)" -ge "$end" ] &&
-			die "the daemon did not re-attach within 15 s (restarts $(restarts), state '$(state)')$(cland_tail)"
+			die "the daemon did not re-attach within $RESTART_S s (restarts $(restarts), state '$(state)')$(cland_tail)"
 		sleep 0.05
 	done
-	ms=$(waitstate enabled 15000 "$CLAND_PID") ||
-		die "state not enabled within 15 s of the re-attach (state '$(state)')$(cland_tail)"
-	awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.0f", (b - a) * 1000 }'
+	ms=$(waitstate enabled $((RESTART_S * 1000)) "$CLAND_PID") ||
+		die "state not enabled within $RESTART_S s of the re-attach (state '$(state)')$(cland_tail)"
+	ms=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+	[ "$ms" -le $((RESTART_S * 1000)) ] ||
+		die "enabled again $ms ms after the hotplug, limit $RESTART_S s$(cland_tail)"
+	echo "$ms"
 }
 
 # hotplug_cycle MODE: CPU 1 offline, then back online; the kernel unloads
 # the scheduler each time and the daemon must re-attach by itself (enabled
-# again within 15 s). Throughout, a light load: a short-lived process every
+# again within RESTART_S). Throughout, a light load: a short-lived process every
 # 50 ms (each must exit 0) and cyclictest (must end normally).
 # MODE light: nothing more. MODE load: stress-ng --cpu 2 also runs across
 # each transition (and must exit 0), and hackbench -g 2 runs after each one
