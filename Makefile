@@ -36,9 +36,10 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Wno-missing
 LIB_SRCS	:= lib/bpf_backend.c lib/loop.c lib/stats.c lib/heap.c lib/trace.c lib/plugin.c
 POLICY_SRCS	:= $(wildcard policies/*.c)
 # The daemon; what watches it (stats, monitor, /metrics, recording) in src/ too, all
-# but collect.c/observe.c/main.c (the live backend) also built into the unit tests.
-WATCH_SRCS	:= src/stats.c src/stats_server.c src/stats_client.c src/monitor.c src/metrics.c \
-		   src/record.c
+# but collect.c/observe.c/main.c (the live backend) also built into the unit tests;
+# sockserv.c: the UNIX-socket server under the stats server and the control socket.
+WATCH_SRCS	:= src/stats.c src/sockserv.c src/stats_server.c src/stats_client.c src/monitor.c \
+		   src/metrics.c src/record.c
 # Rules, profiles, the swappable policy and the control socket (all but manage.c
 # in the unit tests too; rules.c and verdict.c in the simulator).
 RULES_SRCS	:= src/rules.c src/verdict.c src/cgroups.c src/profiles.c src/runner.c \

@@ -1,44 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * control.c - the control socket's server (control.h). Non-blocking
- * throughout: the listener and the clients sit in one epoll set whose fd
- * the main loop waits on; a client that sends garbage gets an error, one
- * that sends too much, too slowly, or does not read its replies is dropped.
- * Buffers are allocated when the server opens.
+ * control.c - the control socket's server (control.h). The socket, its
+ * clients and their lines are sockserv.c's (non-blocking; a client that
+ * sends too much or does not read its replies is dropped); here: who may
+ * connect, what each request line means, replies that wait for a swap, and
+ * clients that send no whole request in time. Buffers are allocated when
+ * the server opens.
  */
-#define _GNU_SOURCE /* accept4, struct ucred */
+#define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "control.h"
+#include "sockserv.h"
 
 #define REPLY_MAX 8192 /* bytes of one reply */
 
+/* What the control server keeps of a client (by its sockserv slot). */
 struct client {
-	int fd; /* -1: free */
-	char in[CONTROL_MAX_LINE];
-	size_t in_len;
-	char out[CONTROL_OUT_MAX];
-	size_t out_len, out_off;
 	uint64_t since_ms; /* connected, or last whole request */
-	int64_t wait_seq;  /* a reply waits for this swap; 0: none */
+	int64_t wait_seq;  /* a reply waits for this swap (the connection held); 0: none */
 	uint64_t wait_since_ms;
-	bool closing; /* close once the output is sent */
 };
 
 struct control_server {
-	int listen_fd, epoll_fd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct sockserv *ss;
 	uid_t allowed;
 	unsigned int idle_ms;
 	struct control_ops ops;
@@ -53,16 +44,6 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret;
 }
 
 /* ---- replies ---- */
@@ -110,20 +91,8 @@ void control_error(struct control_reply *r, const char *fmt, ...)
 	r->error = true;
 }
 
-/* Queue @text for @c; false if the client let too much pile up. */
-static bool queue_out(struct client *c, const char *text, size_t n)
-{
-	if (c->out_off && c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
-	if (c->out_len + n > sizeof(c->out))
-		return false;
-	memcpy(c->out + c->out_len, text, n);
-	c->out_len += n;
-	return true;
-}
-
 /* The finished reply of the server to @c: "ok N" and the lines, or "error: ...". */
-static bool send_reply(struct control_server *srv, struct client *c)
+static bool send_reply(struct control_server *srv, struct sockserv_conn *c)
 {
 	struct control_reply *r = &srv->reply;
 	char head[REPLY_MAX + 16];
@@ -131,13 +100,14 @@ static bool send_reply(struct control_server *srv, struct client *c)
 
 	if (r->error) {
 		n = snprintf(head, sizeof(head), "error: %s\n", r->buf);
-		return queue_out(c, head, (size_t)n < sizeof(head) ? (size_t)n : sizeof(head) - 1);
+		return sockserv_queue(c, head,
+				      (size_t)n < sizeof(head) ? (size_t)n : sizeof(head) - 1);
 	}
 	n = snprintf(head, sizeof(head), "ok %d\n", r->nr_lines);
-	return queue_out(c, head, (size_t)n) && queue_out(c, r->buf, r->len);
+	return sockserv_queue(c, head, (size_t)n) && sockserv_queue(c, r->buf, r->len);
 }
 
-static bool reply_error(struct control_server *srv, struct client *c, const char *msg)
+static bool reply_error(struct control_server *srv, struct sockserv_conn *c, const char *msg)
 {
 	reply_reset(&srv->reply);
 	control_error(&srv->reply, "%s", msg);
@@ -187,7 +157,7 @@ static const char usage[] =
 	"rules reload [FILE])";
 
 /* Answer one request line of @c (text, no newline). False: drop the client. */
-static bool handle(struct control_server *srv, struct client *c, char *line)
+static bool handle(struct control_server *srv, struct sockserv_conn *c, char *line)
 {
 	struct control_reply *r = &srv->reply;
 	char *w[4];
@@ -216,65 +186,33 @@ static bool handle(struct control_server *srv, struct client *c, char *line)
 		control_error(r, "%s", usage);
 	}
 	if (seq > 0) {
-		c->wait_seq = seq;
-		c->wait_since_ms = now_ms();
+		srv->clients[c->slot].wait_seq = seq;
+		srv->clients[c->slot].wait_since_ms = now_ms();
+		c->held = true; /* its next request waits for this reply */
 		return true;
 	}
 	return send_reply(srv, c);
 }
 
 /* A swap @c waits for is over (or is too late): its reply. */
-static bool check_wait(struct control_server *srv, struct client *c, uint64_t t)
+static bool check_wait(struct control_server *srv, struct sockserv_conn *c, uint64_t t)
 {
+	struct client *cl = &srv->clients[c->slot];
+
 	reply_reset(&srv->reply);
-	if (srv->ops.done(srv->ops.arg, c->wait_seq, &srv->reply)) {
-		c->wait_seq = 0;
+	if (srv->ops.done(srv->ops.arg, cl->wait_seq, &srv->reply)) {
+		cl->wait_seq = 0;
+		c->held = false;
 		return send_reply(srv, c);
 	}
-	if (t - c->wait_since_ms < CONTROL_WAIT_MS)
+	if (t - cl->wait_since_ms < CONTROL_WAIT_MS)
 		return true;
-	c->wait_seq = 0;
+	cl->wait_seq = 0;
+	c->held = false;
 	return reply_error(srv, c, "the policy swap did not happen within 10 s");
 }
 
 /* ---- connections ---- */
-
-static void drop_client(struct control_server *srv, struct client *c)
-{
-	epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
-	c->fd = -1;
-}
-
-/* Send what @c has pending; false when it must be dropped. */
-static bool flush_out(struct control_server *srv, struct client *c)
-{
-	struct epoll_event ev = {.data.u64 = (uint64_t)(c - srv->clients) + 1};
-	ssize_t n;
-
-	while (c->out_off < c->out_len) {
-		n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n <= 0)
-			return false;
-		c->out_off += (size_t)n;
-	}
-	if (c->out_off == c->out_len) {
-		c->out_off = c->out_len = 0;
-		if (c->closing) {
-			while (recv(c->fd, c->in, sizeof(c->in), MSG_DONTWAIT) > 0)
-				; /* unread input would reset the connection: our reply lost */
-			return false;
-		}
-	}
-	ev.events = (c->closing ? 0 : EPOLLIN) | (c->out_len ? EPOLLOUT : 0);
-	epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
-	return true;
-}
 
 /* A request line is printable text (tabs allowed). */
 static bool is_text(const char *s, size_t n)
@@ -287,57 +225,38 @@ static bool is_text(const char *s, size_t n)
 	return true;
 }
 
-/* Handle the whole lines of @c's input; false when it must be dropped. */
-static bool handle_lines(struct control_server *srv, struct client *c)
+/* Handle the whole lines of @c's input (sockserv_ops.input); false: drop @c. */
+static bool input(void *arg, struct sockserv_conn *c)
 {
-	char *nl;
-	size_t used, n;
+	struct control_server *srv = arg;
+	char *line;
+	size_t len, n;
 
-	while (!c->wait_seq && !c->closing && (nl = memchr(c->in, '\n', c->in_len))) {
-		used = (size_t)(nl - c->in) + 1;
-		n = used - 1;
-		if (n && c->in[n - 1] == '\r')
+	while (!c->held && !c->closing && (line = sockserv_line(c, &len))) {
+		n = len;
+		if (n && line[n - 1] == '\r')
 			n--;
-		c->since_ms = now_ms();
-		if (!is_text(c->in, n)) {
+		srv->clients[c->slot].since_ms = now_ms();
+		if (!is_text(line, n)) {
 			srv->nr_requests++;
 			if (!reply_error(srv, c, "a request is one line of printable text"))
 				return false;
 		} else {
-			c->in[n] = '\0';
-			if (!handle(srv, c, c->in))
+			line[n] = '\0';
+			if (!handle(srv, c, line))
 				return false;
 		}
-		memmove(c->in, c->in + used, c->in_len - used);
-		c->in_len -= used;
+		sockserv_consume(c, len + 1);
 	}
 	return true;
 }
 
-/* Read what @c sent and answer each whole line; false when it must be dropped. */
-static bool read_in(struct control_server *srv, struct client *c)
+static bool too_long(void *arg, struct sockserv_conn *c)
 {
-	ssize_t n;
+	struct control_server *srv = arg;
 
-	for (;;) {
-		if (c->closing || c->wait_seq)
-			return true;
-		if (c->in_len == sizeof(c->in)) {
-			c->closing = true;
-			srv->nr_requests++;
-			return reply_error(srv, c, "request longer than 1023 bytes");
-		}
-		n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return true;
-		if (n <= 0)
-			return false; /* closed by the client, or an error */
-		c->in_len += (size_t)n;
-		if (!handle_lines(srv, c))
-			return false;
-	}
+	srv->nr_requests++;
+	return reply_error(srv, c, "request longer than 1023 bytes");
 }
 
 /* The peer of @fd is the allowed uid; its uid in *@uid. */
@@ -354,196 +273,92 @@ static bool peer_allowed(struct control_server *srv, int fd, uid_t *uid)
 	return cred.uid == srv->allowed;
 }
 
-static void accept_clients(struct control_server *srv)
+/* A new client: served if it is the allowed uid, else told so and closed. */
+static bool accepted(void *arg, struct sockserv_conn *c)
 {
-	struct epoll_event ev = {.events = EPOLLIN};
+	struct control_server *srv = arg;
 	char msg[128];
-	struct client *c;
 	uid_t uid;
-	int fd, i;
 
-	while ((fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		for (i = 0; i < CONTROL_MAX_CLIENTS && srv->clients[i].fd >= 0; i++)
-			;
-		ev.data.u64 = (uint64_t)i + 1;
-		if (i == CONTROL_MAX_CLIENTS || epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev)) {
-			close(fd); /* too many clients */
-			continue;
-		}
-		c = &srv->clients[i];
-		c->fd = fd;
-		c->in_len = c->out_len = c->out_off = 0;
-		c->since_ms = now_ms();
-		c->wait_seq = 0;
-		c->closing = false;
-		if (!peer_allowed(srv, fd, &uid)) {
-			srv->nr_refused++;
-			c->closing = true;
-			snprintf(
-				msg, sizeof(msg),
-				"permission denied: only uid %u may control scx_cland (you are %d)",
-				(unsigned int)srv->allowed, (int)uid);
-			if (!reply_error(srv, c, msg) || !flush_out(srv, c))
-				drop_client(srv, c);
-		}
-	}
+	srv->clients[c->slot].since_ms = now_ms();
+	srv->clients[c->slot].wait_seq = 0;
+	if (peer_allowed(srv, c->fd, &uid))
+		return true;
+	srv->nr_refused++;
+	c->closing = true;
+	snprintf(msg, sizeof(msg),
+		 "permission denied: only uid %u may control scx_cland (you are %d)",
+		 (unsigned int)srv->allowed, (int)uid);
+	return reply_error(srv, c, msg) && sockserv_flush(srv->ss, c);
 }
 
 void control_run(void *arg)
 {
-	struct epoll_event ev[CONTROL_MAX_CLIENTS + 1];
 	struct control_server *srv = arg;
-	struct client *c;
+	struct sockserv_conn *c;
+	struct client *cl;
 	uint64_t t;
-	int n, i;
+	int i;
 
-	n = epoll_wait(srv->epoll_fd, ev, CONTROL_MAX_CLIENTS + 1, 0);
-	for (i = 0; i < n; i++) {
-		if (!ev[i].data.u64) {
-			accept_clients(srv);
-			continue;
-		}
-		c = &srv->clients[ev[i].data.u64 - 1];
-		if (c->fd < 0)
-			continue;
-		if ((ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !read_in(srv, c)) {
-			drop_client(srv, c);
-			continue;
-		}
-		if (!flush_out(srv, c))
-			drop_client(srv, c);
-	}
+	sockserv_run(srv->ss);
 	/* replies waiting for a swap; clients that say nothing whole */
 	t = now_ms();
 	for (i = 0; i < CONTROL_MAX_CLIENTS; i++) {
-		c = &srv->clients[i];
+		c = sockserv_conn(srv->ss, i);
+		cl = &srv->clients[i];
 		if (c->fd < 0)
 			continue;
-		if (c->wait_seq) {
-			if (!check_wait(srv, c, t) || !handle_lines(srv, c) || !flush_out(srv, c))
-				drop_client(srv, c);
+		if (cl->wait_seq) {
+			if (!check_wait(srv, c, t) || !input(srv, c) || !sockserv_flush(srv->ss, c))
+				sockserv_drop(srv->ss, c);
 			continue;
 		}
-		if (!c->closing && t - c->since_ms >= srv->idle_ms) {
+		if (!c->closing && t - cl->since_ms >= srv->idle_ms) {
 			c->closing = true;
 			srv->nr_requests += c->in_len > 0;
 			if (!reply_error(srv, c,
 					 c->in_len ? "incomplete request: no newline in time"
 						   : "idle for too long") ||
-			    !flush_out(srv, c))
-				drop_client(srv, c);
+			    !sockserv_flush(srv->ss, c))
+				sockserv_drop(srv->ss, c);
 		}
 	}
-}
-
-/* ---- the listener ---- */
-
-static int unix_addr(const char *path, struct sockaddr_un *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa->sun_path, path);
-	return 0;
-}
-
-/* Create @path's directory (mode 0700) if it is missing. */
-static int make_dir(const char *path, char *err, size_t len)
-{
-	char dir[PATH_MAX];
-	char *p;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return 0;
-	*p = '\0';
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return fail(err, len, -errno, "cannot create %s: %s", dir, strerror(errno));
-	return 0;
-}
-
-/* Remove a stale socket at @path; refuse a live one or another kind of file. */
-static int clear_path(const char *path, char *err, size_t len)
-{
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd, ret;
-
-	if (lstat(path, &st))
-		return errno == ENOENT ? 0
-				       : fail(err, len, -errno, "%s: %s", path, strerror(errno));
-	if (!S_ISSOCK(st.st_mode))
-		return fail(err, len, -EEXIST, "%s exists and is not a socket", path);
-	unix_addr(path, &sa);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return fail(err, len, -errno, "socket: %s", strerror(errno));
-	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	if (!ret)
-		return fail(err, len, -EADDRINUSE,
-			    "%s: another process answers there (another scx_cland?)", path);
-	if (unlink(path) && errno != ENOENT)
-		return fail(err, len, -errno, "cannot remove the stale socket %s: %s", path,
-			    strerror(errno));
-	return 0;
-}
-
-static int listen_on(struct control_server *srv, const char *path, char *err, size_t len)
-{
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
-	struct sockaddr_un sa;
-	mode_t mask;
-	int ret;
-
-	if (unix_addr(path, &sa))
-		return fail(err, len, -ENAMETOOLONG, "%s: path too long for a socket", path);
-	ret = make_dir(path, err, len);
-	if (!ret)
-		ret = clear_path(path, err, len);
-	if (ret)
-		return ret;
-	srv->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (srv->listen_fd < 0)
-		return fail(err, len, -errno, "socket: %s", strerror(errno));
-	mask = umask(0177); /* the socket is born 0600 */
-	ret = bind(srv->listen_fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(mask);
-	if (ret)
-		return fail(err, len, -errno, "cannot bind %s: %s", path, strerror(errno));
-	strcpy(srv->path, path);
-	if (chmod(path, 0600) || listen(srv->listen_fd, 8))
-		return fail(err, len, -errno, "cannot listen on %s: %s", path, strerror(errno));
-	srv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (srv->epoll_fd < 0 || epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, srv->listen_fd, &ev))
-		return fail(err, len, -errno, "epoll: %s", strerror(errno));
-	return 0;
 }
 
 int control_open(struct control_server **out, const char *path, uid_t allowed,
 		 const struct control_ops *ops, char *err, size_t errlen)
 {
 	struct control_server *srv = calloc(1, sizeof(*srv));
-	int i, ret;
+	const struct sockserv_conf conf = {
+		.path = path,
+		.dir_mode = 0700,
+		.sock_mode = 0600,
+		.who = "scx_cland",
+		.nr_slots = CONTROL_MAX_CLIENTS,
+		.in_max = CONTROL_MAX_LINE,
+		.out_max = CONTROL_OUT_MAX,
+	};
+	const struct sockserv_ops sops = {
+		.arg = srv,
+		.accepted = accepted,
+		.input = input,
+		.too_long = too_long,
+	};
+	int ret;
 
 	*out = NULL;
-	if (!srv)
-		return fail(err, errlen, -ENOMEM, "out of memory");
-	srv->reply.buf = malloc(REPLY_MAX);
-	if (!srv->reply.buf) {
+	if (srv)
+		srv->reply.buf = malloc(REPLY_MAX);
+	if (!srv || !srv->reply.buf) {
 		free(srv);
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
 	srv->reply.cap = REPLY_MAX;
-	srv->listen_fd = srv->epoll_fd = -1;
 	srv->allowed = allowed;
 	srv->idle_ms = CONTROL_IDLE_MS;
 	srv->ops = *ops;
-	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		srv->clients[i].fd = -1;
-	ret = listen_on(srv, path, err, errlen);
+	ret = sockserv_open(&srv->ss, &conf, &sops, err, errlen);
 	if (ret) {
 		control_close(srv);
 		return ret;
@@ -554,7 +369,7 @@ int control_open(struct control_server **out, const char *path, uid_t allowed,
 
 int control_fd(const struct control_server *srv)
 {
-	return srv->epoll_fd;
+	return sockserv_fd(srv->ss);
 }
 
 void control_set_idle_ms(struct control_server *srv, unsigned int ms)
@@ -574,19 +389,9 @@ uint64_t control_nr_refused(const struct control_server *srv)
 
 void control_close(struct control_server *srv)
 {
-	int i;
-
 	if (!srv)
 		return;
-	for (i = 0; i < CONTROL_MAX_CLIENTS; i++)
-		if (srv->clients[i].fd >= 0)
-			close(srv->clients[i].fd);
-	if (srv->listen_fd >= 0)
-		close(srv->listen_fd);
-	if (srv->epoll_fd >= 0)
-		close(srv->epoll_fd);
-	if (srv->path[0])
-		unlink(srv->path);
+	sockserv_close(srv->ss);
 	free(srv->reply.buf);
 	free(srv);
 }

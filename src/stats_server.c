@@ -1,229 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * stats_server.c - the scx_stats protocol server of the daemon (see
- * stats_server.h). Everything is non-blocking: the listener and the clients
- * sit in one epoll set whose fd the main loop waits on, and a client that
- * does not read its replies is dropped rather than waited for. Buffers are
- * allocated when the server opens; json-c parses the requests and builds the
- * replies.
+ * stats_server.h). The socket, its clients and their lines are sockserv.c's
+ * (non-blocking; a client that does not read its replies is dropped rather
+ * than waited for); here json-c parses the requests and builds the replies.
  */
-#define _GNU_SOURCE /* accept4 */
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include <json-c/json.h>
 
+#include "sockserv.h"
 #include "stats_server.h"
 
 #define OUT_MAX (64 * 1024) /* replies not yet read by a client */
 
-struct client {
-	int fd; /* -1: free slot */
-	char in[CLAND_STATS_MAX_LINE];
-	size_t in_len;
-	char *out;
-	size_t out_len, out_off;
-	bool closing; /* close once the output is sent */
-	bool has_prev;
-	struct cland_snapshot prev; /* at the previous "stats" request */
-};
-
 struct stats_server {
-	int listen_fd;
-	int epoll_fd;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct sockserv *ss;
 	cland_snapshot_fn snap;
 	void *arg;
 	struct cland_snapshot cur;
-	struct client clients[CLAND_STATS_MAX_CLIENTS];
+	struct {
+		bool has_prev;
+		struct cland_snapshot prev; /* at the previous "stats" request */
+	} clients[CLAND_STATS_MAX_CLIENTS]; /* by slot */
 };
 
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && len) {
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
-
-/* mkdir -p of @path's directory. */
-static int make_dirs(const char *path)
-{
-	char dir[PATH_MAX];
-	char *p;
-
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return -ENAMETOOLONG;
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return 0;
-	*p = '\0';
-	for (p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static int unix_addr(const char *path, struct sockaddr_un *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa->sun_path, path);
-	return 0;
-}
-
-/* Remove a stale socket at @path; refuse a live one or another kind of file. */
-static int clear_path(const char *path, char *err, size_t len)
-{
-	struct sockaddr_un sa;
-	struct stat st;
-	int fd, ret;
-
-	if (lstat(path, &st)) {
-		if (errno == ENOENT)
-			return 0;
-		return fail(err, len, -errno, "%s: %s", path, strerror(errno));
-	}
-	if (!S_ISSOCK(st.st_mode))
-		return fail(err, len, -EEXIST, "%s exists and is not a socket", path);
-	unix_addr(path, &sa);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return fail(err, len, -errno, "socket: %s", strerror(errno));
-	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	if (!ret)
-		return fail(err, len, -EADDRINUSE,
-			    "%s: another process answers there (another scheduler's stats server?)",
-			    path);
-	if (unlink(path) && errno != ENOENT)
-		return fail(err, len, -errno, "cannot remove the stale socket %s: %s", path,
-			    strerror(errno));
-	return 0;
-}
-
-static int listen_on(struct stats_server *srv, const char *path, char *err, size_t len)
-{
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
-	struct sockaddr_un sa;
-	int ret;
-
-	if (unix_addr(path, &sa))
-		return fail(err, len, -ENAMETOOLONG, "%s: path too long for a socket", path);
-	ret = make_dirs(path);
-	if (ret)
-		return fail(err, len, ret, "cannot create the directory of %s: %s", path,
-			    strerror(-ret));
-	ret = clear_path(path, err, len);
-	if (ret)
-		return ret;
-	srv->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (srv->listen_fd < 0)
-		return fail(err, len, -errno, "socket: %s", strerror(errno));
-	if (bind(srv->listen_fd, (struct sockaddr *)&sa, sizeof(sa)))
-		return fail(err, len, -errno, "cannot bind %s: %s", path, strerror(errno));
-	strcpy(srv->path, path);
-	if (listen(srv->listen_fd, 8))
-		return fail(err, len, -errno, "cannot listen on %s: %s", path, strerror(errno));
-	srv->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (srv->epoll_fd < 0)
-		return fail(err, len, -errno, "epoll: %s", strerror(errno));
-	if (epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, srv->listen_fd, &ev))
-		return fail(err, len, -errno, "epoll: %s", strerror(errno));
-	return 0;
-}
-
-int stats_server_open(struct stats_server **out, const char *path, cland_snapshot_fn snap,
-		      void *arg, char *err, size_t errlen)
-{
-	struct stats_server *srv = calloc(1, sizeof(*srv));
-	int i, ret;
-
-	*out = NULL;
-	if (!srv)
-		return fail(err, errlen, -ENOMEM, "out of memory");
-	srv->listen_fd = srv->epoll_fd = -1;
-	srv->snap = snap;
-	srv->arg = arg;
-	for (i = 0; i < CLAND_STATS_MAX_CLIENTS; i++) {
-		srv->clients[i].fd = -1;
-		srv->clients[i].out = malloc(OUT_MAX);
-		if (!srv->clients[i].out) {
-			stats_server_close(srv);
-			return fail(err, errlen, -ENOMEM, "out of memory");
-		}
-	}
-	ret = listen_on(srv, path, err, errlen);
-	if (ret) {
-		stats_server_close(srv);
-		return ret;
-	}
-	*out = srv;
-	return 0;
-}
-
-int stats_server_fd(const struct stats_server *srv)
-{
-	return srv->epoll_fd;
-}
-
-int stats_server_nr_clients(const struct stats_server *srv)
-{
-	int i, n = 0;
-
-	for (i = 0; i < CLAND_STATS_MAX_CLIENTS; i++)
-		n += srv->clients[i].fd >= 0;
-	return n;
-}
-
-static void drop_client(struct stats_server *srv, struct client *c)
-{
-	epoll_ctl(srv->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
-	close(c->fd);
-	c->fd = -1;
-}
-
 /* Queue @text (+ '\n') for @c; false if the client let too much pile up. */
-static bool queue_out(struct client *c, const char *text)
+static bool queue_out(struct sockserv_conn *c, const char *text)
 {
-	size_t n = strlen(text);
-
-	if (c->out_off && c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
-	if (c->out_len + n + 1 > OUT_MAX)
-		return false;
-	memcpy(c->out + c->out_len, text, n);
-	c->out[c->out_len + n] = '\n';
-	c->out_len += n + 1;
-	return true;
+	return sockserv_queue(c, text, strlen(text)) && sockserv_queue(c, "\n", 1);
 }
 
 /* {"errno":@no,"args":{"resp":@resp}} as one line into @c's output; takes @resp. */
-static bool reply(struct client *c, int no, struct json_object *resp)
+static bool reply(struct sockserv_conn *c, int no, struct json_object *resp)
 {
 	struct json_object *root = json_object_new_object(), *args = json_object_new_object();
 	bool ok;
@@ -244,7 +57,7 @@ static bool reply(struct client *c, int no, struct json_object *resp)
 }
 
 static bool __attribute__((format(printf, 2, 3)))
-reply_error(struct client *c, const char *fmt, ...)
+reply_error(struct sockserv_conn *c, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -362,22 +175,25 @@ static const char *check_args(struct json_object *req, const char **target)
 	return NULL;
 }
 
-static bool handle_stats(struct stats_server *srv, struct client *c, const char *target)
+static bool handle_stats(struct stats_server *srv, struct sockserv_conn *c, const char *target)
 {
 	struct cland_stat_values v;
+	bool *has_prev = &srv->clients[c->slot].has_prev;
+	struct cland_snapshot *prev = &srv->clients[c->slot].prev;
 
 	if (strcmp(target, "top"))
 		return reply_error(c, "unknown stats target \"%.100s\" (there is only \"top\")",
 				   target);
 	srv->snap(srv->arg, &srv->cur);
-	cland_stats_values(c->has_prev ? &c->prev : NULL, &srv->cur, &v);
-	c->prev = srv->cur;
-	c->has_prev = true;
+	cland_stats_values(*has_prev ? prev : NULL, &srv->cur, &v);
+	*prev = srv->cur;
+	*has_prev = true;
 	return reply(c, 0, stats_resp(&v));
 }
 
 /* Answer one request line; false when the client must be dropped. */
-static bool handle_line(struct stats_server *srv, struct client *c, const char *line, size_t len)
+static bool handle_line(struct stats_server *srv, struct sockserv_conn *c, const char *line,
+			size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *req = NULL, *name;
@@ -414,138 +230,92 @@ static bool handle_line(struct stats_server *srv, struct client *c, const char *
 	return ok;
 }
 
-/*
- * Drop what @c sent and we will not read: closing a UNIX socket with unread
- * data resets the connection, and the client might lose our last reply.
- */
-static void discard_in(struct client *c)
+/* Answer each whole line @c sent (sockserv_ops.input). */
+static bool input(void *arg, struct sockserv_conn *c)
 {
-	while (recv(c->fd, c->in, sizeof(c->in), MSG_DONTWAIT) > 0)
-		;
-}
+	char *line;
+	size_t len;
 
-/* Send what @c has pending; false when it must be dropped. */
-static bool flush_out(struct stats_server *srv, struct client *c)
-{
-	struct epoll_event ev = {.data.u64 = (uint64_t)(c - srv->clients) + 1};
-	ssize_t n;
-
-	while (c->out_off < c->out_len) {
-		n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		if (n <= 0)
+	while ((line = sockserv_line(c, &len))) {
+		if (len && !handle_line(arg, c, line, len))
 			return false;
-		c->out_off += (size_t)n;
+		sockserv_consume(c, len + 1);
 	}
-	if (c->out_off == c->out_len) {
-		c->out_off = c->out_len = 0;
-		if (c->closing) {
-			discard_in(c);
-			return false;
-		}
-	}
-	/* closing: no more reading (a client that keeps sending must not wake the loop) */
-	ev.events = (c->closing ? 0 : EPOLLIN) | (c->out_len ? EPOLLOUT : 0);
-	epoll_ctl(srv->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
 	return true;
 }
 
-/* Read what @c sent and answer each complete line; false when it must be dropped. */
-static bool read_in(struct stats_server *srv, struct client *c)
+static bool too_long(void *arg, struct sockserv_conn *c)
 {
-	char *nl;
-	size_t used;
-	ssize_t n;
-
-	for (;;) {
-		if (c->closing)
-			return true;
-		n = recv(c->fd, c->in + c->in_len, sizeof(c->in) - c->in_len, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return true;
-		if (n <= 0)
-			return false; /* closed by the client, or an error */
-		c->in_len += (size_t)n;
-		while ((nl = memchr(c->in, '\n', c->in_len))) {
-			used = (size_t)(nl - c->in) + 1;
-			if (used > 1 && !handle_line(srv, c, c->in, used - 1))
-				return false;
-			memmove(c->in, c->in + used, c->in_len - used);
-			c->in_len -= used;
-		}
-		if (c->in_len == sizeof(c->in)) {
-			c->closing = true;
-			return reply_error(c, "request line longer than %d bytes",
-					   CLAND_STATS_MAX_LINE - 1);
-		}
-	}
+	return reply_error(c, "request line longer than %d bytes", CLAND_STATS_MAX_LINE - 1);
 }
 
-static void accept_clients(struct stats_server *srv)
+static bool accepted(void *arg, struct sockserv_conn *c)
 {
-	struct epoll_event ev = {.events = EPOLLIN};
-	int fd, i;
+	struct stats_server *srv = arg;
 
-	while ((fd = accept4(srv->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		for (i = 0; i < CLAND_STATS_MAX_CLIENTS && srv->clients[i].fd >= 0; i++)
-			;
-		ev.data.u64 = (uint64_t)i + 1;
-		if (i == CLAND_STATS_MAX_CLIENTS ||
-		    epoll_ctl(srv->epoll_fd, EPOLL_CTL_ADD, fd, &ev)) {
-			close(fd); /* too many clients */
-			continue;
-		}
-		srv->clients[i] = (struct client){.fd = fd, .out = srv->clients[i].out};
+	srv->clients[c->slot].has_prev = false;
+	return true;
+}
+
+int stats_server_open(struct stats_server **out, const char *path, cland_snapshot_fn snap,
+		      void *arg, char *err, size_t errlen)
+{
+	struct stats_server *srv = calloc(1, sizeof(*srv));
+	const struct sockserv_conf conf = {
+		.path = path,
+		.dir_mode = 0755,
+		.dir_parents = true,
+		.who = "scheduler's stats server",
+		.nr_slots = CLAND_STATS_MAX_CLIENTS,
+		.in_max = CLAND_STATS_MAX_LINE,
+		.out_max = OUT_MAX,
+	};
+	const struct sockserv_ops ops = {
+		.arg = srv,
+		.accepted = accepted,
+		.input = input,
+		.too_long = too_long,
+	};
+	int ret;
+
+	*out = NULL;
+	if (!srv) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
+	srv->snap = snap;
+	srv->arg = arg;
+	ret = sockserv_open(&srv->ss, &conf, &ops, err, errlen);
+	if (ret) {
+		free(srv);
+		return ret;
+	}
+	*out = srv;
+	return 0;
+}
+
+int stats_server_fd(const struct stats_server *srv)
+{
+	return sockserv_fd(srv->ss);
+}
+
+int stats_server_nr_clients(const struct stats_server *srv)
+{
+	return sockserv_nr_clients(srv->ss);
 }
 
 void stats_server_run(void *arg)
 {
-	struct epoll_event ev[CLAND_STATS_MAX_CLIENTS + 1];
 	struct stats_server *srv = arg;
-	struct client *c;
-	int n, i;
 
-	n = epoll_wait(srv->epoll_fd, ev, CLAND_STATS_MAX_CLIENTS + 1, 0);
-	for (i = 0; i < n; i++) {
-		if (!ev[i].data.u64) {
-			accept_clients(srv);
-			continue;
-		}
-		c = &srv->clients[ev[i].data.u64 - 1];
-		if (c->fd < 0)
-			continue;
-		if ((ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !read_in(srv, c)) {
-			drop_client(srv, c);
-			continue;
-		}
-		if (!flush_out(srv, c))
-			drop_client(srv, c);
-	}
+	sockserv_run(srv->ss);
 }
 
 void stats_server_close(struct stats_server *srv)
 {
-	int i;
-
 	if (!srv)
 		return;
-	for (i = 0; i < CLAND_STATS_MAX_CLIENTS; i++) {
-		if (srv->clients[i].fd >= 0)
-			close(srv->clients[i].fd);
-		free(srv->clients[i].out);
-	}
-	if (srv->listen_fd >= 0)
-		close(srv->listen_fd);
-	if (srv->epoll_fd >= 0)
-		close(srv->epoll_fd);
-	if (srv->path[0])
-		unlink(srv->path);
+	sockserv_close(srv->ss);
 	free(srv);
 }
