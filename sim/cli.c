@@ -3,16 +3,13 @@
  * cli.c - cland-sim's command line: options, usage text, and the sequence
  * load workload -> simulate -> report, with its exit codes.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "calibrate.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "engine.h"
 #include "options.h"
 #include "plugin.h"
@@ -24,17 +21,9 @@
 #define PROG "cland-sim"
 
 struct sim_opts {
-	const char *policy;
+	struct sim_run_opts run; /* --policy, --seed, --rtt-us, -s, -S, --json, --trace, --help */
 	const char *workload;
-	uint64_t seed;
-	bool json;
-	bool trace;
-	bool rtt_set;
-	uint64_t rtt_us;
-	uint64_t slice_us;
-	uint64_t slice_min_us;
 	bool list;
-	bool help;
 	bool bench;
 	uint64_t bench_decisions;
 	const char *workloads[SIM_BENCH_MAX_WORKLOADS]; /* every -w, for --bench */
@@ -105,55 +94,8 @@ static void list_policies(FILE *f)
 		fprintf(f, "%-12s %s\n", (*p)->name, (*p)->summary);
 }
 
-/* @s as an unsigned number in [@min, @max]; false if it is not one. */
-static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static int __attribute__((format(printf, 2, 3))) bad_usage(FILE *errf, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(errf, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(errf, fmt, ap);
-	va_end(ap);
-	fprintf(errf, "\n");
-	usage(errf);
-	return SIM_EXIT_USAGE;
-}
-
-static int number_opt(FILE *errf, const char *name, const char *arg, uint64_t min, uint64_t max,
-		      uint64_t *out)
-{
-	char range[64];
-
-	if (parse_u64(arg, min, max, out))
-		return 0;
-	snprintf(range, sizeof(range), "a number in %llu..%llu", (unsigned long long)min,
-		 (unsigned long long)max);
-	fprintf(errf, PROG ": %s: \"%s\" is not %s\n", name, arg, range);
-	usage(errf);
-	return SIM_EXIT_USAGE;
-}
-
 enum {
-	OPT_SEED = 256,
-	OPT_JSON,
-	OPT_RTT,
-	OPT_TRACE,
-	OPT_BENCH,
+	OPT_BENCH = SIM_OPT_OWN,
 	OPT_BENCH_DECISIONS,
 	OPT_RULES,
 	OPT_CHECK,
@@ -163,27 +105,24 @@ enum {
 
 static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 {
+	int ret = sim_run_opt(c, &o->run, argv, errf, usage);
+
+	if (ret >= 0) /* an option of a run */
+		return ret;
 	switch (c) {
-	case 'p':
-		o->policy = optarg;
-		return 0;
 	case 'w':
 		o->workload = optarg;
 		if (o->nr_workloads == SIM_BENCH_MAX_WORKLOADS)
-			return bad_usage(errf, "more than %d workloads", SIM_BENCH_MAX_WORKLOADS);
+			return sim_cli_bad(errf, usage, "more than %d workloads",
+					   SIM_BENCH_MAX_WORKLOADS);
 		o->workloads[o->nr_workloads++] = optarg;
 		return 0;
 	case OPT_BENCH:
 		o->bench = true;
 		return 0;
 	case OPT_BENCH_DECISIONS:
-		return number_opt(errf, "--bench-decisions", optarg, 1, 1000000000,
-				  &o->bench_decisions);
-	case OPT_SEED:
-		return number_opt(errf, "--seed", optarg, 0, UINT64_MAX, &o->seed);
-	case OPT_JSON:
-		o->json = true;
-		return 0;
+		return sim_cli_number(errf, usage, "--bench-decisions", optarg, 1, 1000000000,
+				      &o->bench_decisions);
 	case OPT_RULES:
 		o->rules = optarg;
 		return 0;
@@ -197,48 +136,26 @@ static int parse_opt(int c, struct sim_opts *o, FILE *errf, char **argv)
 		o->costs = optarg;
 		if (!sim_costs_parse(optarg, &scratch, err, sizeof(err)))
 			return 0;
-		return bad_usage(errf, "--costs: %s", err);
+		return sim_cli_bad(errf, usage, "--costs: %s", err);
 	}
 	case OPT_NO_COSTS:
 		o->no_costs = true;
 		return 0;
-	case OPT_TRACE:
-		o->trace = true;
-		return 0;
-	case OPT_RTT:
-		o->rtt_set = true;
-		return number_opt(errf, "--rtt-us", optarg, 0, SIM_MAX_US, &o->rtt_us);
-	case 's':
-		return number_opt(errf, "--slice-us", optarg, 1, CLAND_MAX_SLICE_US, &o->slice_us);
-	case 'S':
-		return number_opt(errf, "--slice-min-us", optarg, 1, CLAND_MAX_SLICE_US,
-				  &o->slice_min_us);
 	case 'l':
 		o->list = true;
 		return 0;
-	case 'h':
-		o->help = true;
-		return 0;
-	case ':':
-		return bad_usage(errf, "%s: missing argument", argv[optind - 1]);
 	default:
 		if (optopt)
-			return bad_usage(errf, "unknown option \"-%c\"", optopt);
-		return bad_usage(errf, "unknown option \"%s\"", argv[optind - 1]);
+			return sim_cli_bad(errf, usage, "unknown option \"-%c\"", optopt);
+		return sim_cli_bad(errf, usage, "unknown option \"%s\"", argv[optind - 1]);
 	}
 }
 
 static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 {
 	static const struct option longopts[] = {
-		{"policy", required_argument, NULL, 'p'},
+		SIM_RUN_LONGOPTS,
 		{"workload", required_argument, NULL, 'w'},
-		{"seed", required_argument, NULL, OPT_SEED},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"trace", no_argument, NULL, OPT_TRACE},
-		{"rtt-us", required_argument, NULL, OPT_RTT},
-		{"slice-us", required_argument, NULL, 's'},
-		{"slice-min-us", required_argument, NULL, 'S'},
 		{"bench", no_argument, NULL, OPT_BENCH},
 		{"bench-decisions", required_argument, NULL, OPT_BENCH_DECISIONS},
 		{"rules", required_argument, NULL, OPT_RULES},
@@ -246,16 +163,12 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 		{"costs", required_argument, NULL, OPT_COSTS},
 		{"no-costs", no_argument, NULL, OPT_NO_COSTS},
 		{"list-policies", no_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c, ret;
 
-	*o = (struct sim_opts){.policy = CLAND_DEFAULT_POLICY,
-			       .seed = SIM_DEFAULT_SEED,
-			       .slice_us = CLAND_DEFAULT_SLICE_US,
-			       .slice_min_us = CLAND_DEFAULT_SLICE_MIN_US,
-			       .bench_decisions = SIM_BENCH_DECISIONS};
+	*o = (struct sim_opts){.bench_decisions = SIM_BENCH_DECISIONS};
+	sim_run_opts_init(&o->run);
 	optind = 0; /* full reset: the function may be called again */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:w:s:S:lh", longopts, NULL)) != -1) {
@@ -263,18 +176,18 @@ static int parse_args(int argc, char **argv, struct sim_opts *o, FILE *errf)
 		if (ret)
 			return ret;
 	}
-	if (o->help || o->list)
+	if (o->run.help || o->list)
 		return 0;
 	if (optind < argc)
-		return bad_usage(errf, "unexpected argument \"%s\"", argv[optind]);
-	if (o->bench && (o->json || o->trace))
-		return bad_usage(errf, "--bench prints a table: no --json nor --trace");
-	if (!o->bench && !strcmp(o->policy, "all"))
-		return bad_usage(errf, "--policy all is for --bench only");
+		return sim_cli_bad(errf, usage, "unexpected argument \"%s\"", argv[optind]);
+	if (o->bench && (o->run.json || o->run.trace))
+		return sim_cli_bad(errf, usage, "--bench prints a table: no --json nor --trace");
+	if (!o->bench && !strcmp(o->run.policy, "all"))
+		return sim_cli_bad(errf, usage, "--policy all is for --bench only");
 	if (!o->bench && !o->workload)
-		return bad_usage(errf, "--workload FILE is required");
-	if (o->slice_min_us > o->slice_us)
-		return bad_usage(errf, "--slice-min-us is larger than --slice-us");
+		return sim_cli_bad(errf, usage, "--workload FILE is required");
+	if (o->run.slice_min_us > o->run.slice_us)
+		return sim_cli_bad(errf, usage, "--slice-min-us is larger than --slice-us");
 	return 0;
 }
 
@@ -282,11 +195,7 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 {
 	struct sim_workload w;
 	struct sim_result r;
-	struct sim_config cfg = {.policy = pol,
-				 .seed = o->seed,
-				 .slice_ns = o->slice_us * 1000,
-				 .slice_min_ns = o->slice_min_us * 1000,
-				 .trace = o->trace ? errf : NULL};
+	struct sim_config cfg;
 	struct sim_run_info info = {.workload = o->workload, .w = &w, .cfg = &cfg};
 	char err[512];
 	int ret = SIM_EXIT_OK;
@@ -295,8 +204,9 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 		fprintf(errf, PROG ": %s\n", err);
 		return SIM_EXIT_USAGE;
 	}
-	cfg.rtt_ns = o->rtt_set ? o->rtt_us * 1000 : w.has_rtt ? w.rtt_ns : SIM_DEFAULT_RTT_NS;
-	cfg.costs = o->no_costs ? (struct sim_costs){0} : w.has_costs ? w.costs : sim_default_costs;
+	sim_run_config(&cfg, &o->run, pol, &w, errf);
+	if (o->no_costs)
+		cfg.costs = (struct sim_costs){0};
 	if (o->costs) /* checked by parse_opt() */
 		sim_costs_parse(o->costs, &cfg.costs, err, sizeof(err));
 	if (o->rules && sim_rules_setup(o->rules, &w, pol, &cfg.policy, errf, err, sizeof(err))) {
@@ -309,8 +219,8 @@ static int simulate(const struct sim_opts *o, const struct cland_policy *pol, FI
 		sim_workload_free(&w);
 		return SIM_EXIT_FAILED;
 	}
-	ret = sim_report_run(out, errf, &info, &r, o->json, o->check) ? SIM_EXIT_FAILED
-								      : SIM_EXIT_OK;
+	ret = sim_report_run(out, errf, &info, &r, o->run.json, o->check) ? SIM_EXIT_FAILED
+									  : SIM_EXIT_OK;
 	sim_result_free(&r);
 	sim_workload_free(&w);
 	sim_rules_free();
@@ -322,11 +232,11 @@ static int bench(const struct sim_opts *o, const struct cland_policy *pol, FILE 
 	struct sim_bench_args a = {.policy = pol,
 				   .decisions = o->bench_decisions,
 				   .nr_workloads = o->nr_workloads,
-				   .rtt_set = o->rtt_set,
-				   .cfg = {.seed = o->seed,
-					   .rtt_ns = o->rtt_us * 1000,
-					   .slice_ns = o->slice_us * 1000,
-					   .slice_min_ns = o->slice_min_us * 1000}};
+				   .rtt_set = o->run.rtt_set,
+				   .cfg = {.seed = o->run.seed,
+					   .rtt_ns = o->run.rtt_us * 1000,
+					   .slice_ns = o->run.slice_us * 1000,
+					   .slice_min_ns = o->run.slice_min_us * 1000}};
 
 	memcpy(a.workloads, o->workloads, sizeof(a.workloads));
 	return sim_bench_main(&a, out, errf);
@@ -340,7 +250,7 @@ static int plugin(const struct sim_opts *o, FILE *out, FILE *errf)
 	void *handle;
 	int ret;
 
-	if (cland_policy_load(o->policy, &pol, &handle, err, sizeof(err))) {
+	if (cland_policy_load(o->run.policy, &pol, &handle, err, sizeof(err))) {
 		fprintf(errf, PROG ": --policy: %s\n", err);
 		return SIM_EXIT_USAGE;
 	}
@@ -363,7 +273,7 @@ int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 	ret = parse_args(argc, argv, &o, errf);
 	if (ret)
 		return ret;
-	if (o.help) {
+	if (o.run.help) {
 		usage(out);
 		return SIM_EXIT_OK;
 	}
@@ -371,13 +281,13 @@ int sim_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 		list_policies(out);
 		return SIM_EXIT_OK;
 	}
-	if (o.bench && !strcmp(o.policy, "all"))
+	if (o.bench && !strcmp(o.run.policy, "all"))
 		return bench(&o, NULL, out, errf);
-	if (cland_policy_is_path(o.policy))
+	if (cland_policy_is_path(o.run.policy))
 		return plugin(&o, out, errf);
-	pol = cland_policy_find(o.policy);
+	pol = cland_policy_find(o.run.policy);
 	if (!pol) {
-		fprintf(errf, PROG ": --policy: unknown policy \"%s\"; known:", o.policy);
+		fprintf(errf, PROG ": --policy: unknown policy \"%s\"; known:", o.run.policy);
 		for (p = cland_policies; *p; p++)
 			fprintf(errf, " %s", (*p)->name);
 		fprintf(errf, "\n");

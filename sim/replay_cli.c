@@ -4,13 +4,10 @@
  * (replay_cli.h): load the recording (or, for --compare, a JSON workload),
  * then one simulation and its report, or every policy side by side.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "compare.h"
 #include "options.h"
 #include "replay.h"
@@ -20,9 +17,8 @@
 #define PROG "cland-sim"
 
 struct replay_opts {
-	const char *replay, *compare, *plot, *policy;
-	uint64_t seed, rtt_us, slice_us, slice_min_us;
-	bool rtt_set, json, trace, help;
+	const char *replay, *compare, *plot;
+	struct sim_run_opts run;
 };
 
 static void usage(FILE *f)
@@ -42,48 +38,13 @@ static void usage(FILE *f)
 		"Exit status: 0 done, 1 the simulation failed, 2 bad command line or file.\n");
 }
 
-static int __attribute__((format(printf, 2, 3))) bad(FILE *errf, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(errf, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(errf, fmt, ap);
-	va_end(ap);
-	fprintf(errf, "\n");
-	usage(errf);
-	return SIM_EXIT_USAGE;
-}
-
-static int number(FILE *errf, const char *name, const char *arg, uint64_t min, uint64_t max,
-		  uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = (*arg >= '0' && *arg <= '9') ? strtoull(arg, &end, 10) : 0;
-	if (*arg < '0' || *arg > '9' || *end || errno || v < min || v > max)
-		return bad(errf, "%s: \"%s\" is not a number in %llu..%llu", name, arg,
-			   (unsigned long long)min, (unsigned long long)max);
-	*out = v;
-	return 0;
-}
-
-enum { OPT_REPLAY = 256, OPT_COMPARE, OPT_PLOT, OPT_SEED, OPT_RTT, OPT_JSON, OPT_TRACE };
+enum { OPT_REPLAY = SIM_OPT_OWN, OPT_COMPARE, OPT_PLOT };
 
 static const struct option longopts[] = {
 	{"replay", required_argument, NULL, OPT_REPLAY},
 	{"compare", required_argument, NULL, OPT_COMPARE},
 	{"plot", required_argument, NULL, OPT_PLOT},
-	{"policy", required_argument, NULL, 'p'},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"rtt-us", required_argument, NULL, OPT_RTT},
-	{"slice-us", required_argument, NULL, 's'},
-	{"slice-min-us", required_argument, NULL, 'S'},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"trace", no_argument, NULL, OPT_TRACE},
-	{"help", no_argument, NULL, 'h'},
+	SIM_RUN_LONGOPTS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -100,6 +61,10 @@ bool sim_replay_cli_wanted(int argc, char **argv)
 
 static int parse_one(int c, struct replay_opts *o, char **argv, FILE *errf)
 {
+	int ret = sim_run_opt(c, &o->run, argv, errf, usage);
+
+	if (ret >= 0) /* an option of a run */
+		return ret;
 	switch (c) {
 	case OPT_REPLAY:
 		o->replay = optarg;
@@ -110,33 +75,10 @@ static int parse_one(int c, struct replay_opts *o, char **argv, FILE *errf)
 	case OPT_PLOT:
 		o->plot = optarg;
 		return 0;
-	case 'p':
-		o->policy = optarg;
-		return 0;
-	case OPT_SEED:
-		return number(errf, "--seed", optarg, 0, UINT64_MAX, &o->seed);
-	case OPT_RTT:
-		o->rtt_set = true;
-		return number(errf, "--rtt-us", optarg, 0, SIM_MAX_US, &o->rtt_us);
-	case 's':
-		return number(errf, "--slice-us", optarg, 1, CLAND_MAX_SLICE_US, &o->slice_us);
-	case 'S':
-		return number(errf, "--slice-min-us", optarg, 1, CLAND_MAX_SLICE_US,
-			      &o->slice_min_us);
-	case OPT_JSON:
-		o->json = true;
-		return 0;
-	case OPT_TRACE:
-		o->trace = true;
-		return 0;
-	case 'h':
-		o->help = true;
-		return 0;
-	case ':':
-		return bad(errf, "%s: missing argument", argv[optind - 1]);
 	default:
-		return bad(errf, "unknown option \"%s\" (with --replay or --compare)",
-			   argv[optind - 1]);
+		return sim_cli_bad(errf, usage,
+				   "unknown option \"%s\" (with --replay or --compare)",
+				   argv[optind - 1]);
 	}
 }
 
@@ -144,10 +86,8 @@ static int parse(int argc, char **argv, struct replay_opts *o, FILE *errf)
 {
 	int c, ret;
 
-	*o = (struct replay_opts){.policy = CLAND_DEFAULT_POLICY,
-				  .seed = SIM_DEFAULT_SEED,
-				  .slice_us = CLAND_DEFAULT_SLICE_US,
-				  .slice_min_us = CLAND_DEFAULT_SLICE_MIN_US};
+	*o = (struct replay_opts){0};
+	sim_run_opts_init(&o->run);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:s:S:h", longopts, NULL)) != -1) {
@@ -155,20 +95,20 @@ static int parse(int argc, char **argv, struct replay_opts *o, FILE *errf)
 		if (ret)
 			return ret;
 	}
-	if (o->help)
+	if (o->run.help)
 		return 0;
 	if (optind < argc)
-		return bad(errf, "unexpected argument \"%s\"", argv[optind]);
+		return sim_cli_bad(errf, usage, "unexpected argument \"%s\"", argv[optind]);
 	if (!!o->replay == !!o->compare)
-		return bad(errf, "give one of --replay FILE and --compare FILE");
+		return sim_cli_bad(errf, usage, "give one of --replay FILE and --compare FILE");
 	if (o->plot && !o->compare)
-		return bad(errf, "--plot DIR goes with --compare");
-	if (o->compare && (o->json || o->trace))
-		return bad(errf, "--compare prints a table: no --json nor --trace");
-	if (o->slice_min_us > o->slice_us)
-		return bad(errf, "--slice-min-us is larger than --slice-us");
-	if (!cland_policy_find(o->policy))
-		return bad(errf, "--policy: unknown policy \"%s\"", o->policy);
+		return sim_cli_bad(errf, usage, "--plot DIR goes with --compare");
+	if (o->compare && (o->run.json || o->run.trace))
+		return sim_cli_bad(errf, usage, "--compare prints a table: no --json nor --trace");
+	if (o->run.slice_min_us > o->run.slice_us)
+		return sim_cli_bad(errf, usage, "--slice-min-us is larger than --slice-us");
+	if (!cland_policy_find(o->run.policy))
+		return sim_cli_bad(errf, usage, "--policy: unknown policy \"%s\"", o->run.policy);
 	return 0;
 }
 
@@ -216,19 +156,13 @@ int sim_replay_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 
 	if (ret)
 		return ret;
-	if (o.help) {
+	if (o.run.help) {
 		usage(out);
 		return SIM_EXIT_OK;
 	}
 	if (load(o.replay ? o.replay : o.compare, !!o.compare, &w, &ri, errf))
 		return SIM_EXIT_USAGE;
-	cfg = (struct sim_config){.policy = cland_policy_find(o.policy),
-				  .seed = o.seed,
-				  .slice_ns = o.slice_us * 1000,
-				  .slice_min_ns = o.slice_min_us * 1000,
-				  .trace = o.trace ? errf : NULL};
-	cfg.rtt_ns = o.rtt_set ? o.rtt_us * 1000 : w.has_rtt ? w.rtt_ns : SIM_DEFAULT_RTT_NS;
-	cfg.costs = w.has_costs ? w.costs : sim_default_costs;
+	sim_run_config(&cfg, &o.run, cland_policy_find(o.run.policy), &w, errf);
 	if (o.compare) {
 		snprintf(title, sizeof(title), "%s", o.compare);
 		if (ri.nr_tasks)
@@ -243,9 +177,10 @@ int sim_replay_cli_main(int argc, char **argv, FILE *out, FILE *errf)
 		sim_workload_free(&w);
 		return SIM_EXIT_FAILED;
 	}
-	if (!o.json)
+	if (!o.run.json)
 		say_replay(out, o.replay, &ri);
-	ret = sim_report_run(out, errf, &info, &r, o.json, false) ? SIM_EXIT_FAILED : SIM_EXIT_OK;
+	ret = sim_report_run(out, errf, &info, &r, o.run.json, false) ? SIM_EXIT_FAILED
+								      : SIM_EXIT_OK;
 	sim_result_free(&r);
 	sim_workload_free(&w);
 	return ret;
