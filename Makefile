@@ -56,18 +56,23 @@ UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 UNIT_DEPS	:= lib/heap.c lib/stats.c lib/trace.c lib/plugin.c $(POLICY_SRCS) src/options.c \
 		   $(WATCH_SRCS) $(RULES_SRCS) tests/unit/fixture.c
 
+# What the host tools share (common/): gnuplot for cland-sim --plot and the bench report.
+COMMON_SRCS	:= common/gnuplot.c
+COMMON_HDRS	:= $(wildcard common/*.h)
+
 # The simulator: sim/ drives the same policies through a simulated backend (no libbpf).
 SIM_DEPS	:= $(filter-out sim/main.c,$(wildcard sim/*.c)) lib/heap.c lib/trace.c lib/plugin.c \
-		   src/rules.c src/verdict.c $(POLICY_SRCS)
-SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h bpf/*.h) src/options.h src/rules.h src/verdict.h
+		   src/rules.c src/verdict.c $(POLICY_SRCS) $(COMMON_SRCS)
+SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h bpf/*.h) src/options.h src/rules.h src/verdict.h \
+		   $(COMMON_HDRS)
 SIM_LIBS	:= -ljson-c -lm -ldl
 SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
 
 # The bench report tool (host) and its tests; bench/tools/ are built static for
 # the VM by bench/run.sh.
 BENCH_REPORT	:= $(BUILD)/bench/cland-bench-report
-BENCH_LIB	:= $(filter-out bench/report_main.c,$(wildcard bench/*.c))
-BENCH_HDRS	:= $(wildcard bench/*.h)
+BENCH_LIB	:= $(filter-out bench/report_main.c,$(wildcard bench/*.c)) $(COMMON_SRCS)
+BENCH_HDRS	:= $(wildcard bench/*.h) $(COMMON_HDRS)
 BENCH_TESTS	:= $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/%,$(wildcard tests/bench/test_*.c))
 
 ifeq ($(V),1)
@@ -130,13 +135,13 @@ unit: $(UNIT_TESTS)
 $(BUILD)/cland-sim: sim/main.c $(SIM_DEPS) $(SIM_HDRS) | deps-host
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc sim/main.c $(SIM_DEPS) $(SIM_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -Icommon sim/main.c $(SIM_DEPS) $(SIM_LIBS) -o $@
 
 # Simulator tests: each tests/sim/test_X.c with the simulator's sources.
 $(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps-host
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -DREPO='"$(CURDIR)"' $< $(SIM_DEPS) $(SIM_LIBS) \
+	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -Icommon -DREPO='"$(CURDIR)"' $< $(SIM_DEPS) $(SIM_LIBS) \
 		-lcmocka -o $@
 
 sim-unit: $(BUILD)/cland-sim $(SIM_TESTS)
@@ -144,14 +149,14 @@ sim-unit: $(BUILD)/cland-sim $(SIM_TESTS)
 $(BENCH_REPORT): bench/report_main.c $(BENCH_LIB) $(BENCH_HDRS) | deps
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ibench bench/report_main.c $(BENCH_LIB) -ljson-c -lm -o $@
+	$(Q)$(CC) $(CFLAGS) -Ibench -Icommon bench/report_main.c $(BENCH_LIB) -ljson-c -lm -o $@
 
 # Bench harness tests: parsers and report on recorded samples (tests/bench/samples),
 # bench/run.sh refusing bad input.
 $(BUILD)/tests/bench/%: tests/bench/%.c $(BENCH_LIB) $(BENCH_HDRS) | deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Ibench -DSAMPLES='"$(CURDIR)/tests/bench/samples"' -DREPO='"$(CURDIR)"' $< $(BENCH_LIB) \
+	$(Q)$(CC) $(CFLAGS) -Ibench -Icommon -DSAMPLES='"$(CURDIR)/tests/bench/samples"' -DREPO='"$(CURDIR)"' $< $(BENCH_LIB) \
 		-ljson-c -lcmocka -lm -o $@
 
 bench-unit: $(BENCH_REPORT) $(BENCH_TESTS)

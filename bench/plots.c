@@ -11,19 +11,16 @@
  * table shows well enough, and except instruments and metrics without a
  * direction (better=none). A scheduler has the same colour in every plot.
  */
-#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "gnuplot.h"
 #include "report.h"
 
-#define GNUPLOT_LOG  "gnuplot.log"
 #define CDF_X_MARGIN 2.0 /* the x axis of a CDF: [smallest / margin, largest * margin] */
 
 static const char *const no_bars[] = {"overhead", "fallback"};
@@ -362,12 +359,8 @@ static void write_script_to(FILE *f, const struct bench_results *r, const struct
 
 	fprintf(f, "# plots.gp - written by cland-bench-report: `gnuplot plots.gp` in this "
 		   "directory\n"
-		   "# makes the PNGs of report.md from the *.dat files next to it.\n"
-		   "if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n"
-		   "\tset terminal pngcairo size 900,560 noenhanced font \"sans,10\"\n"
-		   "} else {\n"
-		   "\tset terminal png size 900,560 noenhanced\n"
-		   "}\n");
+		   "# makes the PNGs of report.md from the *.dat files next to it.\n");
+	gnuplot_terminal(f);
 	for (i = 0; i < p->nr; i++) {
 		const struct bench_plot *pl = &p->v[i];
 
@@ -378,53 +371,6 @@ static void write_script_to(FILE *f, const struct bench_results *r, const struct
 			bars_script(f, r, pl);
 	}
 	fprintf(f, "\nset output\n");
-}
-
-/* Run @gnuplot on plots.gp in @dir, its output into gnuplot.log; p->why on failure. */
-static bool run_gnuplot(const char *gnuplot, const char *dir, struct bench_plots *p)
-{
-	int pfd[2], status, child_errno = 0, fd;
-	pid_t pid;
-
-	if (pipe2(pfd, O_CLOEXEC)) {
-		snprintf(p->why, sizeof(p->why), "pipe: %s", strerror(errno));
-		return false;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		fd = chdir(dir) ? -1 : open(GNUPLOT_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0 && dup2(fd, 1) >= 0 && dup2(fd, 2) >= 0)
-			execlp(gnuplot, gnuplot, "plots.gp", (char *)NULL);
-		child_errno = errno;
-		if (write(pfd[1], &child_errno, sizeof(child_errno)) < 0)
-			_exit(126);
-		_exit(127);
-	}
-	close(pfd[1]);
-	if (pid < 0) {
-		close(pfd[0]);
-		snprintf(p->why, sizeof(p->why), "fork: %s", strerror(errno));
-		return false;
-	}
-	if (read(pfd[0], &child_errno, sizeof(child_errno)) != sizeof(child_errno))
-		child_errno = 0;
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (child_errno)
-		snprintf(p->why, sizeof(p->why), "cannot run %s: %s", gnuplot,
-			 strerror(child_errno));
-	else if (WIFSIGNALED(status))
-		snprintf(p->why, sizeof(p->why), "%s killed by signal %d", gnuplot,
-			 WTERMSIG(status));
-	else if (WEXITSTATUS(status))
-		snprintf(p->why, sizeof(p->why), "%s failed (exit status %d), see %s/%s", gnuplot,
-			 WEXITSTATUS(status), dir, GNUPLOT_LOG);
-	else
-		return true;
-	return false;
 }
 
 /* Mark the PNGs gnuplot made; drop an empty log. */
@@ -445,7 +391,6 @@ static void check_pngs(const char *dir, struct bench_plots *p)
 
 int bench_plots_make(const struct bench_results *r, const char *dir, struct bench_plots *p)
 {
-	const char *gnuplot = getenv(BENCH_GNUPLOT_ENV);
 	int i, err = 0;
 	FILE *f;
 
@@ -460,9 +405,7 @@ int bench_plots_make(const struct bench_results *r, const char *dir, struct benc
 	err = close_file(f);
 	if (err)
 		return err;
-	if (!gnuplot || !*gnuplot)
-		gnuplot = "gnuplot";
-	p->made = run_gnuplot(gnuplot, dir, p);
+	p->made = !gnuplot_run(getenv(BENCH_GNUPLOT_ENV), dir, p->why, sizeof(p->why));
 	if (p->made)
 		check_pngs(dir, p);
 	return 0;

@@ -6,23 +6,19 @@
  * plots written the way bench/plots.c writes the bench's: data files and a
  * plots.gp in the directory, gnuplot run there, its output in gnuplot.log.
  */
-#define _GNU_SOURCE /* pipe2 */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "compare.h"
+#include "gnuplot.h"
 
 #define MAX_POLICIES 16
 #define CDF_POINTS   1000
 #define TOP_NAMES    10
 #define ZERO_AT_US   0.1 /* log scale: a latency of 0 is drawn here */
-#define GNUPLOT_LOG  "gnuplot.log"
 
 struct run {
 	const struct cland_policy *pol;
@@ -314,12 +310,9 @@ static int write_script(const struct sim_workload *w, const char *title, struct 
 		return -1;
 	fprintf(f,
 		"# plots.gp - written by cland-sim --compare: `gnuplot plots.gp` in this "
-		"directory\n"
-		"if (strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0) {\n"
-		"\tset terminal pngcairo size 900,560 noenhanced font \"sans,10\"\n"
-		"} else {\n"
-		"\tset terminal png size 900,560 noenhanced\n"
-		"}\n"
+		"directory\n");
+	gnuplot_terminal(f);
+	fprintf(f,
 		"set grid\nset key bottom right\n"
 		"set output 'latency-cdf.png'\n"
 		"set title \"wake-up latency, every task: %s\"\n"
@@ -343,48 +336,14 @@ static int write_script(const struct sim_workload *w, const char *title, struct 
 	return close_file(f, "plots.gp", errf);
 }
 
-/* Run gnuplot on plots.gp in @dir, its output into gnuplot.log. */
+/* Run gnuplot ($CLAND_GNUPLOT) on plots.gp in @dir, its output into gnuplot.log. */
 static int run_gnuplot(const char *dir, FILE *errf)
 {
-	const char *gnuplot = getenv(SIM_GNUPLOT_ENV);
-	int pfd[2], status, child_errno = 0, fd;
-	pid_t pid;
+	char why[PATH_MAX + 128];
 
-	if (!gnuplot || !*gnuplot)
-		gnuplot = "gnuplot";
-	if (pipe2(pfd, O_CLOEXEC))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		fd = chdir(dir) ? -1 : open(GNUPLOT_LOG, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0 && dup2(fd, 1) >= 0 && dup2(fd, 2) >= 0)
-			execlp(gnuplot, gnuplot, "plots.gp", (char *)NULL);
-		child_errno = errno;
-		if (write(pfd[1], &child_errno, sizeof(child_errno)) < 0)
-			_exit(126);
-		_exit(127);
-	}
-	close(pfd[1]);
-	if (pid < 0) {
-		close(pfd[0]);
-		fprintf(errf, "cland-sim: --plot: fork: %s\n", strerror(errno));
-		return -1;
-	}
-	if (read(pfd[0], &child_errno, sizeof(child_errno)) != sizeof(child_errno))
-		child_errno = 0;
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (child_errno)
-		fprintf(errf, "cland-sim: --plot: cannot run %s: %s\n", gnuplot,
-			strerror(child_errno));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status))
-		fprintf(errf, "cland-sim: --plot: %s failed, see %s/%s\n", gnuplot, dir,
-			GNUPLOT_LOG);
-	else
+	if (!gnuplot_run(getenv(SIM_GNUPLOT_ENV), dir, why, sizeof(why)))
 		return 0;
+	fprintf(errf, "cland-sim: --plot: %s\n", why);
 	return -1;
 }
 
