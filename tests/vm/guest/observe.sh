@@ -63,7 +63,15 @@ case_monitor() {
 		die "--monitor without a daemon did not say it waits: $(head -c 300 /tmp/mon.err)"
 	proc_running "$mp" || die "--monitor exited without a daemon"
 	cland_enable --stats 1
-	[ -S "$SOCK" ] || die "no stats socket at $SOCK"
+	# The daemon opens its stats socket just after the kernel enabled it
+	# (a failed load leaves none behind): give it 2 s.
+	n=0
+	while [ ! -S "$SOCK" ] && [ $n -lt 40 ]; do
+		sleep 0.05
+		n=$((n + 1))
+	done
+	[ -S "$SOCK" ] || die "no stats socket at $SOCK 2 s after the state became enabled: $(ls -la /var/run/scx/root 2>&1 | tr "\n" "|")$(cland_tail)"
+	info "stats socket there $((n * 50)) ms (at most) after enabled"
 	load_for 7
 	kill -INT "$mp"
 	wait_child "$mp" 10
