@@ -308,9 +308,8 @@ static int write_script(const struct sim_workload *w, const char *title, struct 
 
 	if (!f)
 		return -1;
-	fprintf(f,
-		"# plots.gp - written by cland-sim --compare: `gnuplot plots.gp` in this "
-		"directory\n");
+	fprintf(f, "# plots.gp - written by cland-sim --compare: `gnuplot plots.gp` in this "
+		   "directory\n");
 	gnuplot_terminal(f);
 	fprintf(f,
 		"set grid\nset key bottom right\n"
