@@ -312,6 +312,11 @@ case_threads() {
 	figure threads_1000_ms "$(field ms "$r")"
 	cland_alive "after 1000 threads"
 	cland_stop TERM 1000
+	# what the starvation net had to do (tasks 500 ms in a DSQ; 3003 when
+	# 1000 threads once got the scheduler ejected): a figure
+	r=$(grep '^cland: queued=' "$CLAND_LOG" | tail -n 1)
+	info "threads: final $r"
+	figure threads_starved "$(field starved "$r")"
 }
 
 # 4c. hackbench with 20 groups (800 tasks).
