@@ -67,6 +67,8 @@ SIM_HDRS	:= $(wildcard sim/*.h lib/*.h policies/*.h bpf/*.h) src/options.h src/r
 		   $(COMMON_HDRS)
 SIM_LIBS	:= -ljson-c -lm -ldl
 SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/test_*.c))
+# What the simulator tests share: cland-sim's command line run in process.
+SIM_TEST_DEPS	:= tests/sim/cli_run.c tests/sim/cli_run.h
 
 # The bench report tool (host) and its tests; bench/tools/ are built static for
 # the VM by bench/run.sh.
@@ -138,10 +140,11 @@ $(BUILD)/cland-sim: sim/main.c $(SIM_DEPS) $(SIM_HDRS) | deps-host
 	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -Icommon sim/main.c $(SIM_DEPS) $(SIM_LIBS) -o $@
 
 # Simulator tests: each tests/sim/test_X.c with the simulator's sources.
-$(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) | deps-host
+$(BUILD)/tests/sim/%: tests/sim/%.c $(SIM_DEPS) $(SIM_HDRS) $(SIM_TEST_DEPS) | deps-host
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -Icommon -DREPO='"$(CURDIR)"' $< $(SIM_DEPS) $(SIM_LIBS) \
+	$(Q)$(CC) $(CFLAGS) -Isim -Ilib -Ibpf -Isrc -Icommon -DREPO='"$(CURDIR)"' $< tests/sim/cli_run.c \
+		$(SIM_DEPS) $(SIM_LIBS) \
 		-lcmocka -o $@
 
 sim-unit: $(BUILD)/cland-sim $(SIM_TESTS)

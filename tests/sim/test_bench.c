@@ -19,6 +19,7 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "cli_run.h"
 #include "engine.h"
 #include "policy.h"
 #include "workload.h"
@@ -27,31 +28,6 @@ static const char workload_json[] =
 	"{\"cpus\": 4, \"duration_ms\": 200, \"groups\": ["
 	"{\"name\": \"hog\", \"count\": 40, \"run_us\": 100000000, \"sleep_us\": 0},"
 	"{\"name\": \"chatty\", \"count\": 10, \"run_us\": 200, \"sleep_us\": 800}]}";
-
-struct out {
-	int ret;
-	char *out;
-	char *err;
-};
-
-static struct out cli(int argc, char **argv)
-{
-	struct out r = {0};
-	size_t olen, elen;
-	FILE *out = open_memstream(&r.out, &olen), *err = open_memstream(&r.err, &elen);
-
-	assert_true(out && err);
-	r.ret = sim_cli_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-static void out_free(struct out *r)
-{
-	free(r->out);
-	free(r->err);
-}
 
 static void temp_workload(char *path, size_t len)
 {
@@ -119,7 +95,7 @@ static void test_bench_prints_every_size_and_workload(void **state)
 	char path[64], err[256];
 	char *argv[] = {"cland-sim", "--bench", "-p", "fifo", "--bench-decisions",
 			"2000",	     "-w",	path, NULL};
-	struct out o;
+	struct cli_out o;
 
 	if (!pol)
 		skip();
@@ -137,7 +113,7 @@ static void test_bench_prints_every_size_and_workload(void **state)
 	assert_int_equal(whole_sim_decisions(o.out, path), r.counters.nr_decisions);
 	sim_result_free(&r);
 	sim_workload_free(&w);
-	out_free(&o);
+	cli_free(&o);
 	unlink(path);
 }
 
@@ -146,13 +122,13 @@ static void test_bench_all_policies(void **state)
 	const struct cland_policy *const *p;
 	char *argv[] = {"cland-sim",	     "--bench", "--policy", "all",
 			"--bench-decisions", "1000",	NULL};
-	struct out o = cli(6, argv);
+	struct cli_out o = cli(6, argv);
 
 	assert_int_equal(o.ret, SIM_EXIT_OK);
 	for (p = cland_policies; *p; p++)
 		assert_int_equal(size_lines(o.out, (*p)->name), 3);
 	assert_null(strstr(o.out, "whole simulator"));
-	out_free(&o);
+	cli_free(&o);
 }
 
 /* A policy that keeps one task in two: the bench says so and fails. */
@@ -211,7 +187,7 @@ static void test_bench_bad_policies_fail(void **state)
 				     .exit = lossy_exit};
 	struct cland_policy failing = lossy;
 	struct sim_bench_args a = {.policy = &lossy, .decisions = 100};
-	struct out o = {0};
+	struct cli_out o = {0};
 	size_t olen, elen;
 	FILE *out, *err;
 
@@ -226,17 +202,17 @@ static void test_bench_bad_policies_fail(void **state)
 	fclose(err);
 	assert_non_null(strstr(o.err, "policy lossy holds 8 of the 1000 tasks it was given"));
 	assert_non_null(strstr(o.err, "policy failing: init failed"));
-	out_free(&o);
+	cli_free(&o);
 }
 
 static void expect_usage(int argc, char **argv, const char *msg)
 {
-	struct out o = cli(argc, argv);
+	struct cli_out o = cli(argc, argv);
 
 	if (o.ret != SIM_EXIT_USAGE || !strstr(o.err, msg))
 		fail_msg("%s: exit %d \"%s\", expected exit 2 with \"%s\"", argv[1], o.ret, o.err,
 			 msg);
-	out_free(&o);
+	cli_free(&o);
 }
 
 static void test_bench_bad_usage(void **state)

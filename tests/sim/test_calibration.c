@@ -22,6 +22,7 @@
 
 #include "calibrate.h"
 #include "cli.h"
+#include "cli_run.h"
 #include "engine.h"
 #include "workload.h"
 
@@ -119,30 +120,18 @@ static void test_calibrate_command(void **state)
 	char *argv[] = {"cland-sim", "--calibrate", REPO "/sim/calibration/results.json",
 			"--root",    REPO,	    NULL};
 	char *bad[] = {"cland-sim", "--calibrate", REPO "/sim/workloads/nice.json", NULL};
-	char *out = NULL, *errs = NULL;
-	size_t olen, elen;
-	FILE *o = open_memstream(&out, &olen), *e = open_memstream(&errs, &elen);
-	int ret = sim_cli_main(5, argv, o, e);
+	struct cli_out r = cli(5, argv);
 
-	fclose(o);
-	fclose(e);
-	assert_int_equal(ret, 0);
-	assert_non_null(strstr(out, "ping-pong round trips/s"));
-	assert_non_null(strstr(out, "messaging: VM (hackbench_pipe seconds"));
-	assert_non_null(strstr(out, "reqwork: simulator (sim/calibration/reqwork.json"));
-	assert_non_null(strstr(out, "verdict: the simulator ranks the policies as the VM does"));
-	free(out);
-	free(errs);
-	out = errs = NULL;
-	o = open_memstream(&out, &olen);
-	e = open_memstream(&errs, &elen);
-	ret = sim_cli_main(3, bad, o, e);
-	fclose(o);
-	fclose(e);
-	assert_int_equal(ret, SIM_EXIT_USAGE);
-	assert_non_null(strstr(errs, "not a make bench results.json"));
-	free(out);
-	free(errs);
+	assert_int_equal(r.ret, 0);
+	assert_non_null(strstr(r.out, "ping-pong round trips/s"));
+	assert_non_null(strstr(r.out, "messaging: VM (hackbench_pipe seconds"));
+	assert_non_null(strstr(r.out, "reqwork: simulator (sim/calibration/reqwork.json"));
+	assert_non_null(strstr(r.out, "verdict: the simulator ranks the policies as the VM does"));
+	cli_free(&r);
+	r = cli(3, bad);
+	assert_int_equal(r.ret, SIM_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not a make bench results.json"));
+	cli_free(&r);
 }
 
 int main(void)

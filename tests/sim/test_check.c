@@ -23,37 +23,13 @@
 #include "check.h"
 #include "decide.h"
 #include "cli.h"
+#include "cli_run.h"
 #include "engine.h"
 #include "policy.h"
 #include "workload.h"
 
 #define NSEC_PER_USEC 1000ULL
 #define NSEC_PER_MSEC 1000000ULL
-
-struct cli_out {
-	int ret;
-	char *out, *err;
-};
-
-static struct cli_out cli(int argc, char **argv)
-{
-	struct cli_out r = {0};
-	size_t olen, elen;
-	FILE *out = open_memstream(&r.out, &olen), *err = open_memstream(&r.err, &elen);
-
-	assert_non_null(out);
-	assert_non_null(err);
-	r.ret = sim_cli_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-static void cli_free(struct cli_out *r)
-{
-	free(r->out);
-	free(r->err);
-}
 
 /* Every built-in policy, every workload of sim/workloads/: --check passes (exit 0). */
 static void test_builtins_pass_check(void **state)

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "cli_run.h"
 #include "engine.h"
 #include "replay.h"
 #include "trace.h"
@@ -230,17 +231,10 @@ static void test_workload_from_recording(void **state)
 	sim_workload_free(&w);
 }
 
-struct cli {
-	int ret;
-	char *out, *err;
-};
-
-static struct cli run_cli(const char *first, ...)
+/* cland-sim with the arguments up to a NULL. */
+static struct cli_out run_cli(const char *first, ...)
 {
 	char *argv[16] = {"cland-sim"};
-	size_t outlen = 0, errlen = 0;
-	struct cli r = {0};
-	FILE *out = open_memstream(&r.out, &outlen), *err = open_memstream(&r.err, &errlen);
 	int argc = 1;
 	va_list ap;
 	const char *a;
@@ -249,22 +243,13 @@ static struct cli run_cli(const char *first, ...)
 	for (a = first; a; a = va_arg(ap, const char *))
 		argv[argc++] = (char *)a;
 	va_end(ap);
-	r.ret = sim_cli_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-static void free_cli(struct cli *r)
-{
-	free(r->out);
-	free(r->err);
+	return cli(argc, argv);
 }
 
 static void test_replay_every_policy(void **state)
 {
 	const struct cland_policy *const *p;
-	struct cli r;
+	struct cli_out r;
 
 	(void)state;
 	for (p = cland_policies; *p; p++) {
@@ -276,12 +261,12 @@ static void test_replay_every_policy(void **state)
 		assert_non_null(strstr(r.out, "ui/100"));
 		assert_non_null(strstr(r.out, "chat/300"));
 		assert_non_null(strstr(r.out, "hog/200"));
-		free_cli(&r);
+		cli_free(&r);
 	}
 	r = run_cli("--replay", path, "--json", NULL);
 	assert_int_equal(r.ret, 0);
 	assert_int_equal(r.out[0], '{');
-	free_cli(&r);
+	cli_free(&r);
 }
 
 /* The hog does its 2 s of CPU time once; ui stops after 1.1 s. */
@@ -319,7 +304,7 @@ static void test_compare_and_plot(void **state)
 	char plots[160], png[200];
 	const struct cland_policy *const *p;
 	struct stat st;
-	struct cli r;
+	struct cli_out r;
 
 	(void)state;
 	snprintf(plots, sizeof(plots), "%s/plots", dir);
@@ -337,17 +322,17 @@ static void test_compare_and_plot(void **state)
 	snprintf(png, sizeof(png), "%s/cpu-share.png", plots);
 	assert_int_equal(stat(png, &st), 0);
 	assert_true(st.st_size > 1000);
-	free_cli(&r);
+	cli_free(&r);
 	/* a JSON workload compares too */
 	r = run_cli("--compare", REPO "/sim/workloads/interactive.json", NULL);
 	assert_int_equal(r.ret, 0);
 	assert_non_null(strstr(r.out, "wake-ups"));
-	free_cli(&r);
+	cli_free(&r);
 }
 
 static void test_damaged_recordings(void **state)
 {
-	struct cli r;
+	struct cli_out r;
 
 	(void)state;
 	write_trace(10); /* cut in the middle of the END record */
@@ -355,50 +340,50 @@ static void test_damaged_recordings(void **state)
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "truncated at offset"));
 	assert_non_null(strstr(r.err, path));
-	free_cli(&r);
+	cli_free(&r);
 	write_trace(64); /* cut at a record boundary: no END */
 	r = run_cli("--compare", path, NULL);
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "no end record"));
-	free_cli(&r);
+	cli_free(&r);
 	recs[5].type = 77;
 	write_trace(0);
 	r = run_cli("--replay", path, NULL);
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "corrupt at offset 448: unknown record type 77"));
-	free_cli(&r);
+	cli_free(&r);
 	build_trace();
 	write_trace(0);
 }
 
 static void test_bad_command_lines(void **state)
 {
-	struct cli r;
+	struct cli_out r;
 
 	(void)state;
 	r = run_cli("--replay", path, "--compare", path, NULL);
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "one of --replay FILE and --compare FILE"));
-	free_cli(&r);
+	cli_free(&r);
 	r = run_cli("--replay", path, "--plot", dir, NULL);
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "--plot DIR goes with --compare"));
-	free_cli(&r);
+	cli_free(&r);
 	r = run_cli("--replay", path, "--policy", "nope", NULL);
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "unknown policy"));
-	free_cli(&r);
+	cli_free(&r);
 	r = run_cli("--replay", "/nonexistent.trc", NULL);
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "/nonexistent.trc: cannot open"));
-	free_cli(&r);
+	cli_free(&r);
 	r = run_cli("--compare", path, "--json", NULL);
 	assert_int_equal(r.ret, 2);
-	free_cli(&r);
+	cli_free(&r);
 	r = run_cli("--replay", path, "--seed", "x", NULL);
 	assert_int_equal(r.ret, 2);
 	assert_non_null(strstr(r.err, "--seed"));
-	free_cli(&r);
+	cli_free(&r);
 }
 
 /* A JSON group's stop_us: no burst starts after it. */

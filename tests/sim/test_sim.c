@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "cli_run.h"
 #include "engine.h"
 #include "policy.h"
 #include "workload.h"
@@ -601,32 +602,6 @@ static void test_nice_weights(void **state)
 }
 
 /* ---- the command line: determinism, exit codes, messages -------------- */
-
-struct cli_out {
-	int ret;
-	char *out;
-	char *err;
-};
-
-static struct cli_out cli(int argc, char **argv)
-{
-	struct cli_out r = {0};
-	size_t olen, elen;
-	FILE *out = open_memstream(&r.out, &olen), *err = open_memstream(&r.err, &elen);
-
-	assert_non_null(out);
-	assert_non_null(err);
-	r.ret = sim_cli_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-static void cli_free(struct cli_out *r)
-{
-	free(r->out);
-	free(r->err);
-}
 
 /* Write @text to a new temporary file; its name goes to @path. */
 static void temp_file(char *path, size_t len, const char *text)
