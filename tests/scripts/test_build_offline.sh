@@ -12,22 +12,7 @@ repo=$(cd "$here/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-
-result() { # OK DESCRIPTION [DETAIL]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | tail -n 15 | sed 's/^/#   /'
-	fi
-}
-
-skip() { # DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$here/tap.sh"
 
 # --- vmlinux-h.sh --auto, with stand-ins ------------------------------------
 mkdir -p "$tmp/bin" "$tmp/kernel"

@@ -15,17 +15,9 @@ repo=$(cd "$here/../.." && pwd)
 sim=$repo/build/cland-sim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
 
-result() { # OK DESCRIPTION [DETAIL]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+TAP_DETAIL_LINES=+1 # the whole of cland-sim's stderr
+. "$here/tap.sh"
 
 # plugin SRC: build SRC as a plug-in, as the tutorial does; prints the .so
 plugin() {

@@ -14,17 +14,8 @@ cland=$repo/build/scx_cland
 sim=$repo/build/cland-sim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
 
-result() { # OK DESCRIPTION [DETAIL]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | tail -n 15 | sed 's/^/#   /'
-	fi
-}
+. "$here/tap.sh"
 
 # bad FIXTURE MESSAGE: both programs exit 2 with "FILE: MESSAGE" (a grep -E pattern)
 bad() {
