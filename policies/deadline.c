@@ -22,9 +22,10 @@
  * a bonus of 100 slices, 4 hogs among 400 chatty tasks waited 8 s in the
  * simulator, long past the kernel's 5 s watchdog).
  *
- * Time slice of a dispatched task: F scaled by weight / 100, clamped to
- * [slice_min_ns, slice_ns]: light tasks are preempted sooner, heavy ones
- * never get more than slice_ns.
+ * Time slice of a dispatched task: the run slice (common.h: F, but under
+ * contention a share of slice_ns / 6, not of slice_ns) scaled by weight /
+ * 100, clamped to [slice_min_ns, slice_ns]: light tasks are preempted
+ * sooner, heavy ones never get more than slice_ns.
  *
  * The rules' verdict (lib/policy.h): a latency-critical task's deadline is
  * min_vruntime - 2 slice_ns, ahead of every task queued since; a background
@@ -135,11 +136,12 @@ static void deadline_stats(void *ctx, struct cland_policy_stats *out)
 	task_queue_stats(&c->queue, out);
 }
 
-/* The fair slice scaled by weight, within [slice_min_ns, slice_ns]. */
+/* The run slice (common.h) scaled by weight, within [slice_min_ns, slice_ns]. */
 static uint64_t task_slice(struct deadline_ctx *c, const cland_task_t *task)
 {
-	return clamp_u64(scale_weight(task, task_fair_slice(c, task)), c->slice_min_ns,
-			 c->slice_ns);
+	return clamp_u64(
+		scale_weight(task, run_slice(&c->host, task, c->slice_ns, c->slice_min_ns)),
+		c->slice_min_ns, c->slice_ns);
 }
 
 /*

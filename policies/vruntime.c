@@ -42,8 +42,9 @@
  *    lag one another; one fair slice keeps that lag while bounding the
  *    credit of a task whose vtime is stale (it ran without the policy).
  *
- * Time slice: the fair slice, slice_ns shared among the tasks runnable per
- * CPU (task->nr_runnable, from the backend), within [slice_min_ns,
+ * Time slice: the run slice (common.h): slice_ns while no more tasks are
+ * runnable than CPUs (task->nr_runnable, from the backend), else a sixth of
+ * it shared among the tasks runnable per CPU, within [slice_min_ns,
  * slice_ns], as CFS divides its period among the runnable tasks, scaled by
  * the task's weight as CFS scales its slices: a light task's slice costs it
  * as much vruntime as a heavy one's, so its waits between slices stay short
@@ -194,11 +195,11 @@ static void vruntime_stats(void *ctx, struct cland_policy_stats *out)
 	task_queue_stats(&c->queue, out);
 }
 
-/* The fair slice (common.h) scaled by weight, within [slice_min_ns, slice_ns]. */
+/* The run slice (common.h) scaled by weight, within [slice_min_ns, slice_ns]. */
 static uint64_t task_slice(struct vruntime_ctx *c, const cland_task_t *task)
 {
 	return clamp_u64(
-		scale_weight(task, fair_slice(&c->host, task, c->slice_ns, c->slice_min_ns)),
+		scale_weight(task, run_slice(&c->host, task, c->slice_ns, c->slice_min_ns)),
 		c->slice_min_ns, c->slice_ns);
 }
 

@@ -228,8 +228,12 @@ void check_slice_shrinks_with_runnable(struct fixture *f)
 		uint64_t nr_runnable, slice;
 	} cases[] = {
 		{0, SLICE_NS}, /* not reported: alone */
-		{1, SLICE_NS},	       {4, SLICE_NS},	   {8, SLICE_NS / 2},
-		{16, SLICE_NS / 4},    {80, SLICE_MIN_NS}, /* 1 ms exactly */
+		{1, SLICE_NS},
+		{4, SLICE_NS},		     /* as many as CPUs: all of it */
+		{5, SLICE_NS / 6 * 4 / 5},   /* one more: a sixth, shared (2.67 ms) */
+		{8, SLICE_NS / 6 / 2},	     /* 1.67 ms */
+		{13, SLICE_NS / 6 * 4 / 13}, /* 1.03 ms */
+		{14, SLICE_MIN_NS},	     /* 0.95 ms: at least the minimum */
 		{10000, SLICE_MIN_NS},
 	};
 	int32_t pid;
@@ -250,7 +254,7 @@ void check_slice_shrinks_with_runnable(struct fixture *f)
 		enqueue(f, &t);
 	}
 	for (pid = 1; pid <= 10; pid++)
-		assert_int_equal(dispatch(f).slice, SLICE_NS / 2);
+		assert_int_equal(dispatch(f).slice, SLICE_NS / 6 / 2);
 }
 
 void check_backend_places_tasks(struct fixture *f)

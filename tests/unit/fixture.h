@@ -100,9 +100,11 @@ void check_no_claim_idle_cpu_in_host(const struct cland_policy *pol);
  */
 void check_backend_places_tasks(struct fixture *f);
 /*
- * The slice is the fair slice: slice_ns shared among the runnable tasks per
- * CPU (4 CPUs here), as the kernel's fair class divides its period, within
- * [slice_min_ns, slice_ns]; whatever the policy itself holds. Nice-0 tasks.
+ * The slice is the run slice (policies/common.h): slice_ns with no more
+ * runnable tasks than CPUs (4 here), else slice_ns / FAIR_PERIOD_DIV shared
+ * among the runnable tasks per CPU, as the kernel's fair class divides its
+ * period, within [slice_min_ns, slice_ns]; whatever the policy itself holds.
+ * Nice-0 tasks.
  */
 void check_slice_shrinks_with_runnable(struct fixture *f);
 void check_generation_echoed(struct fixture *f);

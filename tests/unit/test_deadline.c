@@ -274,15 +274,17 @@ static void test_slice_scaled_by_weight(void **state)
 	t.weight = 1;
 	enqueue(f, &t);
 	assert_int_equal(dispatch(f).slice, SLICE_MIN_NS);
-	/* weight and sharing combine: 20 ms * 4 CPUs / 8 * 305 / 100, capped at 20 ms */
+	/* weight and sharing combine: 20 ms / 6 * 4 CPUs / 8 * 305 / 100 */
 	t = make_task(1, 0, 0);
 	t.weight = WEIGHT_NICE_M5;
 	t.nr_runnable = 8;
 	enqueue(f, &t);
-	assert_int_equal(dispatch(f).slice, SLICE_NS);
-	t.nr_runnable = 32;
+	assert_int_equal(dispatch(f).slice, SLICE_NS / 6 * 4 / 8 * WEIGHT_NICE_M5 / 100);
+	/* and the weight cannot take it past slice_ns: 20 ms * 9.06 (nice -10) */
+	t.weight = 906;
+	t.nr_runnable = 5;
 	enqueue(f, &t);
-	assert_int_equal(dispatch(f).slice, SLICE_NS / 8 * WEIGHT_NICE_M5 / 100);
+	assert_int_equal(dispatch(f).slice, SLICE_NS);
 }
 
 static void test_backend_places_tasks(void **state)

@@ -406,14 +406,14 @@ static void test_slice_scaled_by_weight(void **state)
 		enqueue(f, &t);
 		assert_int_equal(dispatch(f).slice, cases[i].slice);
 	}
-	/* 16 runnable on 4 CPUs: a quarter, then the weight */
+	/* 16 runnable on 4 CPUs: a quarter of a sixth (0.83 ms), 1 ms at least, then the weight */
 	{
 		cland_task_t t = make_task(1, 0, 0);
 
 		t.nr_runnable = 16;
 		t.weight = WEIGHT_NICE_M5;
 		enqueue(f, &t);
-		assert_int_equal(dispatch(f).slice, SLICE_NS / 4 * WEIGHT_NICE_M5 / 100);
+		assert_int_equal(dispatch(f).slice, SLICE_MIN_NS * WEIGHT_NICE_M5 / 100);
 	}
 }
 
