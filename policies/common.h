@@ -58,33 +58,42 @@ static inline uint64_t fair_slice(const struct cland_host *host, const cland_tas
 }
 
 /*
- * Under contention a task runs for a share of slice_ns / FAIR_PERIOD_DIV
- * (3.3 ms at the default 20 ms), not of all of slice_ns, as the kernel's fair
- * class shares a latency period. With all of it, 5 tasks on 2 CPUs ran 8 ms
- * slices: request/worker threads ran several requests back to back while the
- * others waited. reqwork in the VM, both in one run, two rounds: request p99
- * 18.6 and 18.7 ms with all of slice_ns, 7.4 and 8.8 ms with a sixth (EEVDF
- * 5.4 and 5.0), wake-up p99 9.5-9.7 ms against 3.7-4.0 (EEVDF 2.2-2.4);
- * requests/s, hackbench and cyclictest under hogs unchanged.
+ * Under contention a task that sleeps runs for a share of slice_ns /
+ * FAIR_PERIOD_DIV (3.3 ms at the default 20 ms), not of all of slice_ns, as
+ * the kernel's fair class shares a latency period. With all of it, 5 tasks
+ * on 2 CPUs ran 8 ms slices: request/worker threads ran several requests back
+ * to back while the others waited.
  */
 #define FAIR_PERIOD_DIV 6
 
 /*
- * The slice a task is dispatched with, before weight scaling: all of
- * @slice_ns while there are no more runnable tasks than CPUs, else the period
- * above shared among the tasks runnable per CPU, within [@slice_min_ns,
- * @slice_ns]. Only how long a task runs at a time: what sleeping earns and
- * the bonuses stay bounded by fair_slice(), so that shares by weight do not
- * change (bounded by this shorter slice, the deadline policy pulled a nice-0
- * hog up to a nice-10 one's vruntime: 3.3x its CPU, not 9.3x).
+ * The slice a task is dispatched with, before weight scaling. A CPU hog (it
+ * has run slice_ns or more since it last slept) gets the fair slice: it is
+ * preempted at once for any task more urgent anyway, and shorter slices only
+ * cost it round trips. Other tasks get all of @slice_ns while there are no
+ * more runnable tasks than CPUs, else the period above shared among the tasks
+ * runnable per CPU; within [@slice_min_ns, @slice_ns]. Only how long a task
+ * runs at a time: what sleeping earns and the bonuses stay bounded by
+ * fair_slice(), so that shares by weight do not change (bounded by the
+ * shorter slice, the deadline policy pulled a nice-0 hog up to a nice-10
+ * one's vruntime: 3.3x its CPU, not 9.3x).
+ *
+ * Measured in one VM run, three rounds (deadline; EEVDF in brackets):
+ * reqwork request p99 17.2-18.0 ms with the fair slice for all, 8.3-9.7 ms
+ * with this (4.9-5.1), wake-up p99 7.3-9.2 ms against 4.0-4.2 (2.1); with
+ * the short slice for the hogs too, stress-ng's bogo ops/s under cyclictest
+ * fell from 157-177 to 129-156, with this 140-174 (147-178).
  */
 static inline uint64_t run_slice(const struct cland_host *host, const cland_task_t *task,
 				 uint64_t slice_ns, uint64_t slice_min_ns)
 {
 	uint64_t cpus = host->nr_cpus > 0 ? (uint64_t)host->nr_cpus : 1;
 	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
-	uint64_t slice = nr <= cpus ? slice_ns : slice_ns / FAIR_PERIOD_DIV * cpus / nr;
+	uint64_t slice;
 
+	if (task->exec_runtime >= slice_ns)
+		return fair_slice(host, task, slice_ns, slice_min_ns);
+	slice = nr <= cpus ? slice_ns : slice_ns / FAIR_PERIOD_DIV * cpus / nr;
 	return clamp_u64(slice, slice_min_ns, slice_ns);
 }
 

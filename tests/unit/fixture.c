@@ -255,6 +255,17 @@ void check_slice_shrinks_with_runnable(struct fixture *f)
 	}
 	for (pid = 1; pid <= 10; pid++)
 		assert_int_equal(dispatch(f).slice, SLICE_NS / 6 / 2);
+	/* a CPU hog (a whole slice_ns since it last slept) keeps all of slice_ns shared */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cland_task_t t = make_task(1, 0, SLICE_NS);
+
+		t.nr_runnable = cases[i].nr_runnable;
+		enqueue(f, &t);
+		assert_int_equal(dispatch(f).slice, cases[i].nr_runnable <= 4 ? SLICE_NS
+						    : cases[i].nr_runnable < 80
+							    ? SLICE_NS * 4 / cases[i].nr_runnable
+							    : SLICE_MIN_NS);
+	}
 }
 
 void check_backend_places_tasks(struct fixture *f)

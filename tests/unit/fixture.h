@@ -104,6 +104,7 @@ void check_backend_places_tasks(struct fixture *f);
  * runnable tasks than CPUs (4 here), else slice_ns / FAIR_PERIOD_DIV shared
  * among the runnable tasks per CPU, as the kernel's fair class divides its
  * period, within [slice_min_ns, slice_ns]; whatever the policy itself holds.
+ * A CPU hog (slice_ns run since it last slept) shares all of slice_ns.
  * Nice-0 tasks.
  */
 void check_slice_shrinks_with_runnable(struct fixture *f);
