@@ -22,10 +22,11 @@
  * a bonus of 100 slices, 4 hogs among 400 chatty tasks waited 8 s in the
  * simulator, long past the kernel's 5 s watchdog).
  *
- * Time slice of a dispatched task: the run slice (common.h: F, but under
- * contention a share of slice_ns / 6, not of slice_ns) scaled by weight /
- * 100, clamped to [slice_min_ns, slice_ns]: light tasks are preempted
- * sooner, heavy ones never get more than slice_ns.
+ * Time slice of a dispatched task: the run slice (common.h: F for a CPU
+ * hog; for a task that sleeps, under contention, a share of slice_ns / 6,
+ * not of slice_ns) scaled by weight / 100, clamped to [slice_min_ns,
+ * slice_ns]: light tasks are preempted sooner, heavy ones never get more
+ * than slice_ns.
  *
  * The rules' verdict (lib/policy.h): a latency-critical task's deadline is
  * min_vruntime - 2 slice_ns, ahead of every task queued since; a background

@@ -44,12 +44,12 @@
  *
  * Time slice: the run slice (common.h): slice_ns while no more tasks are
  * runnable than CPUs (task->nr_runnable, from the backend), else a sixth of
- * it shared among the tasks runnable per CPU, within [slice_min_ns,
- * slice_ns], as CFS divides its period among the runnable tasks, scaled by
- * the task's weight as CFS scales its slices: a light task's slice costs it
- * as much vruntime as a heavy one's, so its waits between slices stay short
- * (unscaled, a nice-10 hog's slice cost it 10 slices of vruntime and it then
- * waited over 300 ms among hogs and servers).
+ * it shared among the tasks runnable per CPU (all of it for a CPU hog),
+ * within [slice_min_ns, slice_ns], as CFS divides its period among the
+ * runnable tasks, scaled by the task's weight as CFS scales its slices: a
+ * light task's slice costs it as much vruntime as a heavy one's, so its waits
+ * between slices stay short (unscaled, a nice-10 hog's slice cost it 10
+ * slices of vruntime and it then waited over 300 ms among hogs and servers).
  *
  * What "no latency boost" costs: a waking task is placed at min_vruntime and
  * preempts only a running task that started with a later vruntime, so it may
