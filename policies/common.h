@@ -68,7 +68,8 @@ static inline uint64_t fair_slice(const struct cland_host *host, const cland_tas
 
 /*
  * The slice a task is dispatched with, before weight scaling. A CPU hog (it
- * has run slice_ns or more since it last slept) gets the fair slice: it is
+ * has run slice_ns or more since it last slept, as the backend counts hogs,
+ * bpf/decide.h) gets the fair slice: it is
  * preempted at once for any task more urgent anyway, and shorter slices only
  * cost it round trips. Other tasks get all of @slice_ns while there are no
  * more runnable tasks than CPUs, else the period above shared among the tasks

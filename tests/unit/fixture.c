@@ -258,13 +258,13 @@ void check_slice_shrinks_with_runnable(struct fixture *f)
 	/* a CPU hog (a whole slice_ns since it last slept) keeps all of slice_ns shared */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cland_task_t t = make_task(1, 0, SLICE_NS);
+		uint64_t nr = cases[i].nr_runnable, want = SLICE_NS;
 
-		t.nr_runnable = cases[i].nr_runnable;
+		if (nr > 4)
+			want = SLICE_NS * 4 / nr > SLICE_MIN_NS ? SLICE_NS * 4 / nr : SLICE_MIN_NS;
+		t.nr_runnable = nr;
 		enqueue(f, &t);
-		assert_int_equal(dispatch(f).slice, cases[i].nr_runnable <= 4 ? SLICE_NS
-						    : cases[i].nr_runnable < 80
-							    ? SLICE_NS * 4 / cases[i].nr_runnable
-							    : SLICE_MIN_NS);
+		assert_int_equal(dispatch(f).slice, want);
 	}
 }
 

@@ -280,7 +280,7 @@ static void test_slice_scaled_by_weight(void **state)
 	t.nr_runnable = 8;
 	enqueue(f, &t);
 	assert_int_equal(dispatch(f).slice, SLICE_NS / 6 * 4 / 8 * WEIGHT_NICE_M5 / 100);
-	/* and the weight cannot take it past slice_ns: 20 ms * 9.06 (nice -10) */
+	/* and the weight cannot take it past slice_ns: 2.67 ms * 9.06 (nice -10) = 24 ms */
 	t.weight = 906;
 	t.nr_runnable = 5;
 	enqueue(f, &t);
