@@ -43,18 +43,29 @@ static inline uint64_t clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
 }
 
 /*
+ * @period_ns shared among the tasks runnable per CPU (task->nr_runnable, from
+ * the backend), or all of @slice_ns while they are no more than the CPUs;
+ * within [@slice_min_ns, @slice_ns].
+ */
+static inline uint64_t period_share(const struct cland_host *host, const cland_task_t *task,
+				    uint64_t slice_ns, uint64_t period_ns, uint64_t slice_min_ns)
+{
+	uint64_t cpus = host->nr_cpus > 0 ? (uint64_t)host->nr_cpus : 1;
+	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
+	uint64_t slice = nr <= cpus ? slice_ns : period_ns * cpus / nr;
+
+	return clamp_u64(slice, slice_min_ns, slice_ns);
+}
+
+/*
  * The fair slice when @task was queued: @slice_ns shared among the tasks
- * runnable per CPU (task->nr_runnable, from the backend), as the kernel's
- * fair class divides its period, within [@slice_min_ns, @slice_ns].
+ * runnable per CPU, as the kernel's fair class divides its period, within
+ * [@slice_min_ns, @slice_ns].
  */
 static inline uint64_t fair_slice(const struct cland_host *host, const cland_task_t *task,
 				  uint64_t slice_ns, uint64_t slice_min_ns)
 {
-	uint64_t cpus = host->nr_cpus > 0 ? (uint64_t)host->nr_cpus : 1;
-	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
-	uint64_t slice = nr <= cpus ? slice_ns : slice_ns * cpus / nr;
-
-	return clamp_u64(slice, slice_min_ns, slice_ns);
+	return period_share(host, task, slice_ns, slice_ns, slice_min_ns);
 }
 
 /*
@@ -69,15 +80,15 @@ static inline uint64_t fair_slice(const struct cland_host *host, const cland_tas
 /*
  * The slice a task is dispatched with, before weight scaling. A CPU hog (it
  * has run slice_ns or more since it last slept, as the backend counts hogs,
- * bpf/decide.h) gets the fair slice: it is
- * preempted at once for any task more urgent anyway, and shorter slices only
- * cost it round trips. Other tasks get all of @slice_ns while there are no
- * more runnable tasks than CPUs, else the period above shared among the tasks
- * runnable per CPU; within [@slice_min_ns, @slice_ns]. Only how long a task
- * runs at a time: what sleeping earns and the bonuses stay bounded by
- * fair_slice(), so that shares by weight do not change (bounded by the
- * shorter slice, the deadline policy pulled a nice-0 hog up to a nice-10
- * one's vruntime: 3.3x its CPU, not 9.3x).
+ * bpf/decide.h) gets the fair slice: it is preempted at once for any task
+ * more urgent anyway, and shorter slices only cost it round trips. Other
+ * tasks get all of @slice_ns while there are no more runnable tasks than
+ * CPUs, else the period above shared among the tasks runnable per CPU;
+ * within [@slice_min_ns, @slice_ns]. Only how long a task runs at a time:
+ * what sleeping earns and the bonuses stay bounded by fair_slice(), so that
+ * shares by weight do not change (bounded by the shorter slice, the deadline
+ * policy pulled a nice-0 hog up to a nice-10 one's vruntime: 3.3x its CPU,
+ * not 9.3x).
  *
  * Measured in one VM run, three rounds (deadline; EEVDF in brackets):
  * reqwork request p99 17.2-18.0 ms with the fair slice for all, 8.3-9.7 ms
@@ -88,14 +99,9 @@ static inline uint64_t fair_slice(const struct cland_host *host, const cland_tas
 static inline uint64_t run_slice(const struct cland_host *host, const cland_task_t *task,
 				 uint64_t slice_ns, uint64_t slice_min_ns)
 {
-	uint64_t cpus = host->nr_cpus > 0 ? (uint64_t)host->nr_cpus : 1;
-	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
-	uint64_t slice;
-
 	if (task->exec_runtime >= slice_ns)
 		return fair_slice(host, task, slice_ns, slice_min_ns);
-	slice = nr <= cpus ? slice_ns : slice_ns / FAIR_PERIOD_DIV * cpus / nr;
-	return clamp_u64(slice, slice_min_ns, slice_ns);
+	return period_share(host, task, slice_ns, slice_ns / FAIR_PERIOD_DIV, slice_min_ns);
 }
 
 /*
@@ -119,6 +125,18 @@ static inline uint64_t scale_inv_weight(const cland_task_t *task, uint64_t v)
 static inline uint64_t scale_weight(const cland_task_t *task, uint64_t v)
 {
 	return mul_div(v, task_weight(task), WEIGHT_DFL);
+}
+
+/*
+ * The run slice scaled by the task's weight, within [@slice_min_ns,
+ * @slice_ns]: light tasks are preempted sooner, heavy ones never get more
+ * than @slice_ns (the slice of "deadline" and "vruntime").
+ */
+static inline uint64_t weighted_run_slice(const struct cland_host *host, const cland_task_t *task,
+					  uint64_t slice_ns, uint64_t slice_min_ns)
+{
+	return clamp_u64(scale_weight(task, run_slice(host, task, slice_ns, slice_min_ns)),
+			 slice_min_ns, slice_ns);
 }
 
 /*

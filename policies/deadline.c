@@ -137,14 +137,6 @@ static void deadline_stats(void *ctx, struct cland_policy_stats *out)
 	task_queue_stats(&c->queue, out);
 }
 
-/* The run slice (common.h) scaled by weight, within [slice_min_ns, slice_ns]. */
-static uint64_t task_slice(struct deadline_ctx *c, const cland_task_t *task)
-{
-	return clamp_u64(
-		scale_weight(task, run_slice(&c->host, task, c->slice_ns, c->slice_min_ns)),
-		c->slice_min_ns, c->slice_ns);
-}
-
 /*
  * A task that woke up keeps this decision for its next wake-ups, until it
  * has run one more fair slice (struct cland_decision.standing_ns): the
@@ -174,8 +166,9 @@ static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 	out->gen = ent.task.gen;
 	out->vtime = ent.task.vtime;
 	out->deadline = ent.key;
-	out->slice = cland_verdict_slice(&ent.task, task_slice(c, &ent.task), c->slice_ns,
-					 c->slice_min_ns);
+	out->slice = cland_verdict_slice(
+		&ent.task, weighted_run_slice(&c->host, &ent.task, c->slice_ns, c->slice_min_ns),
+		c->slice_ns, c->slice_min_ns);
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
 	out->standing_ns = standing_ns(c, &ent.task);
 

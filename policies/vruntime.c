@@ -195,14 +195,6 @@ static void vruntime_stats(void *ctx, struct cland_policy_stats *out)
 	task_queue_stats(&c->queue, out);
 }
 
-/* The run slice (common.h) scaled by weight, within [slice_min_ns, slice_ns]. */
-static uint64_t task_slice(struct vruntime_ctx *c, const cland_task_t *task)
-{
-	return clamp_u64(
-		scale_weight(task, run_slice(&c->host, task, c->slice_ns, c->slice_min_ns)),
-		c->slice_min_ns, c->slice_ns);
-}
-
 static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 {
 	struct vruntime_ctx *c = ctx;
@@ -216,8 +208,9 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	out->gen = ent.task.gen;
 	out->vtime = ent.task.vtime;
 	out->deadline = ent.key; /* the vruntime, unless the rules' verdict moved it */
-	out->slice = cland_verdict_slice(&ent.task, task_slice(c, &ent.task), c->slice_ns,
-					 c->slice_min_ns);
+	out->slice = cland_verdict_slice(
+		&ent.task, weighted_run_slice(&c->host, &ent.task, c->slice_ns, c->slice_min_ns),
+		c->slice_ns, c->slice_min_ns);
 	if (ent.task.vtime > c->max_vruntime)
 		c->max_vruntime = ent.task.vtime;
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
