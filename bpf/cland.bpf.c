@@ -55,10 +55,16 @@
  * generation is bumped, so the daemon's late decisions are cancelled); the
  * first time the daemon runs again, user space is back in charge. A task the
  * policy holds for over 1 s is taken back the same way (overdue), however
- * healthy the daemon. A task that waits over 500 ms in any DSQ runs at once
- * (starved). A freeze of the whole machine (the heartbeat late) does not
- * count as waiting. The scheduler stays loaded throughout: nothing is left
- * for the kernel's watchdog to find.
+ * healthy the daemon; a task taken back and cut off before it sleeps is
+ * scheduled in BPF once more, not handed back at once. A task that waits
+ * over 500 ms in any DSQ runs at once (starved). The nets scan when a CPU
+ * dispatches; when none has for too long (every CPU idle while user space
+ * holds every task, or running long slices) and they have something to look
+ * at, the heartbeat makes its own CPU dispatch. Every wait they judge is
+ * measured on the watch clock, which stops while the whole machine is
+ * frozen (the heartbeat late): a freeze does not count as waiting, and a
+ * machine that freezes often keeps its nets. The scheduler stays loaded
+ * throughout: nothing is left for the kernel's watchdog to find.
  *
  * A policy may also claim an idle CPU itself through the SEC("syscall")
  * program cland_select_cpu_prog, run by bpf_prog_test_run() (a system call
@@ -97,7 +103,7 @@ char _license[] SEC("license") = "GPL";
 #define EINVAL		22
 #define ESRCH		3
 
-#define HEARTBEAT_NS (10ULL * 1000 * 1000) /* timer period */
+#define HEARTBEAT_NS WATCH_HEARTBEAT_NS /* timer period */
 /* Task states in which the daemon cannot run until someone else acts. */
 #define KSTATE_STOPPED	      0x0004		     /* __TASK_STOPPED: SIGSTOP */
 #define KSTATE_TRACED	      0x0008		     /* __TASK_TRACED: a debugger holds it */
@@ -131,8 +137,9 @@ struct task_ctx {
 	u64 exec_runtime; /* ns run since the task last slept */
 	u64 start_ts;
 	u64 stop_ts;
-	u64 runnable_at;    /* when it last became runnable (woke, or was preempted) */
+	u64 runnable_at;    /* when it last became runnable (woke, or was preempted): watch clock */
 	u64 queued_at;	    /* when it was last handed to user space */
+	u64 held_since;	    /* the same on the watch clock (the overdue net's) */
 	u64 decided_at;	    /* when its decision put it in a DSQ (0: not waiting on one) */
 	u64 seg_start;	    /* when its current run started */
 	u64 run_slice;	    /* the slice it had when that run started */
@@ -144,7 +151,7 @@ struct task_ctx {
 	u64 standing_slice; /* and its slice */
 	u64 standing_charge; /* ns run since its deadline was last moved */
 	u32 requeue;	     /* preempted while runnable: requeue in BPF (no round trip) */
-	u32 pad;
+	u32 taken_back;	     /* take_back() ran it, and it has not slept since */
 };
 
 struct {
@@ -249,18 +256,22 @@ static bool usersched_waiting(void)
 	return scx_bpf_dsq_nr_queued(CLAND_DSQ_USERSCHED) > 0;
 }
 
-/* Tasks wait for the daemon, which has not run for @stall_ns. */
 /*
- * The machine froze (the heartbeat is late): the watchdogs measure from now.
- * Every path that judges a wait looks first, so that none of them acts on a
- * freeze before the heartbeat has seen it. Racy: two CPUs may both set it.
+ * The watch clock at @now (watch.h): CLOCK_MONOTONIC less the machine's
+ * freezes, the clock of every wait the nets judge. Racy with the heartbeat,
+ * which adds a freeze to st.frozen_ns and then moves st.last_beat: read in
+ * the other order, a freeze may be seen twice (the clock behind by one
+ * freeze: a net acts that much later; benign), never not at all.
  */
-static void note_freeze(u64 now)
+static u64 watch_time(u64 now)
 {
-	if (watch_froze(now, st.last_beat, HEARTBEAT_NS))
-		st.thaw = now;
+	u64 beat = *(volatile u64 *)&st.last_beat;
+	u64 frozen = *(volatile u64 *)&st.frozen_ns;
+
+	return watch_clock(now, frozen, beat, HEARTBEAT_NS);
 }
 
+/* Tasks wait for the daemon, which has not run for @stall_ns (@now: the watch clock). */
 static bool usersched_stalled(u64 now)
 {
 	struct watch_daemon d = {
@@ -269,13 +280,10 @@ static bool usersched_stalled(u64 now)
 		.running = st.usersched_running,
 		.runnable = st.usersched_runnable,
 		.stopped = st.usersched_stopped,
-		.thaw = st.thaw,
 	};
 
 	if (!stall_ns || d.running)
 		return false;
-	note_freeze(now);
-	d.thaw = st.thaw;
 	d.has_work = usersched_has_work();
 	return watch_daemon_stalled(&d, now, stall_ns);
 }
@@ -288,7 +296,7 @@ static bool check_stall(void)
 	if (st.degraded)
 		return true;
 	now = cland_now();
-	if (!usersched_stalled(now))
+	if (!usersched_stalled(watch_time(now)))
 		return false;
 	if (__sync_val_compare_and_swap(&st.degraded, 0, 1) == 0) {
 		st.degraded_since = now;
@@ -633,8 +641,9 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 		return false;
 	}
 	tctx->queued_at = cland_now();
+	tctx->held_since = watch_time(tctx->queued_at);
 	if (!usersched_has_work())
-		st.work_since = tctx->queued_at;
+		st.work_since = tctx->held_since;
 	fill_queued(q, p, tctx, enq_flags);
 	bpf_ringbuf_submit(q, 0);
 	__sync_fetch_and_add(&counters.nr_queued, 1);
@@ -665,6 +674,19 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	if (tctx->requeue) {
 		requeue_preempted(p, tctx, enq_flags);
 		return;
+	}
+	/*
+	 * Taken back from user space (overdue, malformed decision, stalled
+	 * daemon) and cut off before it slept (preempted, its slice over): once
+	 * more in BPF, or a stopped daemon would hold it another second, and
+	 * again, while a preemption keeps coming before its next sleep.
+	 */
+	if (tctx->taken_back) {
+		tctx->taken_back = 0;
+		if (!(enq_flags & SCX_ENQ_WAKEUP)) {
+			enqueue_alone(p, tctx, enq_flags);
+			return;
+		}
 	}
 	if ((enq_flags & SCX_ENQ_WAKEUP) && tctx->standing_left && !st.degraded) {
 		standing_dispatch(p, tctx, enq_flags);
@@ -715,6 +737,7 @@ static void take_back(struct task_struct *p, struct task_ctx *tctx)
 	u64 vtime;
 
 	tctx->gen++;
+	tctx->taken_back = 1;
 	vtime = alone_vtime(p, tctx);
 	if (rule_place(p, -1, ALONE_SLICE_NS, vtime, false, 0))
 		return;
@@ -949,7 +972,7 @@ static long overdue_one(struct bpf_map *map, s32 *pid, u64 *gen, u64 *now)
 		return 0;
 	}
 	tctx = lookup_task_ctx(p);
-	if (tctx && tctx->gen == *gen && watch_overdue(*now, tctx->queued_at, st.thaw)) {
+	if (tctx && tctx->gen == *gen && watch_overdue(*now, tctx->held_since)) {
 		bpf_map_delete_elem(map, pid);
 		take_back(p, tctx);
 		__sync_fetch_and_add(&counters.nr_overdue, 1);
@@ -965,22 +988,23 @@ static long overdue_one(struct bpf_map *map, s32 *pid, u64 *gen, u64 *now)
  */
 static void run_overdue(void)
 {
-	u64 now = cland_now(), last = st.last_overdue_scan;
+	u64 now = cland_now(), last = st.last_overdue_scan, wnow;
 
 	if (!watch_scan_due(now, last, WATCH_OVERDUE_SCAN_NS) ||
 	    __sync_val_compare_and_swap(&st.last_overdue_scan, last, now) != last)
 		return;
-	note_freeze(now);
-	bpf_for_each_map_elem(&inflight, overdue_one, &now, 0);
+	wnow = watch_time(now);
+	bpf_for_each_map_elem(&inflight, overdue_one, &wnow, 0);
 }
 
 /*
  * Move every task of @dsq_id that has waited over WATCH_STARVE_NS to the local DSQ
  * of @cpu, the scanning CPU, if it may run there (moving it elsewhere is a
- * scheduler error), with a short slice so that a backlog drains fast.
- * A global function: the verifier checks it once, alone, instead of in the
- * dispatch program's every state; nothing in the walk is counted in a
- * register for the same reason (a bounded counter multiplies its states).
+ * scheduler error), with a short slice so that a backlog drains fast. @now
+ * is the watch clock. A global function: the verifier checks it once, alone,
+ * instead of in the dispatch program's every state; nothing in the walk is
+ * counted in a register for the same reason (a bounded counter multiplies
+ * its states).
  */
 __noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
 {
@@ -989,7 +1013,7 @@ __noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
 	bpf_for_each (scx_dsq, p, dsq_id, 0) {
 		struct task_ctx *tctx = lookup_task_ctx(p);
 
-		if (!tctx || !watch_starving(now, tctx->runnable_at, st.thaw) ||
+		if (!tctx || !watch_starving(now, tctx->runnable_at) ||
 		    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr) ||
 		    (p->migration_disabled && scx_bpf_task_cpu(p) != cpu))
 			continue;
@@ -1010,18 +1034,18 @@ __noinline int starve_scan(u64 dsq_id, s32 cpu, u64 now)
  */
 static bool run_starving(s32 cpu)
 {
-	u64 now = cland_now(), last = st.last_starve_scan, before;
+	u64 now = cland_now(), last = st.last_starve_scan, before, wnow;
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
 	s32 c;
 
 	if (!watch_scan_due(now, last, WATCH_STARVE_SCAN_NS) ||
 	    __sync_val_compare_and_swap(&st.last_starve_scan, last, now) != last)
 		return false;
-	note_freeze(now);
+	wnow = watch_time(now);
 	before = counters.nr_starved;
-	starve_scan(CLAND_DSQ_SHARED, cpu, now);
+	starve_scan(CLAND_DSQ_SHARED, cpu, wnow);
 	bpf_for (c, 0, nr_cpus)
-		starve_scan((u64)c, cpu, now);
+		starve_scan((u64)c, cpu, wnow);
 	return counters.nr_starved != before;
 }
 
@@ -1059,7 +1083,8 @@ void BPF_STRUCT_OPS(cland_runnable, struct task_struct *p, u64 enq_flags)
 
 	if (tctx) {
 		tctx->exec_runtime = 0;
-		tctx->runnable_at = cland_now();
+		tctx->taken_back = 0; /* it woke: the policy's again */
+		tctx->runnable_at = watch_time(cland_now());
 	}
 }
 
@@ -1069,11 +1094,13 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	struct cpu_ctx *cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 
 	if (is_usersched(p)) {
+		u64 now = cland_now();
+
 		__sync_fetch_and_add(&counters.nr_usersched_runs, 1);
-		st.usersched_last_seen = cland_now();
+		st.usersched_last_seen = watch_time(now);
 		st.usersched_running = 1;
 		st.preempt_claimed = 0;
-		leave_degraded(st.usersched_last_seen);
+		leave_degraded(now);
 		return;
 	}
 	tctx = lookup_task_ctx(p);
@@ -1116,7 +1143,7 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	}
 	if (is_usersched(p)) {
 		st.usersched_running = 0;
-		st.usersched_last_seen = now;
+		st.usersched_last_seen = watch_time(now);
 		return;
 	}
 	if (!tctx)
@@ -1129,7 +1156,7 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	tctx->standing_charge += ran;
 	if (!runnable)
 		return;
-	tctx->runnable_at = now;
+	tctx->runnable_at = watch_time(now);
 	/* Preempted with a useful part of its slice left: requeue it in BPF. */
 	if (preempted && decide_requeue(tctx->run_slice, ran)) {
 		tctx->requeue = 1;
@@ -1218,17 +1245,78 @@ static bool usersched_signalled(void)
 	return pending != 0;
 }
 
+/* Tasks wait in the shared DSQ or a CPU's. */
+static bool dsqs_queued(void)
+{
+	u32 nr_cpus = scx_bpf_nr_cpu_ids();
+	s32 c;
+
+	if (scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED))
+		return true;
+	bpf_for (c, 0, nr_cpus) {
+		if (scx_bpf_dsq_nr_queued((u64)c))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * No CPU has dispatched, so run the nets' scans, for too long while they
+ * have something to look at (watch_nets_late()): make this CPU dispatch.
+ * Counting the DSQs is left for when the starvation scan is that late.
+ */
+static bool nets_late(u64 now)
+{
+	bool late_starve = time_elapsed(now, st.last_starve_scan, WATCH_STARVE_LATE_NS);
+
+	return watch_nets_late(now, st.last_overdue_scan, usersched_has_work(), st.last_starve_scan,
+			       late_starve && dsqs_queued());
+}
+
+/*
+ * Make this CPU dispatch; its task, if any, is requeued in BPF as a
+ * preempted one (no round trip through user space).
+ */
+static void kick_for_nets(void)
+{
+	s32 cpu = bpf_get_smp_processor_id();
+	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
+
+	if (cctx && cctx->busy)
+		mark_preempting(cpu);
+	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+}
+
+/*
+ * The heartbeat ran at @now: if it came that late, the machine was frozen
+ * meanwhile; the watch clock leaves that time out from now on (frozen_ns
+ * before last_beat: see watch_time()).
+ */
+static void note_beat(u64 now)
+{
+	u64 late = watch_late(now, st.last_beat, HEARTBEAT_NS);
+
+	if (late) {
+		__sync_fetch_and_add(&st.frozen_ns, late);
+		__sync_fetch_and_add(&counters.nr_freezes, 1);
+		__sync_fetch_and_add(&counters.frozen_ns, late);
+	}
+	*(volatile u64 *)&st.last_beat = now;
+}
+
 /* Wake a CPU for the daemon when it has waited too long (or the system idles). */
 static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 {
-	u64 now = cland_now();
+	u64 now = cland_now(), wnow;
 
-	note_freeze(now);
-	st.last_beat = now;
+	note_beat(now);
+	wnow = watch_time(now);
 
 	/* Degraded: make a CPU dispatch, which takes back the stranded tasks. */
 	if (check_stall() && st.rescue_pending)
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
+	else if (nets_late(now))
+		kick_for_nets();
 	/*
 	 * The daemon parked with work (a wake-up lost to a race), or for long
 	 * (it must run now and then for its sockets), or with a signal to take:
@@ -1237,14 +1325,14 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	 */
 	if (st.usersched_parked &&
 	    (st.degraded || usersched_has_work() || usersched_signalled() ||
-	     time_elapsed(now, st.usersched_last_seen, USERSCHED_MAX_WAIT_NS))) {
+	     time_elapsed(wnow, st.usersched_last_seen, USERSCHED_MAX_WAIT_NS))) {
 		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
 		wake_usersched();
 	}
 	/* The daemon waits (for long, or with work, or to end degraded mode). */
 	if (usersched_waiting() &&
 	    (st.degraded || usersched_has_work() ||
-	     time_elapsed(now, st.usersched_last_seen, USERSCHED_MAX_WAIT_NS))) {
+	     time_elapsed(wnow, st.usersched_last_seen, USERSCHED_MAX_WAIT_NS))) {
 		st.usersched_needed = 1;
 		__sync_fetch_and_add(&counters.nr_heartbeats, 1);
 		scx_bpf_kick_cpu(bpf_get_smp_processor_id(), SCX_KICK_PREEMPT);
@@ -1287,7 +1375,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cland_init)
 	err = scx_bpf_create_dsq(CLAND_DSQ_USERSCHED, -1);
 	if (err)
 		return err;
-	st.usersched_last_seen = cland_now();
+	st.usersched_last_seen = watch_time(cland_now());
 	return start_heartbeat();
 }
 

@@ -196,6 +196,8 @@ struct cland_counters {
 	__u64 nr_starved;	      /* tasks run early: waited in a DSQ too long */
 	__u64 nr_requeued;	      /* preempted tasks put back in a DSQ by BPF, no round trip */
 	__u64 nr_standing;	      /* wake-ups scheduled by a standing decision, no round trip */
+	__u64 nr_freezes;	      /* the whole machine froze: the heartbeat over 50 ms late */
+	__u64 frozen_ns;	      /* total time frozen, left out of every net's waits */
 	/*
 	 * Round trip through user space, ops.enqueue to the decision applied in
 	 * ops.dispatch: bucket i counts those of [2^i, 2^(i+1)) ns.
@@ -219,15 +221,16 @@ struct cland_counters {
  */
 struct cland_backend_state {
 	/*
-	 * When the daemon last started or stopped running. Set by ops.running
-	 * and ops.stopping of the daemon; read by the stall check and the
-	 * heartbeat. Never cleared.
+	 * When the daemon last started or stopped running, on the watch clock
+	 * (watch.h). Set by ops.running and ops.stopping of the daemon; read by
+	 * the stall check and the heartbeat. Never cleared.
 	 */
 	__u64 usersched_last_seen;
 	/*
-	 * When tasks started waiting on a daemon that had nothing to do. Set by
-	 * send_to_user() when no work was pending (racy: two CPUs may both
-	 * set it, a few us apart; either value will do). Never cleared.
+	 * When tasks started waiting on a daemon that had nothing to do, on the
+	 * watch clock. Set by send_to_user() when no work was pending (racy: two
+	 * CPUs may both set it, a few us apart; either value will do). Never
+	 * cleared.
 	 */
 	__u64 work_since;
 	/*
@@ -242,11 +245,13 @@ struct cland_backend_state {
 	 */
 	__u64 last_overdue_scan;
 	/*
-	 * When the heartbeat last ran, and the end of the last freeze of the
-	 * whole machine it saw (watch_froze()). Set by the heartbeat only.
+	 * When the heartbeat last ran, and the time the whole machine was frozen
+	 * in the freezes that ended (the watch clock's, watch.h). Set by the
+	 * heartbeat only: frozen_ns first, then last_beat; watch_time() reads
+	 * them the other way round. Never cleared.
 	 */
 	__u64 last_beat;
-	__u64 thaw;
+	__u64 frozen_ns;
 	/* When degraded mode was entered. Set by check_stall(); read on leaving. */
 	__u64 degraded_since;
 	/*

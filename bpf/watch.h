@@ -8,6 +8,10 @@
  *
  * Every timestamp may come from another CPU's clock, a few us ahead or
  * behind: every comparison goes through cland_time.h.
+ *
+ * The waits they judge are measured on the watch clock (watch_clock()):
+ * CLOCK_MONOTONIC stopped while the whole machine is frozen, so that a
+ * freeze neither counts as waiting nor resets a wait.
  */
 #ifndef __CLAND_WATCH_H
 #define __CLAND_WATCH_H
@@ -22,6 +26,7 @@
 				       */
 #define WATCH_RUNNABLE_STALL_FACTOR 5 /* a runnable daemon stalls after 5 x stall_ns */
 #define WATCH_FREEZE_NS		    (50ULL * 1000 * 1000) /* a 10 ms heartbeat this late: the machine froze */
+#define WATCH_HEARTBEAT_NS	    (10ULL * 1000 * 1000) /* the backend's heartbeat timer period */
 
 /* What the stall test looks at. */
 struct watch_daemon {
@@ -31,19 +36,19 @@ struct watch_daemon {
 	bool running;	  /* it is on a CPU */
 	bool runnable;	  /* it can run (woken) */
 	bool stopped;	  /* stopped, traced or frozen: it cannot run until someone acts */
-	__u64 thaw;	  /* the end of the last freeze of the whole machine (watch_froze()) */
 };
 
 /*
  * The daemon has stalled: tasks wait for it and it has not run for @stall_ns
- * (0: never stalls), at once if it is stopped. A runnable daemon only waits
+ * (0: never stalls), at once if it is stopped. @now and @d's times are
+ * watch-clock readings. A runnable daemon only waits
  * for a CPU, which the tick and the heartbeat give it: a long wait is then
  * the backend's failure (or the host's: every vCPU descheduled), not the
  * daemon's, and it gets WATCH_RUNNABLE_STALL_FACTOR times longer.
  */
 static inline bool watch_daemon_stalled(const struct watch_daemon *d, __u64 now, __u64 stall_ns)
 {
-	__u64 since = time_max(time_max(d->last_seen, d->work_since), d->thaw);
+	__u64 since = time_max(d->last_seen, d->work_since);
 
 	if (!stall_ns || d->running || !d->has_work)
 		return false;
@@ -56,32 +61,68 @@ static inline bool watch_daemon_stalled(const struct watch_daemon *d, __u64 now,
 
 /*
  * The heartbeat, due every @period, last ran at @last_beat: if it is over
- * WATCH_FREEZE_NS late, the whole machine froze meanwhile (a virtual
- * machine's CPUs descheduled by its host, a suspend): nothing ran, so the
- * waits that span the freeze say nothing about the daemon or the policy.
- * The watchdogs then measure from its end (the thaw), not from before it.
+ * WATCH_FREEZE_NS late, the whole machine is frozen (a virtual machine's
+ * CPUs descheduled by its host, a suspend): nothing runs, so no wait should
+ * grow. How long it has been frozen so far: all of the lateness (0 when it
+ * is not that late, or before the first beat).
  */
-static inline bool watch_froze(__u64 now, __u64 last_beat, __u64 period)
+static inline __u64 watch_late(__u64 now, __u64 last_beat, __u64 period)
 {
-	return last_beat && time_elapsed(now, last_beat, period + WATCH_FREEZE_NS);
+	if (!last_beat || !time_elapsed(now, last_beat, period + WATCH_FREEZE_NS))
+		return 0;
+	return time_delta(now, last_beat) - period;
 }
 
-/* A task runnable since @runnable_at, still waiting in a DSQ, starves (@thaw: see above). */
-static inline bool watch_starving(__u64 now, __u64 runnable_at, __u64 thaw)
+/*
+ * The watch clock at @now: CLOCK_MONOTONIC less the time the machine was
+ * frozen, @frozen_ns in the freezes that ended (the heartbeat adds each
+ * one's watch_late() when it runs again) and the one going on. It stops
+ * during a freeze (stepping back to the freeze's start when the freeze is
+ * seen) and goes on from there: it never jumps forward, so a freeze never
+ * makes a wait look longer, and a wait measured on it leaves out every
+ * freeze inside it, however many, and still ends (a machine that freezes
+ * every few hundred ms keeps its nets).
+ */
+static inline __u64 watch_clock(__u64 now, __u64 frozen_ns, __u64 last_beat, __u64 period)
 {
-	return time_elapsed(now, time_max(runnable_at, thaw), WATCH_STARVE_NS);
+	return now - frozen_ns - watch_late(now, last_beat, period);
 }
 
-/* A task handed to user space at @queued_at has waited too long for its decision. */
-static inline bool watch_overdue(__u64 now, __u64 queued_at, __u64 thaw)
+/* A task runnable since @runnable_at, still waiting in a DSQ, starves (watch clock). */
+static inline bool watch_starving(__u64 now, __u64 runnable_at)
 {
-	return time_elapsed(now, time_max(queued_at, thaw), WATCH_OVERDUE_NS);
+	return time_elapsed(now, runnable_at, WATCH_STARVE_NS);
+}
+
+/* A task handed to user space at @queued_at has waited too long for its decision (watch clock). */
+static inline bool watch_overdue(__u64 now, __u64 queued_at)
+{
+	return time_elapsed(now, queued_at, WATCH_OVERDUE_NS);
 }
 
 /* A periodic scan last done at @last is due again (every @period). */
 static inline bool watch_scan_due(__u64 now, __u64 last, __u64 period)
 {
 	return time_elapsed(now, last, period);
+}
+
+/*
+ * The nets scan when a CPU dispatches. When none has for this long (every
+ * CPU idle while user space holds every runnable task, or every CPU running
+ * a long slice) and a net has something to look at, the heartbeat makes one
+ * dispatch: the overdue net after two of its scan periods (tasks held by
+ * user space), the starvation net after half its bound (tasks in a DSQ; a
+ * policy's long slices are cut only that late).
+ */
+#define WATCH_OVERDUE_LATE_NS (2 * WATCH_OVERDUE_SCAN_NS)
+#define WATCH_STARVE_LATE_NS  (WATCH_STARVE_NS / 2)
+
+/* No CPU has run the nets' scans (last at @overdue_scan, @starve_scan) for too long. */
+static inline bool watch_nets_late(__u64 now, __u64 overdue_scan, bool held, __u64 starve_scan,
+				   bool queued)
+{
+	return (held && time_elapsed(now, overdue_scan, WATCH_OVERDUE_LATE_NS)) ||
+	       (queued && time_elapsed(now, starve_scan, WATCH_STARVE_LATE_NS));
 }
 
 #endif /* __CLAND_WATCH_H */

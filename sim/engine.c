@@ -312,7 +312,7 @@ static void handle_wakeups(struct sim *s)
 static void step(struct sim *s)
 {
 	if (sim_nets_next(s) <= s->now) {
-		sim_nets_watchdog(s);
+		sim_nets_timers(s);
 		if (s->stop)
 			return;
 	}

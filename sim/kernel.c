@@ -244,6 +244,15 @@ static void preempt_cpu(struct sim *s, int cpu)
 	}
 }
 
+/* The heartbeat makes @cpu dispatch: scx_bpf_kick_cpu(SCX_KICK_PREEMPT) of itself. */
+void sim_kick_preempt(struct sim *s, int cpu)
+{
+	if (s->cpus[cpu].task < 0)
+		sim_cpu_kick(s, cpu);
+	else
+		preempt_cpu(s, cpu);
+}
+
 /*
  * kick_cpu_for(): an idle CPU @task may use, else (@preempt) preempt the one
  * running the least urgent task, if @deadline is earlier.
@@ -282,6 +291,8 @@ static void requeue_preempted(struct sim *s, int task)
 	kick_idle_for(s, task);
 }
 
+static void run_alone(struct sim *s, int task);
+
 void sim_enqueue(struct sim *s, int task, uint64_t flags)
 {
 	struct sim_task *t = &s->tasks[task];
@@ -291,6 +302,16 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 	if (t->requeue) {
 		requeue_preempted(s, task);
 		return;
+	}
+	/* taken back and cut off before it slept: once more in BPF */
+	if (t->taken_back) {
+		t->taken_back = false;
+		if (!(flags & CLAND_TASK_WAKEUP)) {
+			SIM_TRACE(s, "%s taken back, not slept since: BPF runs it again",
+				  SIM_TASK_NAME(s, task));
+			run_alone(s, task);
+			return;
+		}
 	}
 	t->state = SIM_T_USER;
 	t->queued_at = s->now;
@@ -344,6 +365,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 	int cpu;
 
 	t->exec_runtime = 0; /* ops.runnable */
+	t->taken_back = false;
 	t->runnable_at = s->now;
 	s->nr_runnable++;
 	sim_task_waits(s, t, woke);
@@ -429,18 +451,25 @@ static uint64_t shared_now(struct sim *s)
  * generation is bumped (a late decision is then stale) and it goes to the
  * shared DSQ at a key near the head, with a quarter slice.
  */
-void sim_take_back(struct sim *s, int task)
+/* enqueue_alone(): BPF runs @task itself, in the shared DSQ with a short slice. */
+static void run_alone(struct sim *s, int task)
 {
 	struct sim_task *t = &s->tasks[task];
 	uint64_t key;
 
-	t->gen++;
 	key = decide_alone_key(t->deadline, shared_now(s), s->cfg.slice_ns,
 			       time_delta(t->stop_ts, t->start_ts), t->weight, false);
 	t->deadline = key;
 	t->start_ts = t->stop_ts; /* charged once */
 	sim_insert_dsq(s, task, SIM_SHARED, key, s->cfg.slice_ns / DECIDE_ALONE_SLICE_DIV);
 	sim_kick_cpu_for(s, task, key, true);
+}
+
+void sim_take_back(struct sim *s, int task)
+{
+	s->tasks[task].gen++;
+	s->tasks[task].taken_back = true;
+	run_alone(s, task);
 }
 
 /*

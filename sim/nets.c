@@ -11,6 +11,10 @@
  *    WATCH_STARVE_SCAN_NS and moves each task that has waited
  *    WATCH_STARVE_NS in one, and may run on it, to its own local queue with
  *    a DECIDE_STARVE_SLICE_NS slice;
+ *  - the heartbeat, every WATCH_HEARTBEAT_NS, as far as the nets go: when
+ *    no CPU has dispatched for too long while they have something to look
+ *    at (watch_nets_late()), its CPU (CPU 0 here) dispatches, preempted if
+ *    busy;
  *  - the kernel's watchdog: every half timeout it looks at every runnable
  *    task, and a task that has waited CLAND_WATCHDOG_MS for a CPU ejects the
  *    scheduler: the simulation stops there.
@@ -37,6 +41,7 @@ int sim_nets_alloc(struct sim *s)
 	n->starve_cap = 1024;
 	n->starve = malloc(n->starve_cap * sizeof(*n->starve));
 	n->next_watchdog = CLAND_WATCHDOG_MS * 1000000ULL / 2;
+	n->next_beat = WATCH_HEARTBEAT_NS;
 	return n->flight && n->starve ? 0 : -ENOMEM;
 }
 
@@ -163,7 +168,7 @@ static void run_overdue(struct sim *s)
 
 		s->work++;
 		if (t->state == SIM_T_USER && t->gen == f.gen) {
-			if (!watch_overdue(s->now, f.at, 0))
+			if (!watch_overdue(s->now, f.at))
 				break;
 			s->res->counters.nr_overdue++;
 			note(s, &s->res->overdue, f.task);
@@ -200,7 +205,7 @@ static void run_starving(struct sim *s, int cpu)
 			starve_pop(s); /* it left that DSQ */
 			continue;
 		}
-		if (!watch_starving(s->now, e.runnable_at, 0))
+		if (!watch_starving(s->now, e.runnable_at))
 			break;
 		starve_pop(s);
 		if (t->dsq == SIM_LOCAL(cpu))
@@ -230,9 +235,38 @@ void sim_nets_dispatch(struct sim *s, int cpu)
 	run_starving(s, cpu);
 }
 
+/* dsqs_queued() of the backend: tasks wait in the shared DSQ or a CPU's. */
+static bool dsqs_queued(struct sim *s)
+{
+	int cpu;
+
+	if (sim_dsq_of(s, SIM_SHARED)->nr)
+		return true;
+	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
+		if (sim_dsq_of(s, cpu)->nr)
+			return true;
+	}
+	return false;
+}
+
+/* The heartbeat, for the nets: no CPU ran their scans for too long, so CPU 0 does. */
+static void heartbeat(struct sim *s)
+{
+	struct sim_nets *n = &s->nets;
+	bool starve_late = time_elapsed(s->now, n->last_starve_scan, WATCH_STARVE_LATE_NS);
+
+	n->next_beat = s->now + WATCH_HEARTBEAT_NS;
+	if (!watch_nets_late(s->now, n->last_overdue_scan, sim_daemon_has_work(s),
+			     n->last_starve_scan, starve_late && dsqs_queued(s)))
+		return;
+	SIM_TRACE(s, "heartbeat: no CPU ran the nets for too long: cpu 0 dispatches");
+	sim_kick_preempt(s, 0);
+}
+
 uint64_t sim_nets_next(const struct sim *s)
 {
-	return s->nets.next_watchdog;
+	return s->nets.next_beat < s->nets.next_watchdog ? s->nets.next_beat
+							 : s->nets.next_watchdog;
 }
 
 /*
@@ -240,7 +274,7 @@ uint64_t sim_nets_next(const struct sim *s)
  * runnable task that has not run for CLAND_WATCHDOG_MS ejects the
  * scheduler. Looks at every task, as the kernel looks at every runnable one.
  */
-void sim_nets_watchdog(struct sim *s)
+static void watchdog(struct sim *s)
 {
 	uint64_t timeout = CLAND_WATCHDOG_MS * 1000000ULL, worst = 0;
 	int i, who = -1;
@@ -267,4 +301,13 @@ void sim_nets_watchdog(struct sim *s)
 		  "scheduler",
 		  SIM_TASK_NAME(s, who), (unsigned long long)worst / 1000000);
 	s->stop = true;
+}
+
+/* The nets' timers due now: the heartbeat, the kernel's watchdog. */
+void sim_nets_timers(struct sim *s)
+{
+	if (s->nets.next_beat <= s->now)
+		heartbeat(s);
+	if (s->nets.next_watchdog <= s->now)
+		watchdog(s);
 }

@@ -63,6 +63,7 @@ struct sim_task {
 	uint64_t slice_left;	  /* preempted: what was left of its slice */
 	uint64_t carried;	  /* preempted and requeued: time run since the policy saw it */
 	bool requeue;		  /* preempted with slice left: back to a DSQ in BPF */
+	bool taken_back;	  /* sim_take_back() ran it, and it has not slept since */
 };
 
 /* What a CPU last ran, for context switches: a task, or these. */
@@ -171,6 +172,7 @@ struct sim_nets {
 	uint64_t last_overdue_scan;
 	uint64_t last_starve_scan;
 	uint64_t next_watchdog; /* the kernel's watchdog looks at the tasks then */
+	uint64_t next_beat;	/* the heartbeat runs then */
 };
 
 /* An inbox of messages (inbox.c): a group's or a task's. */
@@ -311,18 +313,19 @@ void sim_stopping(struct sim *s, int cpu, bool runnable);
 void sim_host_init(struct sim *s);
 void sim_insert_dsq(struct sim *s, int task, int dsq, uint64_t deadline, uint64_t slice);
 void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, bool preempt);
+void sim_kick_preempt(struct sim *s, int cpu);
 void sim_take_back(struct sim *s, int task);
 void sim_run_daemon(struct sim *s, uint64_t cost);
 void sim_daemon_done(struct sim *s, int cpu);
 
-/* nets.c: the overdue net, the starvation net, the kernel's watchdog */
+/* nets.c: the overdue net, the starvation net, the heartbeat, the kernel's watchdog */
 int sim_nets_alloc(struct sim *s);
 void sim_nets_free(struct sim *s);
 void sim_nets_queued(struct sim *s, int task);
 void sim_nets_dsq_insert(struct sim *s, int task);
 void sim_nets_dispatch(struct sim *s, int cpu);
 uint64_t sim_nets_next(const struct sim *s);
-void sim_nets_watchdog(struct sim *s);
+void sim_nets_timers(struct sim *s);
 
 /* inbox.c: groups that wait for messages, groups that send them */
 int sim_boxes_alloc(struct sim *s);

@@ -115,6 +115,14 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 			       "wake-ups scheduled by a standing decision of the policy, no "
 			       "round trip",
 			       "standing_dispatches_total", 1},
+	[CLAND_ST_FREEZES] = {"freezes", C, U, false,
+			      "times the whole machine froze (the 10 ms heartbeat over 50 ms "
+			      "late: a VM's CPUs descheduled by its host, a suspend)",
+			      "freezes_total", 1},
+	[CLAND_ST_FROZEN_MS] = {"frozen_ms", C, U, false,
+				"time the machine was frozen, ms: left out of the waits the "
+				"backend's nets judge",
+				"frozen_seconds_total", MS},
 	[CLAND_ST_OVERFLOWS] = {"overflows", C, U, false,
 				"tasks the policy ran out of order for want of memory",
 				"policy_overflows_total", 1},
@@ -194,7 +202,9 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_STARVED, nr_starved);
 	D(CLAND_ST_REQUEUED, nr_requeued);
 	D(CLAND_ST_STANDING, nr_standing);
+	D(CLAND_ST_FREEZES, nr_freezes);
 #undef D
+	v[CLAND_ST_FROZEN_MS].u = diff(c->frozen_ns, o ? o->frozen_ns : 0) / 1000000;
 	v[CLAND_ST_DEGRADED_MS].u = diff(c->degraded_ns, o ? o->degraded_ns : 0) / 1000000;
 	v[CLAND_ST_OVERFLOWS].u = diff(cur->ps.nr_overflows, p ? p->ps.nr_overflows : 0);
 	v[CLAND_ST_DROPPED].u = diff(cur->ps.nr_dropped, p ? p->ps.nr_dropped : 0);

@@ -4,7 +4,8 @@
  * what it rests on: the built-in policies pass --check on every workload of
  * sim/workloads/; the backend's nets as modelled (the kernel's watchdog
  * ejects a scheduler whose policy strands a task while no CPU dispatches;
- * the starvation net runs a task whose deadline always loses); --trace names
+ * the starvation net runs a task whose deadline always loses; the heartbeat
+ * makes a CPU dispatch when none has for too long); --trace names
  * a bad pid; tasks that wait for each other (inbox.c); the costs (a switch's
  * time is nobody's CPU time) and their options; the new workload keys'
  * errors. The newcomer's mistakes are tests/scripts/test_mistakes.sh's.
@@ -139,6 +140,36 @@ static const struct cland_policy greedy = {
 	.enqueue = ring_enqueue,
 	.dispatch = greedy_dispatch,
 	.nr_pending = zero_pending,
+	.exit = ring_exit,
+};
+
+/* Every task gets a 10 s slice, on any CPU. */
+static bool long_dispatch(void *ctx, struct cland_decision *out)
+{
+	struct ring_ctx *c = ctx;
+	cland_task_t t;
+
+	if (!c->nr)
+		return false;
+	t = ring_pop(c);
+	*out = (struct cland_decision){.pid = t.pid,
+				       .gen = t.gen,
+				       .cpu = CLAND_CPU_ANY,
+				       .slice = CLAND_MAX_SLICE_NS,
+				       .deadline = 1};
+	return true;
+}
+
+static uint64_t ring_pending(void *ctx);
+
+static const struct cland_policy long_slices = {
+	.name = "long_slices",
+	.summary = "10 s slices for all",
+	.ctx_size = sizeof(struct ring_ctx),
+	.init = ring_init,
+	.enqueue = ring_enqueue,
+	.dispatch = long_dispatch,
+	.nr_pending = ring_pending,
 	.exit = ring_exit,
 };
 
@@ -280,6 +311,32 @@ static void test_watchdog_ejects(void **state)
 			       "the kernel's watchdog ejected the scheduler at 7.500 s: hog/"));
 	assert_false(check(&x, "in_flight")->ok);
 	run_free(&x);
+}
+
+/*
+ * The starvation net scans when a CPU dispatches. Under long_slices, 3 hogs
+ * on 2 CPUs: two run 10 s slices, the third waits in the shared DSQ and no
+ * CPU dispatches. The heartbeat makes CPU 0 dispatch once the scan is
+ * 250 ms late, which runs the waiting hog then (the starvation net would at
+ * 500 ms), instead of its waiting for the kernel's watchdog to eject the
+ * scheduler.
+ */
+static void test_heartbeat_runs_the_nets(void **state)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *trace = open_memstream(&text, &len);
+	struct run x;
+
+	run(&x, three_hogs_json, &long_slices, NULL, trace);
+	fclose(trace);
+	assert_false(x.r.ejected.n);
+	assert_true(check(&x, "watchdog")->ok);
+	/* the preempted hog is requeued behind the one waiting (same deadline) */
+	assert_in_range(x.r.groups[0].max_wait_ns, 240 * NSEC_PER_MSEC, 300 * NSEC_PER_MSEC);
+	assert_non_null(strstr(text, "heartbeat: no CPU ran the nets for too long"));
+	run_free(&x);
+	free(text);
 }
 
 /* 1 CPU, 2 hogs and a "late" hog whose deadline always loses. */
@@ -480,6 +537,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtins_pass_check),
 		cmocka_unit_test(test_watchdog_ejects),
+		cmocka_unit_test(test_heartbeat_runs_the_nets),
 		cmocka_unit_test(test_starvation_net),
 		cmocka_unit_test(test_trace_names_bad_pid),
 		cmocka_unit_test(test_messages),

@@ -98,17 +98,17 @@ static void test_daemon_stopped(void **state)
 static void test_starving_skew(void **state)
 {
 	(void)state;
-	assert_false(watch_starving(NOW, NOW + SKEW, 0));
-	assert_false(watch_starving(NOW, NOW - 499 * NSEC_PER_MSEC, 0));
-	assert_true(watch_starving(NOW, NOW - 500 * NSEC_PER_MSEC, 0));
+	assert_false(watch_starving(NOW, NOW + SKEW));
+	assert_false(watch_starving(NOW, NOW - 499 * NSEC_PER_MSEC));
+	assert_true(watch_starving(NOW, NOW - 500 * NSEC_PER_MSEC));
 }
 
 static void test_overdue_skew(void **state)
 {
 	(void)state;
-	assert_false(watch_overdue(NOW, NOW + SKEW, 0));
-	assert_false(watch_overdue(NOW, NOW - 999 * NSEC_PER_MSEC, 0));
-	assert_true(watch_overdue(NOW, NOW - 1000 * NSEC_PER_MSEC, 0));
+	assert_false(watch_overdue(NOW, NOW + SKEW));
+	assert_false(watch_overdue(NOW, NOW - 999 * NSEC_PER_MSEC));
+	assert_true(watch_overdue(NOW, NOW - 1000 * NSEC_PER_MSEC));
 }
 
 /* A scan stamped by a CPU ahead of this one is not due again at once. */
@@ -120,37 +120,108 @@ static void test_scan_due_skew(void **state)
 	assert_true(watch_scan_due(NOW, NOW - 20 * NSEC_PER_MSEC, WATCH_STARVE_SCAN_NS));
 }
 
+#define BEAT (10 * NSEC_PER_MSEC) /* the backend's heartbeat period */
+
+/* The heartbeat's state, as the backend keeps it (note_beat()). */
+struct beat {
+	__u64 last_beat;
+	__u64 frozen_ns;
+};
+
+static void beat_at(struct beat *b, __u64 now)
+{
+	b->frozen_ns += watch_late(now, b->last_beat, BEAT);
+	b->last_beat = now;
+}
+
+static __u64 wclock(const struct beat *b, __u64 now)
+{
+	return watch_clock(now, b->frozen_ns, b->last_beat, BEAT);
+}
+
 /*
- * The whole machine froze (a virtual machine's CPUs descheduled by its host):
- * the heartbeat, due every 10 ms, comes late; the waits that span the freeze
- * count from its end, so that nothing is starving, overdue or stalled for
- * the time nothing could run.
+ * The whole machine froze (a virtual machine's CPUs descheduled by its
+ * host): the heartbeat, due every 10 ms, comes late. The watch clock stops
+ * for the freeze: nothing is starving, overdue or stalled for the time
+ * nothing could run; it never jumps forward, not when the freeze is seen
+ * nor when the heartbeat runs again.
  */
 static void test_freeze(void **state)
 {
-	const __u64 beat = 10 * NSEC_PER_MSEC, thaw = NOW - 20 * NSEC_PER_MSEC;
-	struct watch_daemon d = waiting(NOW - 400 * NSEC_PER_MSEC, NOW - 400 * NSEC_PER_MSEC);
+	const __u64 t0 = NOW - 600 * NSEC_PER_MSEC;
+	struct beat b = {.last_beat = t0};
+	struct watch_daemon d;
+	__u64 runnable, w;
 
 	(void)state;
-	assert_false(watch_froze(NOW, NOW - beat, beat));
-	assert_false(watch_froze(NOW, NOW - 59 * NSEC_PER_MSEC, beat));
-	assert_true(watch_froze(NOW, NOW - 60 * NSEC_PER_MSEC, beat));
-	assert_false(watch_froze(NOW, 0, beat)); /* no beat yet */
-	assert_false(watch_froze(NOW, NOW + SKEW, beat));
-	/* a task runnable for 600 ms, 580 of them frozen */
-	assert_true(watch_starving(NOW, NOW - 600 * NSEC_PER_MSEC, 0));
-	assert_false(watch_starving(NOW, NOW - 600 * NSEC_PER_MSEC, thaw));
-	assert_false(watch_overdue(NOW, NOW - 1100 * NSEC_PER_MSEC, thaw));
-	assert_true(watch_overdue(NOW, NOW - 1100 * NSEC_PER_MSEC, NOW - 1000 * NSEC_PER_MSEC));
-	/* the daemon last seen 400 ms ago, the machine thawed 20 ms ago */
+	assert_int_equal(watch_late(NOW, NOW - BEAT, BEAT), 0);
+	assert_int_equal(watch_late(NOW, NOW - 59 * NSEC_PER_MSEC, BEAT), 0);
+	assert_int_equal(watch_late(NOW, NOW - 60 * NSEC_PER_MSEC, BEAT), 50 * NSEC_PER_MSEC);
+	assert_int_equal(watch_late(NOW, 0, BEAT), 0); /* no beat yet */
+	assert_int_equal(watch_late(NOW, NOW + SKEW, BEAT), 0);
+
+	/* runnable 5 ms after the last beat, then 590 ms frozen */
+	runnable = wclock(&b, t0 + 5 * NSEC_PER_MSEC);
+	assert_int_equal(runnable, t0 + 5 * NSEC_PER_MSEC);
+	w = wclock(&b, t0 + 60 * NSEC_PER_MSEC - 1); /* not seen yet: runs on */
+	assert_int_equal(w, t0 + 60 * NSEC_PER_MSEC - 1);
+	/* seen: steps back to the freeze's start, never forward */
+	assert_int_equal(wclock(&b, t0 + 60 * NSEC_PER_MSEC), t0 + BEAT);
+	assert_int_equal(wclock(&b, NOW), t0 + BEAT);
+	assert_true(watch_starving(NOW, t0 - 500 * NSEC_PER_MSEC)); /* real clock: starving */
+	assert_false(watch_starving(wclock(&b, NOW), runnable));
+	assert_false(watch_overdue(wclock(&b, NOW), runnable - 900 * NSEC_PER_MSEC));
+	beat_at(&b, NOW); /* the heartbeat runs again: the clock goes on from there */
+	assert_int_equal(b.frozen_ns, 590 * NSEC_PER_MSEC);
+	assert_int_equal(wclock(&b, NOW), t0 + BEAT);
+
+	/* the daemon last seen 5 ms after the beat: 5 ms seen, not 595 */
+	d = waiting(runnable, runnable);
 	d.runnable = true;
-	assert_true(watch_daemon_stalled(&d, NOW, STALL_NS));
-	d.thaw = thaw;
-	assert_false(watch_daemon_stalled(&d, NOW, STALL_NS));
+	assert_false(watch_daemon_stalled(&d, wclock(&b, NOW), STALL_NS));
 	d.runnable = false;
-	assert_false(watch_daemon_stalled(&d, NOW, STALL_NS));
-	d.thaw = NOW - 51 * NSEC_PER_MSEC;
-	assert_true(watch_daemon_stalled(&d, NOW, STALL_NS));
+	assert_false(watch_daemon_stalled(&d, wclock(&b, NOW), STALL_NS));
+	assert_true(watch_daemon_stalled(&d, wclock(&b, NOW + 45 * NSEC_PER_MSEC), STALL_NS));
+
+	/* beats on time: nothing more is left out */
+	for (w = NOW + BEAT; w <= NOW + 490 * NSEC_PER_MSEC; w += BEAT)
+		beat_at(&b, w);
+	assert_int_equal(b.frozen_ns, 590 * NSEC_PER_MSEC);
+	assert_false(watch_starving(wclock(&b, NOW + 494 * NSEC_PER_MSEC), runnable));
+	assert_true(watch_starving(wclock(&b, NOW + 495 * NSEC_PER_MSEC), runnable));
+}
+
+/*
+ * A machine that freezes for 100 ms every 300 ms (a busy host) still has its
+ * nets: a task held by user space is overdue after 1 s of the time the
+ * machine ran (when the end of each freeze counted as a fresh start, this
+ * one never was). Heartbeats every 10 ms while the machine runs; the watch
+ * clock never goes ahead faster than the real one.
+ */
+static void test_freeze_often(void **state)
+{
+	const __u64 ms = NSEC_PER_MSEC, t0 = NOW;
+	struct beat b = {.last_beat = t0};
+	__u64 t, held = wclock(&b, t0), prev = held, ran = 0, fired = 0;
+
+	(void)state;
+	for (t = t0 + ms; t < t0 + 5000 * ms && !fired; t += ms) {
+		bool frozen = (t - t0) % (300 * ms) >= 200 * ms;
+
+		if (!frozen) {
+			ran += ms;
+			if (time_elapsed(t, b.last_beat, BEAT))
+				beat_at(&b, t);
+		}
+		assert_true(time_delta(wclock(&b, t), prev) <= ms); /* never forward */
+		prev = wclock(&b, t);
+		if (!frozen && watch_overdue(prev, held))
+			fired = t;
+	}
+	assert_true(fired);
+	/* 1 s of running (and a 10 ms beat period of each freeze), not more */
+	assert_in_range(ran, 900 * ms, 1000 * ms);
+	assert_in_range(fired - t0, 1300 * ms, 1500 * ms);
 }
 
 int main(void)
@@ -164,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_overdue_skew),
 		cmocka_unit_test(test_scan_due_skew),
 		cmocka_unit_test(test_freeze),
+		cmocka_unit_test(test_freeze_often),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -209,9 +209,11 @@ case_sigstop() {
 # user space holds for over 1 s (overdue) runs in BPF. The scheduler stays
 # enabled (before that net, the kernel's watchdog ejected it after 5 s);
 # cyclictest's worst wake-up is the net's delay, 1 s plus up to its 100 ms
-# scan, then its turn among the tasks taken back (2.2 s measured; bounded
-# here at 0.9-4 s, under the watchdog's 5 s); no degraded period; the
-# daemon names the policy once in its log ("held a task for over 1 s").
+# scan, then its turn among the tasks taken back (1.1 s measured; bounded
+# here at 0.9-4 s, under the watchdog's 5 s: a task taken back and cut off
+# before it slept once went back to the stopped daemon, 2-5.8 s); no
+# degraded period; the daemon names the policy once in its log ("held a
+# task for over 1 s").
 case_sigstop_nodegraded() {
 	local sp r n0 line0 last o0 o1 max
 	need_cland
