@@ -1099,6 +1099,7 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		__sync_fetch_and_add(&counters.nr_usersched_runs, 1);
 		st.usersched_last_seen = watch_time(now);
 		st.usersched_running = 1;
+		st.usersched_runnable = 1;
 		st.preempt_claimed = 0;
 		leave_degraded(now);
 		return;
@@ -1376,6 +1377,7 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(cland_init)
 	if (err)
 		return err;
 	st.usersched_last_seen = watch_time(cland_now());
+	st.usersched_runnable = 1; /* it is loading us: running, so never woken by ops.runnable */
 	return start_heartbeat();
 }
 

@@ -281,8 +281,12 @@ struct cland_backend_state {
 	/* The daemon is on a CPU: set by ops.running, cleared by ops.stopping. */
 	__u32 usersched_running;
 	/*
-	 * The daemon can run (woken, or running): set by its ops.runnable,
-	 * cleared by its ops.quiescent (it sleeps, e.g. in epoll_wait).
+	 * The daemon can run (woken, or running): set by its ops.runnable and
+	 * ops.running, and by ops.init (the daemon loads us: it runs, and is
+	 * never woken if it parks instead of sleeping), cleared by its
+	 * ops.quiescent (it sleeps, e.g. in epoll_wait). Left at 0 from the
+	 * start, it made a parked daemon that waited 50 ms for a CPU (a loaded
+	 * host) look blocked: degraded mode, up to 2 times in 12 s of load.
 	 */
 	__u32 usersched_runnable;
 	/*
