@@ -41,10 +41,10 @@ struct watch_daemon {
 /*
  * The daemon has stalled: tasks wait for it and it has not run for @stall_ns
  * (0: never stalls), at once if it is stopped. @now and @d's times are
- * watch-clock readings. A runnable daemon only waits
- * for a CPU, which the tick and the heartbeat give it: a long wait is then
- * the backend's failure (or the host's: every vCPU descheduled), not the
- * daemon's, and it gets WATCH_RUNNABLE_STALL_FACTOR times longer.
+ * watch-clock readings. A runnable daemon only waits for a CPU, which the
+ * tick and the heartbeat give it: a long wait is then the backend's failure
+ * (or the host's: every vCPU descheduled), not the daemon's, and it gets
+ * WATCH_RUNNABLE_STALL_FACTOR times longer.
  */
 static inline bool watch_daemon_stalled(const struct watch_daemon *d, __u64 now, __u64 stall_ns)
 {
