@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -220,12 +221,22 @@ static int setup_rings(struct cland_sched *s)
 	return 0;
 }
 
+/*
+ * Lock the daemon's memory: no page of it is ever read back from disk while
+ * tasks wait for it. Transparent huge pages are turned off for it too:
+ * khugepaged, which the daemon itself schedules, holds the daemon's
+ * mmap_lock while it collapses pages, and a fault of the daemon meanwhile
+ * waited on that lock until degraded mode ran khugepaged (seen in the VM:
+ * the daemon's one sleep under load, in lock_mm_and_find_vma(), 51 ms). A
+ * kernel without the prctl only loses that.
+ */
 static int lock_memory(void)
 {
 	struct rlimit r = {RLIM_INFINITY, RLIM_INFINITY};
 
 	if (setrlimit(RLIMIT_MEMLOCK, &r) < 0)
 		return -errno;
+	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
 		return -errno;
 	return 0;
