@@ -1263,15 +1263,13 @@ static bool dsqs_queued(void)
 
 /*
  * No CPU has dispatched, so run the nets' scans, for too long while they
- * have something to look at (watch_nets_late()): make this CPU dispatch.
- * Counting the DSQs is left for when the starvation scan is that late.
+ * have something to look at (watch.h): make this CPU dispatch. The DSQs are
+ * counted only when the starvation scan is that late.
  */
 static bool nets_late(u64 now)
 {
-	bool late_starve = time_elapsed(now, st.last_starve_scan, WATCH_STARVE_LATE_NS);
-
-	return watch_nets_late(now, st.last_overdue_scan, usersched_has_work(), st.last_starve_scan,
-			       late_starve && dsqs_queued());
+	return (usersched_has_work() && watch_overdue_late(now, st.last_overdue_scan)) ||
+	       (watch_starve_late(now, st.last_starve_scan) && dsqs_queued());
 }
 
 /*

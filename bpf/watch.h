@@ -117,12 +117,16 @@ static inline bool watch_scan_due(__u64 now, __u64 last, __u64 period)
 #define WATCH_OVERDUE_LATE_NS (2 * WATCH_OVERDUE_SCAN_NS)
 #define WATCH_STARVE_LATE_NS  (WATCH_STARVE_NS / 2)
 
-/* No CPU has run the nets' scans (last at @overdue_scan, @starve_scan) for too long. */
-static inline bool watch_nets_late(__u64 now, __u64 overdue_scan, bool held, __u64 starve_scan,
-				   bool queued)
+/* No CPU has run the overdue scan (last at @scan) for too long. */
+static inline bool watch_overdue_late(__u64 now, __u64 scan)
 {
-	return (held && time_elapsed(now, overdue_scan, WATCH_OVERDUE_LATE_NS)) ||
-	       (queued && time_elapsed(now, starve_scan, WATCH_STARVE_LATE_NS));
+	return time_elapsed(now, scan, WATCH_OVERDUE_LATE_NS);
+}
+
+/* No CPU has run the starvation scan (last at @scan) for too long. */
+static inline bool watch_starve_late(__u64 now, __u64 scan)
+{
+	return time_elapsed(now, scan, WATCH_STARVE_LATE_NS);
 }
 
 #endif /* __CLAND_WATCH_H */

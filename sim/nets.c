@@ -13,7 +13,7 @@
  *    a DECIDE_STARVE_SLICE_NS slice;
  *  - the heartbeat, every WATCH_HEARTBEAT_NS, as far as the nets go: when
  *    no CPU has dispatched for too long while they have something to look
- *    at (watch_nets_late()), its CPU (CPU 0 here) dispatches, preempted if
+ *    at (watch_overdue_late(), watch_starve_late()), its CPU (CPU 0 here) dispatches, preempted if
  *    busy;
  *  - the kernel's watchdog: every half timeout it looks at every runnable
  *    task, and a task that has waited CLAND_WATCHDOG_MS for a CPU ejects the
@@ -253,11 +253,10 @@ static bool dsqs_queued(struct sim *s)
 static void heartbeat(struct sim *s)
 {
 	struct sim_nets *n = &s->nets;
-	bool starve_late = time_elapsed(s->now, n->last_starve_scan, WATCH_STARVE_LATE_NS);
 
 	n->next_beat = s->now + WATCH_HEARTBEAT_NS;
-	if (!watch_nets_late(s->now, n->last_overdue_scan, sim_daemon_has_work(s),
-			     n->last_starve_scan, starve_late && dsqs_queued(s)))
+	if (!(sim_daemon_has_work(s) && watch_overdue_late(s->now, n->last_overdue_scan)) &&
+	    !(watch_starve_late(s->now, n->last_starve_scan) && dsqs_queued(s)))
 		return;
 	SIM_TRACE(s, "heartbeat: no CPU ran the nets for too long: cpu 0 dispatches");
 	sim_kick_preempt(s, 0);

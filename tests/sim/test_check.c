@@ -105,44 +105,6 @@ static void ring_exit(void *ctx)
 {
 }
 
-/*
- * Greedy: the first two tasks get 10 s slices, every other task is kept for
- * good and nr_pending() says 0. Nothing dispatches for 10 s, so the overdue
- * net, which runs when a CPU dispatches, never looks: the watchdog fires.
- */
-static bool greedy_dispatch(void *ctx, struct cland_decision *out)
-{
-	struct ring_ctx *c = ctx;
-	cland_task_t t;
-
-	if (!c->nr || c->dispatched == 2)
-		return false;
-	t = ring_pop(c);
-	c->dispatched++;
-	*out = (struct cland_decision){.pid = t.pid,
-				       .gen = t.gen,
-				       .cpu = CLAND_CPU_ANY,
-				       .slice = CLAND_MAX_SLICE_NS,
-				       .deadline = 1};
-	return true;
-}
-
-static uint64_t zero_pending(void *ctx)
-{
-	return 0;
-}
-
-static const struct cland_policy greedy = {
-	.name = "greedy",
-	.summary = "two tasks get 10 s slices, the others are kept for good",
-	.ctx_size = sizeof(struct ring_ctx),
-	.init = ring_init,
-	.enqueue = ring_enqueue,
-	.dispatch = greedy_dispatch,
-	.nr_pending = zero_pending,
-	.exit = ring_exit,
-};
-
 /* Every task gets a 10 s slice, on any CPU. */
 static bool long_dispatch(void *ctx, struct cland_decision *out)
 {
@@ -160,16 +122,34 @@ static bool long_dispatch(void *ctx, struct cland_decision *out)
 	return true;
 }
 
-static uint64_t ring_pending(void *ctx);
+/*
+ * Greedy: the first two tasks get 10 s slices, every other task is kept for
+ * good and nr_pending() says 0. Nothing dispatches for 10 s, so the overdue
+ * net, which runs when a CPU dispatches, never looks: the watchdog fires.
+ */
+static bool greedy_dispatch(void *ctx, struct cland_decision *out)
+{
+	struct ring_ctx *c = ctx;
 
-static const struct cland_policy long_slices = {
-	.name = "long_slices",
-	.summary = "10 s slices for all",
+	if (c->dispatched == 2 || !long_dispatch(ctx, out))
+		return false;
+	c->dispatched++;
+	return true;
+}
+
+static uint64_t zero_pending(void *ctx)
+{
+	return 0;
+}
+
+static const struct cland_policy greedy = {
+	.name = "greedy",
+	.summary = "two tasks get 10 s slices, the others are kept for good",
 	.ctx_size = sizeof(struct ring_ctx),
 	.init = ring_init,
 	.enqueue = ring_enqueue,
-	.dispatch = long_dispatch,
-	.nr_pending = ring_pending,
+	.dispatch = greedy_dispatch,
+	.nr_pending = zero_pending,
 	.exit = ring_exit,
 };
 
@@ -195,6 +175,17 @@ static uint64_t ring_pending(void *ctx)
 {
 	return (uint64_t)((struct ring_ctx *)ctx)->nr;
 }
+
+static const struct cland_policy long_slices = {
+	.name = "long_slices",
+	.summary = "10 s slices for all",
+	.ctx_size = sizeof(struct ring_ctx),
+	.init = ring_init,
+	.enqueue = ring_enqueue,
+	.dispatch = long_dispatch,
+	.nr_pending = ring_pending,
+	.exit = ring_exit,
+};
 
 static const struct cland_policy late = {
 	.name = "late",
@@ -261,6 +252,19 @@ static void run(struct run *x, const char *json, const struct cland_policy *pol,
 	assert_int_equal(sim_check(&x->w, &cfg, &x->r, &x->c), 0);
 }
 
+/* run() with --trace into memory: the trace's text (free() it). */
+static char *run_traced(struct run *x, const char *json, const struct cland_policy *pol)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *trace = open_memstream(&text, &len);
+
+	assert_non_null(trace);
+	run(x, json, pol, NULL, trace);
+	fclose(trace);
+	return text;
+}
+
 static void run_free(struct run *x)
 {
 	sim_checks_free(&x->c);
@@ -323,13 +327,9 @@ static void test_watchdog_ejects(void **state)
  */
 static void test_heartbeat_runs_the_nets(void **state)
 {
-	char *text = NULL;
-	size_t len;
-	FILE *trace = open_memstream(&text, &len);
 	struct run x;
+	char *text = run_traced(&x, three_hogs_json, &long_slices);
 
-	run(&x, three_hogs_json, &long_slices, NULL, trace);
-	fclose(trace);
 	assert_false(x.r.ejected.n);
 	assert_true(check(&x, "watchdog")->ok);
 	/* the preempted hog is requeued behind the one waiting (same deadline) */
@@ -364,13 +364,9 @@ static void test_starvation_net(void **state)
 
 static void test_trace_names_bad_pid(void **state)
 {
-	char *text = NULL;
-	size_t len;
-	FILE *trace = open_memstream(&text, &len);
 	struct run x;
+	char *text = run_traced(&x, two_hogs_json, &wrong_pid);
 
-	run(&x, two_hogs_json, &wrong_pid, NULL, trace);
-	fclose(trace);
 	assert_non_null(strstr(text, "decision for pid 424242: bad pid (no task has it), dropped"));
 	assert_null(strstr(text, "pid 424242, gen 1: stale"));
 	assert_true(x.r.counters.nr_bad_pid > 0);
