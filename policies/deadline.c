@@ -4,13 +4,19 @@
  * bonus, modelled on scx_rustland.
  *
  * The fair slice F is slice_ns shared among the tasks runnable per CPU
- * (task->nr_runnable, from the backend), within [slice_min_ns, slice_ns], as
- * the kernel's fair class divides its period.
+ * (task->nr_runnable, from the backend; the most of the last second for the
+ * bounds below, nr_bound()), within [slice_min_ns, slice_ns], as the kernel's
+ * fair class divides its period.
  *
- * Each task carries a vruntime (kept by the backend in task->vtime). On
- * enqueue it is re-aligned to min_vruntime (the largest vruntime dispatched:
- * a waking task is never more than F behind it) and charged for its last
- * run, scaled by the inverse of its weight. The task is then queued by
+ * Each task carries a vruntime (kept by the backend in task->vtime). The
+ * policy keeps a virtual clock, vclock: the vruntime every runnable task
+ * would have if the CPUs were shared fairly. Each enqueue advances it by the
+ * run the task just ended, scaled by the inverse of its weight, over the
+ * tasks runnable (task->nr_runnable): the mean advance of their vruntimes,
+ * which under fair sharing is each one's. On enqueue the task's vruntime is
+ * brought within a fair slice of vclock (sleeping earns at most F of credit,
+ * a task that ran ahead owes at most F: the kernel's EEVDF clamps lag the
+ * same way) and charged for its last run. The task is then queued by
  *
  *	deadline = vruntime + min(exec_runtime * 100 / weight, F)
  *
@@ -20,7 +26,10 @@
  * credit and the bonus are at most F, so a CPU hog waits behind a stream of
  * such tasks for a few fair slices per task it competes with, not more (with
  * a bonus of 100 slices, 4 hogs among 400 chatty tasks waited 8 s in the
- * simulator, long past the kernel's 5 s watchdog).
+ * simulator, long past the kernel's 5 s watchdog). Every key is thus within
+ * [vclock - F, vclock + 2F]; when F shrinks (the load rose), vclock jumps by
+ * twice the difference, so that keys queued under the lighter load stay
+ * within the new bounds (bound_slice()).
  *
  * Time slice of a dispatched task: the run slice (common.h: F for a CPU
  * hog; for a task that sleeps, under contention, a share of slice_ns / 6,
@@ -28,8 +37,16 @@
  * slice_ns]: light tasks are preempted sooner, heavy ones never get more
  * than slice_ns.
  *
+ * Why a clock of its own and not the largest vruntime dispatched (the rule
+ * until 2026-11): every task lagged that mark, so every enqueue floored the
+ * task at it - F and charged a run longer than F (slices end at a tick):
+ * the mark followed, at 50 times the fair rate on a message-passing load,
+ * every key came from the moment of its enqueue and the queue was a FIFO
+ * 300 ms deep; a task waking every 1 ms waited behind all of it (simulator,
+ * sim/calibration/messaging.json with such a probe: wake-up p99 297 ms).
+ *
  * The rules' verdict (lib/policy.h): a latency-critical task's deadline is
- * min_vruntime - 2 slice_ns, ahead of every task queued since; a background
+ * vclock - 2 slice_ns, ahead of every task queued since; a background
  * task's is pushed CLAND_VERDICT_BG_DELAY_NS later; the weight multiplier
  * acts through task_weight(), the slices through cland_verdict_slice().
  *
@@ -48,6 +65,9 @@
 #include "common.h"
 #include "task_queue.h"
 
+/* How long the largest count of runnable tasks seen holds for the bounds. */
+#define NR_PEAK_HOLD_NS (1000ULL * 1000 * 1000)
+
 #ifndef DEADLINE_HEAP_CAP
 #define DEADLINE_HEAP_CAP CLAND_MAX_INFLIGHT /* tasks the backend hands over at once */
 #endif
@@ -57,7 +77,12 @@ struct deadline_ctx {
 	struct cland_host host;
 	uint64_t slice_ns;
 	uint64_t slice_min_ns;
-	uint64_t min_vruntime; /* largest vruntime dispatched so far */
+	/* all set by enqueue alone (one thread calls the policy) */
+	uint64_t vclock;     /* the fair vruntime; never moves back */
+	uint64_t nr_peak;    /* most tasks runnable seen since nr_peak_ts (nr_bound()) */
+	uint64_t nr_peak_ts; /* when nr_peak was last set, on the tasks' clock */
+	uint64_t last_ts;    /* the latest stop_ts seen: the policy's now */
+	uint64_t fair;	     /* F of the last enqueue (bound_slice()) */
 };
 
 static void deadline_exit(void *ctx)
@@ -84,22 +109,84 @@ static int deadline_init(void *ctx, const struct cland_policy_cfg *cfg,
 }
 
 /*
- * The fair slice (common.h), in ns of vruntime: it bounds what sleeping earns
- * and what the interactive bonus is worth, and so how long a task can wait: a
- * few fair slices per task it competes with.
+ * The fair slice (common.h) with the tasks runnable now, in ns of vruntime.
+ * With the most of the last second (bound_slice()), it bounds what sleeping
+ * earns, what a task owes and what the interactive bonus is worth, and so how
+ * long a task can wait: a few fair slices per task it competes with.
  */
 static uint64_t task_fair_slice(const struct deadline_ctx *c, const cland_task_t *task)
 {
 	return fair_slice(&c->host, task, c->slice_ns, c->slice_min_ns);
 }
 
-/* The task's vruntime after its last run, no more than a fair slice behind. */
+/*
+ * The tasks runnable the bounds count: the most seen within the last
+ * NR_PEAK_HOLD_NS, not only now. The count swings (hackbench: from 86 to 3
+ * and back within 200 ms, between its rounds), and with each swing the
+ * bounds would widen, then shrink and move the clock (bound_slice()).
+ */
+static uint64_t nr_bound(struct deadline_ctx *c, const cland_task_t *task)
+{
+	c->last_ts = time_max(c->last_ts, task->stop_ts);
+	if (task->nr_runnable >= c->nr_peak ||
+	    time_elapsed(c->last_ts, c->nr_peak_ts, NR_PEAK_HOLD_NS)) {
+		c->nr_peak = task->nr_runnable;
+		c->nr_peak_ts = c->last_ts;
+	}
+	return c->nr_peak;
+}
+
+/*
+ * F for the bounds: the fair slice with nr_bound() tasks runnable. A key
+ * stays in the DSQ as it was set, and the clock moves at the fair rate,
+ * slower the more tasks are runnable: when F shrinks, vclock jumps by twice
+ * the difference, so that every key queued is within the new bounds and
+ * reached as soon as a new one. Without it, a CPU hog keyed 2F ahead while 3
+ * tasks were runnable (F = 13 ms) waited for the clock to move 27 ms at the
+ * pace of the 80 that hackbench then forked: the starvation net ran it after
+ * 500 ms (VM, make check's "healthy" case).
+ */
+static uint64_t bound_slice(struct deadline_ctx *c, const cland_task_t *task)
+{
+	cland_task_t t = *task;
+	uint64_t fair;
+
+	t.nr_runnable = nr_bound(c, task);
+	fair = task_fair_slice(c, &t);
+	if (fair < c->fair)
+		c->vclock = sat_add(c->vclock, 2 * (c->fair - fair));
+	c->fair = fair;
+	return fair;
+}
+
+/* The run the task just ended, in ns of vruntime. */
+static uint64_t task_charge(const cland_task_t *task)
+{
+	return scale_inv_weight(task, time_delta(task->stop_ts, task->start_ts));
+}
+
+/*
+ * vclock moves by the mean of the runnable tasks' vruntime advances, at most
+ * slice_ns at a time: a run with a bogus length (timestamps are the
+ * backend's, a task's weight may be 1) cannot throw it far ahead of every
+ * task.
+ */
+static void advance_vclock(struct deadline_ctx *c, const cland_task_t *task)
+{
+	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
+	uint64_t step = task_charge(task) / nr;
+
+	c->vclock = sat_add(c->vclock, step < c->slice_ns ? step : c->slice_ns);
+}
+
+/* The task's vruntime after its last run, within a fair slice of vclock. */
 static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *task, uint64_t fair)
 {
-	uint64_t floor = c->min_vruntime > fair ? c->min_vruntime - fair : 0;
-	uint64_t vruntime = task->vtime > floor ? task->vtime : floor;
+	uint64_t floor = c->vclock > fair ? c->vclock - fair : 0;
+	uint64_t vruntime = sat_add(task->vtime > floor ? task->vtime : floor, task_charge(task));
+	uint64_t ceiling = sat_add(c->vclock, fair);
 
-	return sat_add(vruntime, scale_inv_weight(task, time_delta(task->stop_ts, task->start_ts)));
+	return vruntime < ceiling ? vruntime : ceiling;
 }
 
 /* vruntime + the time it ran since it last slept, at most a fair slice. */
@@ -113,13 +200,14 @@ static uint64_t task_deadline(const cland_task_t *task, uint64_t vruntime, uint6
 static void deadline_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct deadline_ctx *c = ctx;
-	uint64_t fair = task_fair_slice(c, task), deadline;
+	uint64_t fair = bound_slice(c, task), deadline;
 	cland_task_t t = *task;
 
+	advance_vclock(c, task);
 	t.vtime = task_vruntime(c, task, fair);
 	deadline = task_deadline(task, t.vtime, fair);
-	/* the rules' verdict: ahead of every new key (>= min_vruntime - F), or far behind */
-	deadline = cland_verdict_key(task, deadline, c->min_vruntime, 2 * c->slice_ns, c->slice_ns);
+	/* the rules' verdict: ahead of every new key (>= vclock - F), or far behind */
+	deadline = cland_verdict_key(task, deadline, c->vclock, 2 * c->slice_ns, c->slice_ns);
 	task_queue_push(&c->queue, deadline, &t);
 }
 
@@ -139,18 +227,25 @@ static void deadline_stats(void *ctx, struct cland_policy_stats *out)
 
 /*
  * A task that woke up keeps this decision for its next wake-ups, until it
- * has run one more fair slice (struct cland_decision.standing_ns): the
- * backend then schedules them at once, at the same distance from the head of
- * the queue, with no round trip; the policy sees the task again, with all
- * that time charged, at its slice's end or once the fair slice is used up.
- * What a task can gain by it is one fair slice, the bound on its bonus
- * anyway. CPU hogs do not wake up: each of their slices comes here.
+ * has run one more fair slice of vruntime (struct cland_decision.standing_ns,
+ * in CPU time: the fair slice scaled by its weight, at most slice_ns): the
+ * backend then schedules them at once, each key moved on by what the task
+ * ran, scaled by the inverse of its weight as a vruntime is, with no round
+ * trip; the policy sees the task again, with all that time charged, at its
+ * slice's end or once the decision is used up. What a task can gain by it is
+ * one fair slice, the bound on its bonus anyway. (Unscaled, a task of weight
+ * 1, khugepaged at nice 19, ran a fair slice of CPU under it and its key
+ * moved 100 of them ahead: the starvation net ran it, in the VM's mixed
+ * benchmark.) CPU hogs do not wake up: each of their slices comes here.
  */
 static uint64_t standing_ns(const struct deadline_ctx *c, const cland_task_t *task)
 {
+	uint64_t cpu;
+
 	if (!(task->flags & CLAND_TASK_WAKEUP))
 		return 0;
-	return task_fair_slice(c, task);
+	cpu = scale_weight(task, task_fair_slice(c, task));
+	return cpu < c->slice_ns ? cpu : c->slice_ns;
 }
 
 static bool deadline_dispatch(void *ctx, struct cland_decision *out)
@@ -171,9 +266,6 @@ static bool deadline_dispatch(void *ctx, struct cland_decision *out)
 		c->slice_ns, c->slice_min_ns);
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
 	out->standing_ns = standing_ns(c, &ent.task);
-
-	if (ent.task.vtime > c->min_vruntime)
-		c->min_vruntime = ent.task.vtime;
 	return true;
 }
 

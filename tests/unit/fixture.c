@@ -146,6 +146,29 @@ void set_min_vruntime(struct fixture *f, uint64_t v)
 	assert_int_equal(pending(f), 0);
 }
 
+/*
+ * Move the virtual clock of a fresh "deadline" policy to @v: a task alone (1 runnable,
+ * a fair slice of SLICE_NS) runs @v ns, SLICE_NS at a time (the clock's
+ * largest step). Checked: a task that never ran is then placed at @v - F.
+ */
+void set_vclock(struct fixture *f, uint64_t v)
+{
+	cland_task_t t = make_task(999, 0, 0), fresh = make_task(998, 0, 0);
+	uint64_t left = v;
+
+	t.nr_runnable = fresh.nr_runnable = 1;
+	while (left) {
+		uint64_t run = left < SLICE_NS ? left : SLICE_NS;
+
+		t.start_ts = t.stop_ts;
+		t.stop_ts += run;
+		t.vtime = placed(f, &t);
+		left -= run;
+	}
+	assert_int_equal(placed(f, &fresh), v > SLICE_NS ? v - SLICE_NS : 0);
+	assert_int_equal(pending(f), 0);
+}
+
 uint64_t charged(struct fixture *f, uint64_t weight, uint64_t ran)
 {
 	static uint64_t base;
@@ -171,6 +194,7 @@ void simulate(struct fixture *f, const uint64_t *weight, const bool *sleeps, uin
 	for (i = 0; i < nr; i++) {
 		t[i] = make_task(i + 1, 0, 0);
 		t[i].weight = weight[i];
+		t[i].nr_runnable = (uint64_t)nr; /* as the backend counts them */
 		ran[i] = 0;
 		enqueue(f, &t[i]);
 	}

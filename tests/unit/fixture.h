@@ -73,17 +73,19 @@ struct cland_decision dispatch(struct fixture *f);
 uint64_t pending(struct fixture *f);
 /* The vruntime @t is dispatched with (alone in the queue). */
 uint64_t placed(struct fixture *f, const cland_task_t *t);
-/* Make the policy's min_vruntime @v by dispatching a task with that vruntime. */
+/* Make the "vruntime" policy's min_vruntime @v by dispatching a task with that vruntime. */
 void set_min_vruntime(struct fixture *f, uint64_t v);
+/* Move the "deadline" policy's virtual clock from 0 to @v (a fresh policy). */
+void set_vclock(struct fixture *f, uint64_t v);
 /* The vruntime charged for @ran ns to a task of @weight (above all others so far). */
 uint64_t charged(struct fixture *f, uint64_t weight, uint64_t ran);
 
 /*
- * @nr tasks (at most 8) of @weight[] on one CPU for @duration ns: dispatch,
- * run for the slice, re-enqueue with the decision's vruntime. Tasks with
- * @sleeps[i] set (@sleeps may be NULL) run at most @burst ns and wake straight
- * up again (CLAND_TASK_WAKEUP, exec_runtime reset); the others never sleep.
- * @ran[i]: the CPU time each got.
+ * @nr tasks (at most 8, all counted in nr_runnable) of @weight[] on one CPU
+ * for @duration ns: dispatch, run for the slice, re-enqueue with the
+ * decision's vruntime. Tasks with @sleeps[i] set (@sleeps may be NULL) run at
+ * most @burst ns and wake straight up again (CLAND_TASK_WAKEUP, exec_runtime
+ * reset); the others never sleep. @ran[i]: the CPU time each got.
  */
 void simulate(struct fixture *f, const uint64_t *weight, const bool *sleeps, uint64_t burst,
 	      uint64_t *ran, int nr, uint64_t duration);

@@ -29,6 +29,23 @@ static int teardown(void **state)
 	return fixture_teardown(state);
 }
 
+/*
+ * What a run of @ran ns costs a task of @weight in vruntime: the task is at
+ * the clock @vclock, one of 4 runnable tasks on the fixture's 4 CPUs (a fair
+ * slice of SLICE_NS, the clock moves by a quarter of the charge): neither
+ * floored nor capped while the charge is under a fair slice.
+ */
+static uint64_t charge(struct fixture *f, uint64_t vclock, uint64_t weight, uint64_t ran)
+{
+	cland_task_t t = make_task(1, vclock, 0);
+
+	t.weight = weight;
+	t.nr_runnable = 4;
+	t.start_ts = 7 * SLICE_NS;
+	t.stop_ts = t.start_ts + ran;
+	return placed(f, &t) - vclock;
+}
+
 static void test_registered(void **state)
 {
 	(void)state;
@@ -68,6 +85,7 @@ static void test_interactive_before_hog(void **state)
 	cland_task_t interactive = make_task(2, 5 * SLICE_NS, 100000);
 	struct cland_decision d;
 
+	set_vclock(f, 5 * SLICE_NS);
 	/* the hog was queued first, with the same vruntime */
 	enqueue(f, &hog);
 	enqueue(f, &interactive);
@@ -128,8 +146,9 @@ static void test_wakeup_credit_bounded(void **state)
 	cland_task_t sleeper = make_task(2, min - 3 * SLICE_NS, 0);
 	cland_task_t recent = make_task(3, min - SLICE_NS / 2, 0);
 	cland_task_t ahead = make_task(4, min + SLICE_NS, 0);
+	cland_task_t far = make_task(5, min + 30 * SLICE_NS, 0);
 
-	set_min_vruntime(f, min);
+	set_vclock(f, min);
 	/* vtime 0 (never seen) and long sleepers: exactly one slice of credit */
 	enqueue(f, &fresh);
 	assert_int_equal(dispatch(f).vtime, min - SLICE_NS);
@@ -140,6 +159,9 @@ static void test_wakeup_credit_bounded(void **state)
 	assert_int_equal(dispatch(f).vtime, min - SLICE_NS / 2);
 	enqueue(f, &ahead);
 	assert_int_equal(dispatch(f).vtime, min + SLICE_NS);
+	/* further ahead (it ran more than its share): it owes one slice, no more */
+	enqueue(f, &far);
+	assert_int_equal(dispatch(f).vtime, min + SLICE_NS);
 }
 
 static void test_no_underflow_near_zero(void **state)
@@ -147,43 +169,89 @@ static void test_no_underflow_near_zero(void **state)
 	struct fixture *f = *state;
 	cland_task_t fresh = make_task(1, 0, 0);
 
-	/* min_vruntime (SLICE_NS / 2) is less than a slice: floor at 0 */
-	set_min_vruntime(f, SLICE_NS / 2);
+	/* the clock (SLICE_NS / 2) is less than a slice: floor at 0 */
+	set_vclock(f, SLICE_NS / 2);
 	enqueue(f, &fresh);
 	assert_int_equal(dispatch(f).vtime, 0);
 }
 
-static void test_min_vruntime_monotonic(void **state)
+/* Tasks far behind or far ahead of the clock do not move it. */
+static void test_vclock_moves_only_by_runs(void **state)
 {
 	struct fixture *f = *state;
 	const uint64_t high = 500 * SLICE_NS;
 	cland_task_t low = make_task(1, 10 * SLICE_NS, 0);
-	cland_task_t fresh = make_task(2, 0, 0);
+	cland_task_t far = make_task(2, 100 * high, 0);
+	cland_task_t fresh = make_task(3, 0, 0);
 
-	set_min_vruntime(f, high);
-	/* dispatching a task with a lower vruntime does not move it back */
+	set_vclock(f, high);
 	enqueue(f, &low);
 	assert_int_equal(dispatch(f).vtime, high - SLICE_NS);
+	enqueue(f, &far);
+	assert_int_equal(dispatch(f).vtime, high + SLICE_NS);
 	enqueue(f, &fresh);
 	assert_int_equal(dispatch(f).vtime, high - SLICE_NS);
+}
+
+/*
+ * The clock moves at the fair rate: each run, scaled by the inverse of the
+ * task's weight, over the tasks runnable. Among 4 runnable tasks on the
+ * fixture's 4 CPUs (a fair slice of SLICE_NS), 8 runs of 4 slices at nice 0
+ * (a slice each on the clock, its largest step), then a run of one slice at
+ * nice 5 (about 3 of vruntime, 0.75 on the clock): a new task is placed a
+ * fair slice behind the clock.
+ */
+static void test_vclock_fair_rate(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t t = make_task(1, 0, 0), fresh = make_task(2, 0, 0);
+	uint64_t nice5 = SLICE_NS * 100 / WEIGHT_NICE_5 / 4;
+	int i;
+
+	t.nr_runnable = fresh.nr_runnable = 4;
+	t.stop_ts = 4 * SLICE_NS;
+	for (i = 0; i < 8; i++)
+		t.vtime = placed(f, &t);
+	t.weight = WEIGHT_NICE_5;
+	t.stop_ts = SLICE_NS;
+	placed(f, &t);
+	assert_int_equal(placed(f, &fresh), 8 * SLICE_NS + nice5 - SLICE_NS);
+}
+
+/* A run with a bogus length moves the clock by slice_ns, no more. */
+static void test_vclock_step_bounded(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t t = make_task(1, 0, 0), fresh = make_task(2, 0, 0);
+
+	t.weight = 1;
+	t.start_ts = 1;
+	t.stop_ts = 1ULL << 62;
+	t.nr_runnable = fresh.nr_runnable = 1;
+	enqueue(f, &t);
+	assert_int_equal(dispatch(f).vtime, 2 * SLICE_NS); /* the clock + what it owes */
+	assert_int_equal(placed(f, &fresh), 0);		   /* the clock: one slice */
 }
 
 static void test_weighted_charge(void **state)
 {
 	struct fixture *f = *state;
-	const uint64_t ran = 3 * NSEC_PER_MSEC;
-	uint64_t nice0 = charged(f, WEIGHT_NICE_0, ran);
-	uint64_t nice5 = charged(f, WEIGHT_NICE_5, ran);
-	uint64_t nicem5 = charged(f, WEIGHT_NICE_M5, ran);
+	const uint64_t ran = 3 * NSEC_PER_MSEC, v = 100 * SLICE_NS;
+	uint64_t nice0, nice5, nicem5;
+
+	set_vclock(f, v);
+	nice0 = charge(f, v, WEIGHT_NICE_0, ran);
+	nice5 = charge(f, v, WEIGHT_NICE_5, ran);
+	nicem5 = charge(f, v, WEIGHT_NICE_M5, ran);
 
 	assert_int_equal(nice0, ran);
 	assert_int_equal(nice5, ran * 100 / WEIGHT_NICE_5);
 	assert_int_equal(nicem5, ran * 100 / WEIGHT_NICE_M5);
 	assert_true(nice5 > 3 * nice0 - nice0 / 100);
 	assert_true(nicem5 < nice0 / 3);
-	/* extreme weights */
-	assert_int_equal(charged(f, 1, ran), ran * 100);
-	assert_int_equal(charged(f, 10000, ran), ran / 100);
+	/* extreme weights (a run short enough to stay under the cap at weight 1) */
+	assert_int_equal(charge(f, v, 1, ran / 30), ran / 30 * 100);
+	assert_int_equal(charge(f, v, 10000, ran), ran / 100);
 }
 
 static void test_bad_timestamps_and_weight(void **state)
@@ -191,17 +259,24 @@ static void test_bad_timestamps_and_weight(void **state)
 	struct fixture *f = *state;
 	cland_task_t t = make_task(1, 100 * SLICE_NS, 0);
 
+	set_vclock(f, 100 * SLICE_NS);
 	/* stop before start: nothing charged */
 	t.start_ts = 10 * SLICE_NS;
 	t.stop_ts = 9 * SLICE_NS;
 	enqueue(f, &t);
 	assert_int_equal(dispatch(f).vtime, 100 * SLICE_NS);
 	/* weight 0 (malformed) is charged like nice 0, without dividing by 0 */
-	assert_int_equal(charged(f, 0, 5000), 5000);
+	assert_int_equal(charge(f, 100 * SLICE_NS, 0, 5000), 5000);
 	/* weights above the kernel's range are clamped to 10000 */
-	assert_int_equal(charged(f, 1000000, 500000), 5000);
+	assert_int_equal(charge(f, 100 * SLICE_NS, 1000000, 500000), 5000);
 }
 
+/*
+ * An extreme task (vruntime at the top of the range, a run of 146 years at
+ * weight 1, an endless run without sleeping) wraps nothing and drags nothing:
+ * placed a slice ahead of the clock (what it owes, at most), its deadline a
+ * slice later, and the clock moved a slice.
+ */
 static void test_saturates_instead_of_wrapping(void **state)
 {
 	struct fixture *f = *state;
@@ -213,8 +288,8 @@ static void test_saturates_instead_of_wrapping(void **state)
 	t.stop_ts = 1ULL << 62; /* a run of 146 years: the longest a u64 clock tells apart */
 	enqueue(f, &t);
 	d = dispatch(f);
-	assert_true(d.vtime == UINT64_MAX);
-	assert_true(d.deadline == UINT64_MAX);
+	assert_int_equal(d.vtime, 2 * SLICE_NS);
+	assert_int_equal(d.deadline, 3 * SLICE_NS);
 }
 
 static void test_fifo_among_equal_deadlines(void **state)
@@ -222,6 +297,7 @@ static void test_fifo_among_equal_deadlines(void **state)
 	struct fixture *f = *state;
 	int32_t pid;
 
+	set_vclock(f, 2 * SLICE_NS);
 	for (pid = 1; pid <= 20; pid++) {
 		/* two groups with interleaved enqueues */
 		cland_task_t t = make_task(pid, pid % 2 ? 2 * SLICE_NS : SLICE_NS, 0);
@@ -256,6 +332,73 @@ static void test_standing_for_wakeups(void **state)
 	assert_int_equal(dispatch(f).standing_ns, SLICE_NS / 4);
 	enqueue(f, &back);
 	assert_int_equal(dispatch(f).standing_ns, 0);
+}
+
+/*
+ * A standing decision covers a fair slice of vruntime: in CPU time, the fair
+ * slice scaled by the task's weight (the backend moves its key on by what it
+ * runs over its weight), at most slice_ns.
+ */
+static void test_standing_scaled_by_weight(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t waking = make_waking(1, 0);
+
+	waking.nr_runnable = 16; /* on 4 CPUs: a fair slice of SLICE_NS / 4 */
+	waking.weight = 1;
+	enqueue(f, &waking);
+	assert_int_equal(dispatch(f).standing_ns, SLICE_NS / 4 / 100);
+	waking.weight = 200;
+	enqueue(f, &waking);
+	assert_int_equal(dispatch(f).standing_ns, SLICE_NS / 2);
+	waking.weight = 10000;
+	enqueue(f, &waking);
+	assert_int_equal(dispatch(f).standing_ns, SLICE_NS);
+}
+
+/*
+ * The bounds count the most tasks runnable of the last second: after 400
+ * runnable tasks (the minimum slice), a task alone still gets the minimum
+ * slice as its bonus cap, until a second has passed on the tasks' clock.
+ */
+static void test_bounds_hold_the_peak(void **state)
+{
+	struct fixture *f = *state;
+	cland_task_t crowd = make_task(1, 0, 0), hog = make_task(2, 0, 1000 * SLICE_NS);
+	struct cland_decision d;
+
+	crowd.nr_runnable = 400;
+	crowd.stop_ts = crowd.start_ts = SLICE_NS;
+	placed(f, &crowd);
+	hog.nr_runnable = 1;
+	hog.start_ts = hog.stop_ts = SLICE_NS + 999 * NSEC_PER_MSEC;
+	enqueue(f, &hog);
+	d = dispatch(f);
+	assert_int_equal(d.deadline - d.vtime, SLICE_MIN_NS);
+	hog.start_ts = hog.stop_ts = SLICE_NS + 1000 * NSEC_PER_MSEC;
+	enqueue(f, &hog);
+	d = dispatch(f);
+	assert_int_equal(d.deadline - d.vtime, SLICE_NS);
+}
+
+/*
+ * When the load rises (F shrinks from SLICE_NS to SLICE_MIN_NS), the clock
+ * jumps by twice the difference: a key queued at the old bound, clock + 2F,
+ * is at the new one.
+ */
+static void test_vclock_jumps_when_load_rises(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t v = 100 * SLICE_NS, jump = 2 * (SLICE_NS - SLICE_MIN_NS);
+	cland_task_t hog = make_task(1, v + SLICE_NS, 1000 * SLICE_NS);
+	cland_task_t fresh = make_task(2, 0, 0);
+
+	set_vclock(f, v);
+	hog.nr_runnable = 1;
+	enqueue(f, &hog);
+	assert_int_equal(dispatch(f).deadline, v + 2 * SLICE_NS);
+	fresh.nr_runnable = 400; /* the clock is at v + jump: the hog's key, less 2F */
+	assert_int_equal(placed(f, &fresh), v + jump - SLICE_MIN_NS);
 }
 
 static void test_slice_scaled_by_weight(void **state)
@@ -339,9 +482,9 @@ static void test_heap_full_keeps_order(void **state)
 	uint64_t prev = 0;
 	int32_t pid;
 
-	/* descending deadlines: the last ones enqueued run first */
+	/* descending deadlines, all within a fair slice: the last ones enqueued run first */
 	for (pid = 1; pid <= MANY_TASKS; pid++) {
-		cland_task_t t = make_task(pid, (uint64_t)(MANY_TASKS - pid) * 1000, 0);
+		cland_task_t t = make_task(pid, (uint64_t)(MANY_TASKS - pid) * 100, 0);
 
 		enqueue(f, &t);
 	}
@@ -492,7 +635,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exec_runtime_bonus_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wakeup_credit_bounded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_underflow_near_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_min_vruntime_monotonic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vclock_moves_only_by_runs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vclock_fair_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vclock_step_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vclock_jumps_when_load_rises, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bounds_hold_the_peak, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_standing_scaled_by_weight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weighted_charge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_timestamps_and_weight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_saturates_instead_of_wrapping, setup,

@@ -33,7 +33,10 @@ static void order_with(const struct cland_policy *pol, cland_task_t t, int32_t *
 	int i;
 
 	assert_non_null(f);
-	if (pol != &cland_policy_fifo) /* far from 0: keys have room on both sides */
+	/* far from 0: keys have room on both sides */
+	if (pol == &cland_policy_deadline)
+		set_vclock(f, 50 * SLICE_NS);
+	else if (pol == &cland_policy_vruntime)
 		set_min_vruntime(f, 50 * SLICE_NS);
 	for (pid = 1; pid <= 3; pid++) {
 		cland_task_t o = make_waking(pid, 50 * SLICE_NS);

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ab.sh - two scx_cland builds and EEVDF in one VM boot, interleaved: the way
+# to tell whether a change moved a figure, when the VM's speed varies from one
+# run to the next more than most changes do (make bench compares schedulers
+# of one build; this compares builds). The loads and what is printed:
+# bench/ab/guest.sh.
+#
+# Usage: bench/ab/ab.sh A_BINARY B_BINARY [--cpus N] [--rounds N] [--kernel K]
+#   e.g. git stash; make; cp build/scx_cland /tmp/a; git stash pop; make;
+#        bench/ab/ab.sh /tmp/a build/scx_cland
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+die() {
+	echo "ab.sh: $*" >&2
+	exit 2
+}
+
+[ $# -ge 2 ] || die "usage: bench/ab/ab.sh A_BINARY B_BINARY [--cpus N] [--rounds N] [--kernel K]"
+a=$1 b=$2
+shift 2
+[ -x "$a" ] || die "$a: not an executable"
+[ -x "$b" ] || die "$b: not an executable"
+cpus=2 rounds=2 kernel=7.3
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cpus | --rounds | --kernel) [ $# -ge 2 ] || die "$1 needs a value" ;;&
+	--cpus) cpus=$2 ;;
+	--rounds) rounds=$2 ;;
+	--kernel) kernel=$2 ;;
+	*) die "unknown option $1" ;;
+	esac
+	shift 2
+done
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus: '$cpus' is not a number of CPUs"
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds: '$rounds' is not a number of rounds"
+
+tools=$repo/build/bench/tools
+mkdir -p "$tools"
+${CC:-cc} -static -O2 -Wall -Wextra -pthread -o "$tools/reqwork" "$repo/bench/tools/reqwork.c" -lm ||
+	die "building reqwork failed"
+# the guest's parameters: a file in the initramfs (the guest has no host environment)
+mkdir -p "$repo/build/ab"
+echo "AB_ROUNDS=$rounds" >"$repo/build/ab/ab.env"
+export CLAND_VM_ADD="$a=/tests/bin/cland_a $b=/tests/bin/cland_b $tools/reqwork=/tests/bin/reqwork $repo/build/ab/ab.env=/tests/ab.env"
+export CLAND_VM_CPUS=$cpus
+exec "$repo/tests/vm/run.sh" --kernel "$kernel" --script "$here/guest.sh" \
+	--timeout $((600 * rounds))

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest.sh - the guest side of bench/ab/ab.sh: EEVDF and the scx_cland
+# builds the host added as /tests/bin/cland_a and /tests/bin/cland_b,
+# interleaved for AB_ROUNDS rounds (default 2), each through the same loads:
+# cyclictest during back-to-back hackbench (mixed), hackbench pipes and
+# sockets twice, reqwork 4 s, cyclictest under stress-ng --cpu 2xCPUs. One
+# CLAND-INFO line per load, then each build's counters (starved, degraded).
+# Sourced by tests/vm/run.sh --script (guest/lib.sh's helpers).
+
+ab_ct_hogs() {
+	stress-ng --cpu $((2 * $(nproc))) --timeout 40 --metrics-brief >/tmp/sng.out 2>&1 &
+	local sp=$!
+	sleep 1
+	sigdfl cyclictest -i 1000 -D 8 -t 1 -q -h 100000 >/tmp/ct.out 2>&1
+	kill -TERM $sp
+	wait $sp
+	echo "$(histpct 50 99 </tmp/ct.out) hogs_bogo=$(awk '/cpu /{print $(NF-1)}' /tmp/sng.out | tail -1)"
+}
+
+ab_mixed() {
+	local ct all=
+	sigdfl cyclictest -i 1000 -D 8 -t 1 -q -h 100000 >/tmp/ct.out 2>&1 &
+	ct=$!
+	while kill -0 $ct 2>/dev/null; do
+		hackbench -g 4 -l 100 >/tmp/hb.out 2>&1
+		all="$all $(awk '/Time/{print $2}' /tmp/hb.out)"
+	done
+	wait $ct
+	echo "hackbench_s=[$all ] $(histpct 50 99 </tmp/ct.out)"
+}
+
+ab_hb() {
+	hackbench "$@" -g 4 -l 100 2>&1 | awk '/Time/{print $2}'
+}
+
+ab_one() {
+	local name=$1 l
+	if [ "$name" != eevdf ]; then
+		CLAND=/tests/bin/cland_$name start_cland -v
+		waitstate enabled 10000 "$CLAND_PID" >/dev/null || die "$name: not enabled"
+	fi
+	info "$name mixed: $(ab_mixed)"
+	info "$name hackbench pipes: $(ab_hb -p) $(ab_hb -p) sockets: $(ab_hb) $(ab_hb)"
+	info "$name reqwork: $(/tests/bin/reqwork -d 4 -i "$AB_ITERS")"
+	info "$name cyclictest under hogs: $(ab_ct_hogs)"
+	[ "$name" = eevdf ] && return
+	kill -INT "$CLAND_PID"
+	wait "$CLAND_PID"
+	l=$(grep '^cland:' "$CLAND_LOG" | tail -n 1)
+	info "$name: starved=$(field starved "$l") degraded=$(field degraded "$l") user=$(field user "$l") standing=$(field standing "$l")"
+	rm -f "$CLAND_LOG"
+}
+
+. /tests/ab.env || die "no /tests/ab.env (run bench/ab/ab.sh)"
+# one burst size for every scheduler: calibrated once, under EEVDF
+AB_ITERS=$(/tests/bin/reqwork -c | sed -n 's/^burst_iters=\([0-9]*\).*/\1/p')
+[ -n "$AB_ITERS" ] || die "reqwork -c gave no burst_iters"
+r=1
+while [ "$r" -le "${AB_ROUNDS:-2}" ]; do
+	for c in eevdf a b; do
+		ab_one $c
+	done
+	r=$((r + 1))
+done
+out "CLAND-TEST: PASS ab"
