@@ -70,6 +70,15 @@ static inline __u64 decide_gran_start(__u64 run_start, __u64 seg_start, __u64 ex
 	return seg_start > exec_runtime ? seg_start - exec_runtime : 0;
 }
 
+/*
+ * The task running since @awake_since (its run's start less what it ran since
+ * it last slept) is a CPU hog at @now: it has run @hog_ns without sleeping.
+ */
+static inline bool decide_hog(__u64 now, __u64 awake_since, __u64 hog_ns)
+{
+	return time_elapsed(now, awake_since, hog_ns);
+}
+
 /* A task preempted after running @ran of its @run_slice goes back to a DSQ in BPF. */
 static inline bool decide_requeue(__u64 run_slice, __u64 ran)
 {

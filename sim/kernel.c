@@ -117,6 +117,7 @@ static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 	c->deadline = t->deadline;
 	c->started_at =
 		decide_gran_start(t->start_ts, c->seg_start, t->exec_runtime, s->cfg.slice_ns);
+	c->awake_since = time_delta(c->seg_start, t->exec_runtime);
 	c->busy = true;
 	c->preempting = false;
 	s->vclock = t->deadline;
@@ -166,10 +167,16 @@ static void kick_idle_for(struct sim *s, int task)
 	SIM_TRACE(s, "cpu %d: kicked (idle)", cpu);
 }
 
-/* A CPU is preemptible once its task has run DECIDE_PREEMPT_GRAN_NS. */
-static bool ran_enough(const struct sim *s, int cpu)
+/*
+ * A CPU is preemptible once its task has run DECIDE_PREEMPT_GRAN_NS, and, for
+ * @hogs, once it is a CPU hog (decide_hog()).
+ */
+static bool ran_enough(const struct sim *s, int cpu, bool hogs)
 {
-	return time_elapsed(s->now, s->cpus[cpu].started_at, DECIDE_PREEMPT_GRAN_NS);
+	const struct sim_cpu *c = &s->cpus[cpu];
+
+	return time_elapsed(s->now, c->started_at, DECIDE_PREEMPT_GRAN_NS) &&
+	       (!hogs || decide_hog(s->now, c->awake_since, s->cfg.slice_ns));
 }
 
 /*
@@ -180,14 +187,14 @@ static bool ran_enough(const struct sim *s, int cpu)
  * PREEMPT_SKIP_MAX of them); a pinned one looks at its own CPUs.
  */
 /* Among all CPUs: the latest deadline later than @deadline (any, for @any) that ran enough. */
-static int latest_preemptible(struct sim *s, uint64_t deadline, bool any)
+static int latest_preemptible(struct sim *s, uint64_t deadline, bool any, bool hogs)
 {
 	int aside[PREEMPT_SKIP_MAX], nr_aside = 0, cpu, best = -1, i;
 
 	while ((cpu = sim_latest_running_cpu(s)) >= 0 &&
 	       (any || time_after(s->cpus[cpu].deadline, deadline))) {
 		s->work++;
-		if (ran_enough(s, cpu)) {
+		if (ran_enough(s, cpu, hogs)) {
 			best = cpu;
 			break;
 		}
@@ -201,21 +208,21 @@ static int latest_preemptible(struct sim *s, uint64_t deadline, bool any)
 	return best;
 }
 
-static int preemptible_cpu(struct sim *s, int task, uint64_t deadline)
+static int preemptible_cpu(struct sim *s, int task, uint64_t deadline, bool hogs)
 {
 	const struct sim_group *g = sim_task_group(s, &s->tasks[task]);
 	uint64_t latest = deadline;
 	int cpu, best = -1;
 
 	if (!g->pinned)
-		return latest_preemptible(s, deadline, false);
+		return latest_preemptible(s, deadline, false, hogs);
 	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
 		const struct sim_cpu *c = &s->cpus[cpu];
 
 		if (!sim_cpu_allowed(g->cpus, cpu))
 			continue;
 		s->work++;
-		if (c->busy && ran_enough(s, cpu) && time_after(c->deadline, latest)) {
+		if (c->busy && ran_enough(s, cpu, hogs) && time_after(c->deadline, latest)) {
 			latest = c->deadline;
 			best = cpu;
 		}
@@ -254,10 +261,11 @@ void sim_kick_preempt(struct sim *s, int cpu)
 }
 
 /*
- * kick_cpu_for(): an idle CPU @task may use, else (@preempt) preempt the one
- * running the least urgent task, if @deadline is earlier.
+ * kick_cpu_for(): an idle CPU @task may use, else (@kick) preempt the one
+ * running the least urgent task (a CPU hog, for SIM_KICK_PREEMPT_HOG), if
+ * @deadline is earlier.
  */
-void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, bool preempt)
+void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
 {
 	int cpu = pick_idle(s, task, -1);
 
@@ -266,9 +274,9 @@ void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, bool preempt)
 		SIM_TRACE(s, "cpu %d: kicked (idle)", cpu);
 		return;
 	}
-	if (!preempt)
+	if (kick == SIM_KICK_IDLE)
 		return;
-	cpu = preemptible_cpu(s, task, deadline);
+	cpu = preemptible_cpu(s, task, deadline, kick == SIM_KICK_PREEMPT_HOG);
 	if (cpu < 0)
 		return;
 	preempt_cpu(s, cpu);
@@ -342,7 +350,7 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 /*
  * ops.enqueue of a task waking under a standing decision: the shared queue,
  * its last deadline moved back by what it ran since (weight-scaled), as the
- * BPF backend's standing_dispatch() does.
+ * BPF backend's standing_dispatch() does (preempting only a CPU hog).
  */
 static void standing_dispatch(struct sim *s, int task)
 {
@@ -356,7 +364,7 @@ static void standing_dispatch(struct sim *s, int task)
 	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
 	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
-	sim_kick_cpu_for(s, task, key, true);
+	sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT_HOG);
 }
 
 void sim_wakeup(struct sim *s, int task, bool woke)
@@ -462,7 +470,7 @@ static void run_alone(struct sim *s, int task)
 	t->deadline = key;
 	t->start_ts = t->stop_ts; /* charged once */
 	sim_insert_dsq(s, task, SIM_SHARED, key, s->cfg.slice_ns / DECIDE_ALONE_SLICE_DIV);
-	sim_kick_cpu_for(s, task, key, true);
+	sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT);
 }
 
 void sim_take_back(struct sim *s, int task)
@@ -602,7 +610,8 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 			sim_cpu_kick(s, cpu); /* SCX_KICK_IDLE */
 		return;
 	}
-	sim_kick_cpu_for(s, task, d->deadline, !(d->flags & CLAND_DECISION_NO_PREEMPT));
+	sim_kick_cpu_for(s, task, d->deadline,
+			 (d->flags & CLAND_DECISION_NO_PREEMPT) ? SIM_KICK_IDLE : SIM_KICK_PREEMPT);
 }
 
 /*
@@ -701,7 +710,7 @@ void sim_run_daemon(struct sim *s, uint64_t cost)
 		return; /* an idle CPU, for no time */
 	until = s->now + k->switch_ns + cost;
 	if (cpu < 0) {
-		cpu = latest_preemptible(s, 0, true);
+		cpu = latest_preemptible(s, 0, true, false);
 		if (cpu < 0)
 			cpu = sim_latest_running_cpu(s);
 		if (cpu < 0)

@@ -592,6 +592,45 @@ static void test_round_trip_is_the_latency(void **state)
 	run_free(&run);
 }
 
+/*
+ * A standing wake-up (no round trip) preempts a CPU hog at once, not a task
+ * that sleeps often (bpf/cland.bpf.c, standing_dispatch(): at 4 vCPUs
+ * hackbench's tasks preempted each other at every wake-up). A task waking
+ * every 2 ms among 2 hogs on 2 CPUs runs at once (p99 0); among 2 tasks
+ * that run 5 ms and sleep 1 ms, its standing wake-ups preempt nobody: the
+ * preemptions left are its decisions' (through user space), far fewer than
+ * its standing wake-ups (preempting any task: 707 for 804).
+ */
+static void test_standing_wakeups_preempt_only_hogs(void **state)
+{
+	static const char hogs[] =
+		"{\"cpus\": 2, \"duration_ms\": 3000, \"groups\": ["
+		" {\"name\": \"hog\", \"count\": 2, \"run_us\": 100000000, \"sleep_us\": 0},"
+		" {\"name\": \"ui\", \"count\": 1, \"run_us\": 100, \"sleep_us\": 2000,"
+		"  \"dist\": \"exp\"}]}";
+	static const char sleepers[] =
+		"{\"cpus\": 2, \"duration_ms\": 3000, \"groups\": ["
+		" {\"name\": \"busy\", \"count\": 2, \"run_us\": 5000, \"sleep_us\": 1000,"
+		"  \"dist\": \"exp\"},"
+		" {\"name\": \"ui\", \"count\": 1, \"run_us\": 100, \"sleep_us\": 2000,"
+		"  \"dist\": \"exp\"}]}";
+	const struct cland_policy *pol = policy_or_skip("deadline");
+	struct run run;
+
+	run_policy(&run, hogs, pol, RTT_NS);
+	assert_true(run.r.counters.nr_standing > 0);
+	assert_true(run.r.counters.nr_preemptions > 0);
+	assert_int_equal(stats(&run, "ui")->lat_p99_ns, 0);
+	run_free(&run);
+	run_policy(&run, sleepers, pol, RTT_NS);
+	print_message("among sleepers: %llu standing wake-ups, %llu preemptions\n",
+		      (unsigned long long)run.r.counters.nr_standing,
+		      (unsigned long long)run.r.counters.nr_preemptions);
+	assert_true(run.r.counters.nr_standing > 200);
+	assert_true(run.r.counters.nr_preemptions < run.r.counters.nr_standing / 4);
+	run_free(&run);
+}
+
 static void test_nice_weights(void **state)
 {
 	assert_int_equal(sim_nice_weight(0), 100);
@@ -815,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_idle_wakeup_runs_at_once),
 		cmocka_unit_test(test_lone_hog_keeps_cpu),
 		cmocka_unit_test(test_round_trip_is_the_latency),
+		cmocka_unit_test(test_standing_wakeups_preempt_only_hogs),
 		cmocka_unit_test(test_nice_weights),
 		cmocka_unit_test(test_deterministic_output),
 		cmocka_unit_test(test_bad_workloads_rejected),
