@@ -622,10 +622,10 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
  * others, by more than the CPU time their decisions cover. It preempts only
  * a CPU hog: a task that sleeps often leaves its CPU soon anyway, and tasks
  * that wake each other (messaging) preempted each other at every wake-up
- * (4 vCPUs: 3-4 preemptions per decision, hackbench sockets 18 s against
- * EEVDF's 1.8 s; preempting only hogs: 2.5 s), while a waking task behind a
- * hog waited for the tick (cyclictest under stress-ng, never preempting: p50
- * 0.9 -> 3.9 ms).
+ * (bench/ab/ab.sh, 4 vCPUs: 3-4 preemptions per decision, hackbench sockets
+ * 17-18 s against EEVDF's 2.8 s; preempting only hogs: 8-13 s). Never
+ * preempting ran them in 2.5 s, but a task waking behind a CPU hog then
+ * waited for the tick (cyclictest under stress-ng: p50 0.9 -> 3.9 ms).
  */
 static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
