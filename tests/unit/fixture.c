@@ -147,9 +147,10 @@ void set_min_vruntime(struct fixture *f, uint64_t v)
 }
 
 /*
- * Move the virtual clock of a fresh "deadline" policy to @v: a task alone (1 runnable,
- * a fair slice of SLICE_NS) runs @v ns, SLICE_NS at a time (the clock's
- * largest step). Checked: a task that never ran is then placed at @v - F.
+ * Move the virtual clock of a fresh "deadline" policy to @v: a task alone
+ * (1 runnable, a fair slice of SLICE_NS) runs @v ns, SLICE_NS at a time (the
+ * clock's largest step). Checked: a task that never ran is then placed at
+ * @v - F.
  */
 void set_vclock(struct fixture *f, uint64_t v)
 {
