@@ -1134,10 +1134,10 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		st.vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
+		cctx->awake_since = decide_awake_since(tctx->seg_start, tctx->exec_runtime);
 		/* where its preemption granularity counts from (decide.h) */
-		cctx->started_at = decide_gran_start(tctx->start_ts, tctx->seg_start,
+		cctx->started_at = decide_gran_start(tctx->start_ts, cctx->awake_since,
 						     tctx->exec_runtime, slice_ns);
-		cctx->awake_since = time_delta(tctx->seg_start, tctx->exec_runtime);
 		cctx->busy = 1;
 	}
 }

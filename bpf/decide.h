@@ -53,26 +53,35 @@ static inline __u64 decide_standing_key(__u64 deadline, __u64 ran, __u64 weight)
 }
 
 /*
- * Where the preemption granularity of a running task counts from. @run_start
- * is when it started the run its policy decided (before a requeue, if it was
- * preempted and resumes: it is not protected twice); a task that has run
- * @exec_runtime >= @hog_ns since it last slept is a CPU hog: it counts from
- * then, so it is not protected at all. A task protected for a millisecond
- * will likely sleep again soon (messaging: sparing it halves the switches); a
- * hog will not, and protecting each of its slices made an interactive task
- * wait up to a tick or a slice behind it (cyclictest under hogs, p99 12 ms).
+ * When a task running from @seg_start, having run @exec_runtime since it last
+ * slept, would have started had it run all that in one go: what
+ * decide_gran_start() and decide_hog() count from.
  */
-static inline __u64 decide_gran_start(__u64 run_start, __u64 seg_start, __u64 exec_runtime,
-				      __u64 hog_ns)
+static inline __u64 decide_awake_since(__u64 seg_start, __u64 exec_runtime)
 {
-	if (exec_runtime < hog_ns)
-		return run_start;
 	return seg_start > exec_runtime ? seg_start - exec_runtime : 0;
 }
 
 /*
- * The task running since @awake_since (its run's start less what it ran since
- * it last slept) is a CPU hog at @now: it has run @hog_ns without sleeping.
+ * Where the preemption granularity of a running task counts from. @run_start
+ * is when it started the run its policy decided (before a requeue, if it was
+ * preempted and resumes: it is not protected twice); a task that has run
+ * @exec_runtime >= @hog_ns since it last slept is a CPU hog: it counts from
+ * @awake_since (decide_awake_since()), so it is not protected at all. A task
+ * protected for a millisecond will likely sleep again soon (messaging: sparing
+ * it halves the switches); a hog will not, and protecting each of its slices
+ * made an interactive task wait up to a tick or a slice behind it (cyclictest
+ * under hogs, p99 12 ms).
+ */
+static inline __u64 decide_gran_start(__u64 run_start, __u64 awake_since, __u64 exec_runtime,
+				      __u64 hog_ns)
+{
+	return exec_runtime < hog_ns ? run_start : awake_since;
+}
+
+/*
+ * The task running since @awake_since (decide_awake_since()) is a CPU hog at
+ * @now: it has run @hog_ns without sleeping.
  */
 static inline bool decide_hog(__u64 now, __u64 awake_since, __u64 hog_ns)
 {

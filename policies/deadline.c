@@ -166,24 +166,25 @@ static uint64_t task_charge(const cland_task_t *task)
 }
 
 /*
- * vclock moves by the mean of the runnable tasks' vruntime advances, at most
- * slice_ns at a time: a run with a bogus length (timestamps are the
- * backend's, a task's weight may be 1) cannot throw it far ahead of every
- * task.
+ * vclock moves by the mean of the runnable tasks' vruntime advances (@charge:
+ * this task's, task_charge()), at most slice_ns at a time: a run with a bogus
+ * length (timestamps are the backend's, a task's weight may be 1) cannot
+ * throw it far ahead of every task.
  */
-static void advance_vclock(struct deadline_ctx *c, const cland_task_t *task)
+static void advance_vclock(struct deadline_ctx *c, const cland_task_t *task, uint64_t charge)
 {
 	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
-	uint64_t step = task_charge(task) / nr;
+	uint64_t step = charge / nr;
 
 	c->vclock = sat_add(c->vclock, step < c->slice_ns ? step : c->slice_ns);
 }
 
-/* The task's vruntime after its last run, within a fair slice of vclock. */
-static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *task, uint64_t fair)
+/* The task's vruntime after its last run (@charge), within a fair slice of vclock. */
+static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *task, uint64_t fair,
+			      uint64_t charge)
 {
 	uint64_t floor = c->vclock > fair ? c->vclock - fair : 0;
-	uint64_t vruntime = sat_add(task->vtime > floor ? task->vtime : floor, task_charge(task));
+	uint64_t vruntime = sat_add(task->vtime > floor ? task->vtime : floor, charge);
 	uint64_t ceiling = sat_add(c->vclock, fair);
 
 	return vruntime < ceiling ? vruntime : ceiling;
@@ -200,11 +201,11 @@ static uint64_t task_deadline(const cland_task_t *task, uint64_t vruntime, uint6
 static void deadline_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct deadline_ctx *c = ctx;
-	uint64_t fair = bound_slice(c, task), deadline;
+	uint64_t fair = bound_slice(c, task), charge = task_charge(task), deadline;
 	cland_task_t t = *task;
 
-	advance_vclock(c, task);
-	t.vtime = task_vruntime(c, task, fair);
+	advance_vclock(c, task, charge);
+	t.vtime = task_vruntime(c, task, fair, charge);
 	deadline = task_deadline(task, t.vtime, fair);
 	/* the rules' verdict: ahead of every new key (>= vclock - F), or far behind */
 	deadline = cland_verdict_key(task, deadline, c->vclock, 2 * c->slice_ns, c->slice_ns);

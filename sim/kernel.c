@@ -115,9 +115,9 @@ static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 	t->start_ts = c->seg_start - t->carried;
 	t->carried = 0;
 	c->deadline = t->deadline;
+	c->awake_since = decide_awake_since(c->seg_start, t->exec_runtime);
 	c->started_at =
-		decide_gran_start(t->start_ts, c->seg_start, t->exec_runtime, s->cfg.slice_ns);
-	c->awake_since = time_delta(c->seg_start, t->exec_runtime);
+		decide_gran_start(t->start_ts, c->awake_since, t->exec_runtime, s->cfg.slice_ns);
 	c->busy = true;
 	c->preempting = false;
 	s->vclock = t->deadline;

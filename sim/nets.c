@@ -13,8 +13,8 @@
  *    a DECIDE_STARVE_SLICE_NS slice;
  *  - the heartbeat, every WATCH_HEARTBEAT_NS, as far as the nets go: when
  *    no CPU has dispatched for too long while they have something to look
- *    at (watch_overdue_late(), watch_starve_late()), its CPU (CPU 0 here) dispatches, preempted if
- *    busy;
+ *    at (watch_overdue_late(), watch_starve_late()), its CPU (CPU 0 here)
+ *    dispatches, preempted if busy;
  *  - the kernel's watchdog: every half timeout it looks at every runnable
  *    task, and a task that has waited CLAND_WATCHDOG_MS for a CPU ejects the
  *    scheduler: the simulation stops there.
