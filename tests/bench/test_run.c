@@ -2,7 +2,8 @@
 /*
  * test_run.c - bench/run.sh (make bench) refuses bad input before it builds
  * or boots anything: exit 2 and a message naming the problem; so does
- * tests/vm/qemu.sh for the vCPU count run.sh hands it (CLAND_VM_CPUS).
+ * tests/vm/qemu.sh for the vCPU count run.sh hands it (CLAND_VM_CPUS), and
+ * bench/ab/ab.sh.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -19,15 +20,15 @@
 #define REPO "."
 #endif
 
-/* Run bench/run.sh with ENV and ARGS; its exit status, stderr in @err. */
-static int run(const char *env, const char *args, char *err, size_t len)
+/* Run @script (under the repo) with ENV and ARGS; its exit status, stderr in @err. */
+static int run_script(const char *script, const char *env, const char *args, char *err, size_t len)
 {
 	char cmd[1024];
 	size_t n;
 	FILE *f;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "env %s %s/bench/run.sh %s 2>&1 >/dev/null", env, REPO, args);
+	snprintf(cmd, sizeof(cmd), "env %s %s/%s %s 2>&1 >/dev/null", env, REPO, script, args);
 	f = popen(cmd, "r");
 	assert_non_null(f);
 	n = fread(err, 1, len - 1, f);
@@ -35,6 +36,32 @@ static int run(const char *env, const char *args, char *err, size_t len)
 	st = pclose(f);
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
+}
+
+/* Run bench/run.sh with ENV and ARGS. */
+static int run(const char *env, const char *args, char *err, size_t len)
+{
+	return run_script("bench/run.sh", env, args, err, len);
+}
+
+/* bench/ab/ab.sh refuses bad input the same way, before it builds or boots anything. */
+static void bad_ab(void **state)
+{
+	static const char ab[] = "bench/ab/ab.sh";
+	char err[4096];
+
+	assert_int_equal(run_script(ab, "", "", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "usage: bench/ab/ab.sh A_BINARY B_BINARY"));
+	assert_int_equal(run_script(ab, "", "/nonexistent /bin/true", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "/nonexistent: not an executable"));
+	assert_int_equal(run_script(ab, "", "/bin/true /bin/true --cpus two", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--cpus: 'two' is not a number of CPUs"));
+	assert_int_equal(run_script(ab, "", "/bin/true /bin/true --rounds 0", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--rounds: '0' is not a number of rounds"));
+	assert_int_equal(run_script(ab, "", "/bin/true /bin/true --rounds", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--rounds needs a value"));
+	assert_int_equal(run_script(ab, "", "/bin/true /bin/true --bogus 1", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "unknown option --bogus"));
 }
 
 static void bad_rounds(void **state)
@@ -129,7 +156,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bad_rounds),  cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(bad_extra),   cmocka_unit_test(bad_cpus),
-		cmocka_unit_test(bad_vm_cpus),
+		cmocka_unit_test(bad_vm_cpus), cmocka_unit_test(bad_ab),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
