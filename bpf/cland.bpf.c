@@ -152,6 +152,13 @@ struct task_ctx {
 	u64 standing_charge; /* ns run since its deadline was last moved */
 	u32 requeue;	     /* preempted while runnable: requeue in BPF (no round trip) */
 	u32 taken_back;	     /* take_back() ran it, and it has not slept since */
+	/*
+	 * Its wake-up is a sync one (SCX_WAKE_SYNC: a running task woke it,
+	 * messaging). Set by ops.select_cpu; cleared by ops.enqueue, which reads
+	 * it, and by ops.running (a direct dispatch skips ops.enqueue; a task
+	 * bound to one CPU skips ops.select_cpu).
+	 */
+	u32 wake_sync;
 };
 
 struct {
@@ -176,6 +183,7 @@ struct cpu_ctx {
 	u64 deadline;	 /* deadline of the running task */
 	u64 started_at;	 /* where its preemption granularity counts from (decide_gran_start()) */
 	u64 awake_since; /* when it started running, less what it ran since it last slept */
+	u64 seg_start;	 /* when it got this CPU (its current run started) */
 	u32 busy;	 /* 1 while a task other than the daemon runs */
 	/*
 	 * The running task is being preempted (kicked for a more urgent task or
@@ -372,25 +380,39 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 	return bpf_map_lookup_elem(&cpu_ctxs, &key);
 }
 
-/*
- * A CPU @p may use whose running task has run for preempt_gran_ns (and is a
- * CPU hog, for @hogs) and has a later deadline than @deadline: this CPU if it
- * is one, else the one with the latest deadline; -1 if none.
- */
-/* @cpu runs a task @p may displace: later, past its granularity (a hog, for @hogs). */
-static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, u64 now, bool hogs)
+/* Which running tasks a wake-up may preempt (kick_cpu_for()). */
+enum kick_rule {
+	KICK_ANY,      /* any less urgent task past its granularity */
+	KICK_STANDING, /* a standing wake-up: decide_standing_preempts() */
+	KICK_SYNC,     /* the same, for a sync wake-up (a running task woke it) */
+};
+
+/* The task @cctx's CPU runs may be preempted under @rule at @now. */
+static bool rule_allows(const struct cpu_ctx *cctx, u64 now, enum kick_rule rule)
+{
+	return rule == KICK_ANY ||
+	       decide_standing_preempts(now, cctx->awake_since, cctx->seg_start, rule == KICK_SYNC,
+					slice_ns, preempt_gran_ns);
+}
+
+/* @cpu runs a task @p may displace: later, past its granularity, allowed by @rule. */
+static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, u64 now,
+			    enum kick_rule rule)
 {
 	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
 	return cctx && cctx->busy && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
 	       time_elapsed(now, cctx->started_at, preempt_gran_ns) &&
-	       (!hogs || decide_hog(now, cctx->awake_since, slice_ns)) &&
-	       time_after(cctx->deadline, deadline);
+	       rule_allows(cctx, now, rule) && time_after(cctx->deadline, deadline);
 }
 
 static u64 rule_urgent_gran(const struct task_struct *p); /* rules.bpf.h */
 
-static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline, bool hogs)
+/*
+ * A CPU whose task @p may preempt (cpu_preemptible()): this CPU if it is one,
+ * else the one with the latest deadline; -1 if none.
+ */
+static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline, enum kick_rule rule)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
 	u64 urgent = rule_urgent_gran(p);
@@ -399,7 +421,7 @@ static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline, bool 
 	s32 cpu, best = -1;
 
 	if (urgent)
-		hogs = false;
+		rule = KICK_ANY;
 
 	/*
 	 * This CPU first: a task woken by an interrupt here takes the CPU on
@@ -407,12 +429,12 @@ static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline, bool 
 	 * class's wake-up preemption does).
 	 */
 	cpu = bpf_get_smp_processor_id();
-	if (cpu_preemptible(p, cpu, deadline, now, hogs))
+	if (cpu_preemptible(p, cpu, deadline, now, rule))
 		return cpu;
 	bpf_for (cpu, 0, nr_cpus) {
 		struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
-		if (!cctx || !cpu_preemptible(p, cpu, latest, now, hogs))
+		if (!cctx || !cpu_preemptible(p, cpu, latest, now, rule))
 			continue;
 		latest = cctx->deadline;
 		best = cpu;
@@ -439,26 +461,27 @@ static void kick_idle_for(const struct task_struct *p)
 
 /*
  * Get a CPU to run @p soon: wake an idle one, else preempt the one running the
- * least urgent task if @p is more urgent than it; with @hogs, only a CPU hog
- * (decide_hog()).
+ * least urgent task if @p is more urgent than it and @rule allows. True when
+ * it preempted one.
  */
-static void kick_cpu_for(const struct task_struct *p, u64 deadline, bool hogs)
+static bool kick_cpu_for(const struct task_struct *p, u64 deadline, enum kick_rule rule)
 {
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
 	if (cpu >= 0) {
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
-		return;
+		return false;
 	}
-	cpu = find_preemptible_cpu(p, deadline, hogs);
+	cpu = find_preemptible_cpu(p, deadline, rule);
 	if (cpu < 0)
-		return;
+		return false;
 	mark_preempting(cpu);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 	if (is_usersched(p))
 		__sync_fetch_and_add(&counters.nr_preempt_usersched, 1);
 	else
 		__sync_fetch_and_add(&counters.nr_preemptions, 1);
+	return true;
 }
 
 /*
@@ -491,8 +514,12 @@ static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu)
 
 s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
+	struct task_ctx *tctx = lookup_task_ctx(p);
 	bool is_idle = false;
 	s32 cpu;
+
+	if (tctx)
+		tctx->wake_sync = !!(wake_flags & SCX_WAKE_SYNC);
 
 	if (rule_select_cpu(p, prev_cpu, &cpu))
 		return cpu;
@@ -531,7 +558,7 @@ static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 	}
 	cland_dsq_insert(p, CLAND_DSQ_USERSCHED, slice_ns, enq_flags);
 	if (usersched_urgent() || st.degraded)
-		kick_cpu_for(p, 0, false);
+		kick_cpu_for(p, 0, KICK_ANY);
 }
 
 /*
@@ -549,7 +576,7 @@ static void wake_usersched(void)
 	p = bpf_task_from_pid(usersched_tgid);
 	if (!p)
 		return;
-	kick_cpu_for(p, 0, false);
+	kick_cpu_for(p, 0, KICK_ANY);
 	bpf_task_release(p);
 }
 
@@ -572,7 +599,7 @@ static void enqueue_alone(struct task_struct *p, struct task_ctx *tctx, u64 enq_
 	}
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, enq_flags);
 	__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
-	kick_cpu_for(p, vtime, false);
+	kick_cpu_for(p, vtime, KICK_ANY);
 }
 
 static void fill_queued(struct cland_queued *q, struct task_struct *p, struct task_ctx *tctx,
@@ -620,14 +647,16 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
  * scaled by its weight as a vruntime is. Never ahead of where the policy put
  * it, so tasks under standing decisions cannot overtake each other, nor the
  * others, by more than the CPU time their decisions cover. It preempts only
- * a CPU hog: a task that sleeps often leaves its CPU soon anyway, and tasks
- * that wake each other (messaging) preempted each other at every wake-up
- * (bench/ab/ab.sh, 4 vCPUs: 3-4 preemptions per decision, hackbench sockets
- * 17-18 s against EEVDF's 2.8 s; preempting only hogs: 8-13 s). Never
- * preempting ran them in 2.5 s, but a task waking behind a CPU hog then
- * waited for the tick (cyclictest under stress-ng: p50 0.9 -> 3.9 ms).
+ * a CPU hog, and for a @sync wake-up only one that has had preempt_gran_ns of
+ * its CPU (decide_standing_preempts()). Tasks that wake each other
+ * (messaging) preempted each other at every wake-up (bench/ab/ab.sh, 4 vCPUs:
+ * 3-4 preemptions per decision, hackbench sockets 17-18 s against EEVDF's
+ * 2.8 s; preempting only hogs: 8-13 s). Never preempting ran them in 2.5 s,
+ * but a task waking behind a CPU hog then waited for the tick (cyclictest
+ * under stress-ng: p50 0.9 -> 3.9 ms).
  */
-static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags,
+			      bool sync)
 {
 	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight);
 
@@ -637,7 +666,8 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 	if (rule_place(p, -1, tctx->standing_slice, key, false, enq_flags))
 		return;
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
-	kick_cpu_for(p, key, true);
+	if (kick_cpu_for(p, key, sync ? KICK_SYNC : KICK_STANDING))
+		__sync_fetch_and_add(&counters.nr_preempt_standing, 1);
 }
 
 /* Hand @p to user space; false when the ring or the in-flight table is full. */
@@ -667,6 +697,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx;
+	bool sync;
 
 	if (is_usersched(p)) {
 		enqueue_usersched(p, enq_flags);
@@ -684,6 +715,8 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 	tctx->gen++;
 	tctx->decided_at = 0;
+	sync = tctx->wake_sync;
+	tctx->wake_sync = 0;
 	if (tctx->requeue) {
 		requeue_preempted(p, tctx, enq_flags);
 		return;
@@ -702,7 +735,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		}
 	}
 	if ((enq_flags & SCX_ENQ_WAKEUP) && tctx->standing_left && !st.degraded) {
-		standing_dispatch(p, tctx, enq_flags);
+		standing_dispatch(p, tctx, enq_flags, sync);
 		return;
 	}
 	if (check_stall()) {
@@ -755,7 +788,7 @@ static void take_back(struct task_struct *p, struct task_ctx *tctx)
 	if (rule_place(p, -1, ALONE_SLICE_NS, vtime, false, 0))
 		return;
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, 0);
-	kick_cpu_for(p, vtime, false);
+	kick_cpu_for(p, vtime, KICK_ANY);
 }
 
 /* floor(log2(@v)), 0 for 0. */
@@ -843,7 +876,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		if (d->flags & CLAND_DECISION_NO_PREEMPT)
 			kick_idle_for(p);
 		else
-			kick_cpu_for(p, d->deadline, false);
+			kick_cpu_for(p, d->deadline, KICK_ANY);
 		return;
 	}
 	cland_dsq_insert_vtime(p, (u64)cpu, slice, d->deadline, 0);
@@ -1122,6 +1155,7 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		return;
 	tctx->seg_start = cland_now();
 	tctx->alone_charged = tctx->seg_start;
+	tctx->wake_sync = 0;
 	if (tctx->decided_at) {
 		count_dsq_wait(time_delta(tctx->seg_start, tctx->decided_at));
 		tctx->decided_at = 0;
@@ -1135,6 +1169,7 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
 		cctx->awake_since = decide_awake_since(tctx->seg_start, tctx->exec_runtime);
+		cctx->seg_start = tctx->seg_start;
 		/* where its preemption granularity counts from (decide.h) */
 		cctx->started_at = decide_gran_start(tctx->start_ts, cctx->awake_since,
 						     tctx->exec_runtime, slice_ns);
@@ -1221,6 +1256,7 @@ static void tick_preempt(struct task_struct *p)
 	cctx->preempting = 1;
 	cland_task_set_slice(p, 0);
 	__sync_fetch_and_add(&counters.nr_preemptions, 1);
+	__sync_fetch_and_add(&counters.nr_preempt_tick, 1);
 }
 
 void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)

@@ -188,6 +188,8 @@ struct cland_counters {
 	__u64 nr_heartbeats;	      /* heartbeat timer firings that woke the daemon */
 	__u64 nr_preemptions;	      /* CPUs kicked to run a more urgent task */
 	__u64 nr_preempt_usersched;   /* CPUs kicked to run the daemon */
+	__u64 nr_preempt_standing;    /* of nr_preemptions: for standing wake-ups */
+	__u64 nr_preempt_tick;	      /* of nr_preemptions: by the tick (see tick_preempt()) */
 	__u64 nr_degraded_enter;      /* the daemon stalled: BPF took over scheduling */
 	__u64 nr_degraded_leave;      /* the daemon ran again: user space back in charge */
 	__u64 nr_degraded_dispatches; /* tasks BPF scheduled alone while degraded */

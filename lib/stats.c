@@ -82,12 +82,13 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 			"queued=%" PRIu64 " pending=%" PRIu64 " user=%" PRIu64 " kernel=%" PRIu64
 			" direct=%" PRIu64 " cancel=%" PRIu64 " bounce=%" PRIu64 " failed=%" PRIu64
 			" congested=%" PRIu64 " usersched=%" PRIu64 " heartbeats=%" PRIu64
-			" preempt=%" PRIu64 " preempt_daemon=%" PRIu64 " degraded=%" PRIu64
-			"/%" PRIu64 " degraded_dispatches=%" PRIu64 " rescued=%" PRIu64
-			" degraded_ms=%" PRIu64 " starved=%" PRIu64 " requeued=%" PRIu64
-			" standing=%" PRIu64 " policy_errors=%" PRIu64 " overdue=%" PRIu64
-			" freezes=%" PRIu64 " frozen_ms=%" PRIu64 " rtt_p50_us=%" PRIu64
-			" rtt_p99_us=%" PRIu64 " rtt_log2=%s"
+			" preempt=%" PRIu64 " preempt_daemon=%" PRIu64 " preempt_standing=%" PRIu64
+			" preempt_tick=%" PRIu64 " degraded=%" PRIu64 "/%" PRIu64
+			" degraded_dispatches=%" PRIu64 " rescued=%" PRIu64 " degraded_ms=%" PRIu64
+			" starved=%" PRIu64 " requeued=%" PRIu64 " standing=%" PRIu64
+			" policy_errors=%" PRIu64 " overdue=%" PRIu64 " freezes=%" PRIu64
+			" frozen_ms=%" PRIu64 " rtt_p50_us=%" PRIu64 " rtt_p99_us=%" PRIu64
+			" rtt_log2=%s"
 			" wait_p50_us=%" PRIu64 " wait_p99_us=%" PRIu64,
 			(uint64_t)c->nr_queued, nr_pending, (uint64_t)c->nr_user_dispatches,
 			(uint64_t)c->nr_kernel_dispatches, (uint64_t)c->nr_direct_dispatches,
@@ -95,6 +96,7 @@ int cland_format_counters(char *buf, size_t len, const struct cland_counters *c,
 			(uint64_t)c->nr_failed_dispatches, (uint64_t)c->nr_sched_congested,
 			(uint64_t)c->nr_usersched_runs, (uint64_t)c->nr_heartbeats,
 			(uint64_t)c->nr_preemptions, (uint64_t)c->nr_preempt_usersched,
+			(uint64_t)c->nr_preempt_standing, (uint64_t)c->nr_preempt_tick,
 			(uint64_t)c->nr_degraded_enter, (uint64_t)c->nr_degraded_leave,
 			(uint64_t)c->nr_degraded_dispatches, (uint64_t)c->nr_rescued,
 			(uint64_t)(c->degraded_ns / 1000000), (uint64_t)c->nr_starved,

@@ -263,7 +263,10 @@ void sim_kick_preempt(struct sim *s, int cpu)
 /*
  * kick_cpu_for(): an idle CPU @task may use, else (@kick) preempt the one
  * running the least urgent task (a CPU hog, for SIM_KICK_PREEMPT_HOG), if
- * @deadline is earlier.
+ * @deadline is earlier. The simulator's wake-ups are all a timer's (no task
+ * wakes another), so the backend's rule for sync wake-ups (a hog is spared
+ * for its first preempt_gran_ns on the CPU: decide_standing_preempts()) has
+ * nothing to act on here.
  */
 void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
 {

@@ -91,6 +91,12 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 	[CLAND_ST_PREEMPT_DAEMON] = {"preempt_daemon", C, U, false,
 				     "CPUs preempted to run the daemon", "daemon_preemptions_total",
 				     1},
+	[CLAND_ST_PREEMPT_STANDING] = {"preempt_standing", C, U, false,
+				       "of preempt: for wake-ups under a standing decision",
+				       "standing_preemptions_total", 1},
+	[CLAND_ST_PREEMPT_TICK] = {"preempt_tick", C, U, false,
+				   "of preempt: by the tick, for a task a kick found protected",
+				   "tick_preemptions_total", 1},
 	[CLAND_ST_DEGRADED_ENTER] = {"degraded_enter", C, U, true,
 				     "times the daemon stalled and BPF took over scheduling",
 				     "degraded_entered_total", 1},
@@ -195,6 +201,8 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_HEARTBEATS, nr_heartbeats);
 	D(CLAND_ST_PREEMPT, nr_preemptions);
 	D(CLAND_ST_PREEMPT_DAEMON, nr_preempt_usersched);
+	D(CLAND_ST_PREEMPT_STANDING, nr_preempt_standing);
+	D(CLAND_ST_PREEMPT_TICK, nr_preempt_tick);
 	D(CLAND_ST_DEGRADED_ENTER, nr_degraded_enter);
 	D(CLAND_ST_DEGRADED_LEAVE, nr_degraded_leave);
 	D(CLAND_ST_DEGRADED_DISPATCHES, nr_degraded_dispatches);

@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "cli_run.h"
+#include "decide.h"
 #include "engine.h"
 #include "policy.h"
 #include "workload.h"
@@ -631,6 +632,26 @@ static void test_standing_wakeups_preempt_only_hogs(void **state)
 	run_free(&run);
 }
 
+/*
+ * decide_standing_preempts() (bpf/decide.h), which the backend runs for each
+ * standing wake-up: only a CPU hog is preempted, and for a sync wake-up (a
+ * running task woke it) only a hog that has had a granularity of its CPU.
+ * The simulator's wake-ups are all a timer's: this is its only test here.
+ */
+static void test_standing_preempt_rule(void **state)
+{
+	const uint64_t ms = 1000000, hog = 20 * ms, gran = ms, now = 100 * ms;
+
+	/* awake 5 ms: not a hog, for either wake-up */
+	assert_false(decide_standing_preempts(now, now - 5 * ms, now - 5 * ms, false, hog, gran));
+	assert_false(decide_standing_preempts(now, now - 5 * ms, now - 5 * ms, true, hog, gran));
+	/* awake 30 ms, on its CPU for 0.2 ms (resumed after a preemption) */
+	assert_true(decide_standing_preempts(now, now - 30 * ms, now - ms / 5, false, hog, gran));
+	assert_false(decide_standing_preempts(now, now - 30 * ms, now - ms / 5, true, hog, gran));
+	/* on its CPU for 1 ms: a sync wake-up preempts it too */
+	assert_true(decide_standing_preempts(now, now - 30 * ms, now - ms, true, hog, gran));
+}
+
 static void test_nice_weights(void **state)
 {
 	assert_int_equal(sim_nice_weight(0), 100);
@@ -855,6 +876,7 @@ int main(void)
 		cmocka_unit_test(test_lone_hog_keeps_cpu),
 		cmocka_unit_test(test_round_trip_is_the_latency),
 		cmocka_unit_test(test_standing_wakeups_preempt_only_hogs),
+		cmocka_unit_test(test_standing_preempt_rule),
 		cmocka_unit_test(test_nice_weights),
 		cmocka_unit_test(test_deterministic_output),
 		cmocka_unit_test(test_bad_workloads_rejected),
