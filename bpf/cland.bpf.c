@@ -154,9 +154,8 @@ struct task_ctx {
 	u32 taken_back;	     /* take_back() ran it, and it has not slept since */
 	/*
 	 * Its wake-up is a sync one (SCX_WAKE_SYNC: a running task woke it,
-	 * messaging). Set by ops.select_cpu; cleared by ops.enqueue, which reads
-	 * it, and by ops.running (a direct dispatch skips ops.enqueue; a task
-	 * bound to one CPU skips ops.select_cpu).
+	 * messaging). Set by ops.select_cpu when ops.enqueue follows (no
+	 * direct dispatch), read and cleared by ops.enqueue.
 	 */
 	u32 wake_sync;
 };
@@ -514,30 +513,30 @@ static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu)
 
 s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
-	struct task_ctx *tctx = lookup_task_ctx(p);
+	struct task_ctx *tctx;
 	bool is_idle = false;
 	s32 cpu;
-
-	if (tctx)
-		tctx->wake_sync = !!(wake_flags & SCX_WAKE_SYNC);
 
 	if (rule_select_cpu(p, prev_cpu, &cpu))
 		return cpu;
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
-	if (!is_idle)
-		return cpu;
 	/*
 	 * An idle CPU and no decided task waiting for a CPU: run it there now,
 	 * user space would only add latency (tasks still on their way through
 	 * user space do not count: they will find a CPU when they come back).
 	 */
-	if (is_usersched(p) ||
-	    (!scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED) && !scx_bpf_dsq_nr_queued((u64)cpu))) {
+	if (is_idle && (is_usersched(p) || (!scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED) &&
+					    !scx_bpf_dsq_nr_queued((u64)cpu)))) {
 		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
 		if (!is_usersched(p))
 			__sync_fetch_and_add(&counters.nr_direct_dispatches, 1);
+		return cpu;
 	}
+	/* ops.enqueue follows: whether a running task woke @p (standing_dispatch()) */
+	tctx = lookup_task_ctx(p);
+	if (tctx)
+		tctx->wake_sync = !!(wake_flags & SCX_WAKE_SYNC);
 	return cpu;
 }
 
@@ -1155,7 +1154,6 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		return;
 	tctx->seg_start = cland_now();
 	tctx->alone_charged = tctx->seg_start;
-	tctx->wake_sync = 0;
 	if (tctx->decided_at) {
 		count_dsq_wait(time_delta(tctx->seg_start, tctx->decided_at));
 		tctx->decided_at = 0;
