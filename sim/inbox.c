@@ -90,10 +90,14 @@ void sim_boxes_free(struct sim *s)
 	s->box_rr = NULL;
 }
 
-/* @task becomes runnable now (handle_wakeups() draws its burst). */
+/*
+ * @task becomes runnable now (handle_wakeups() draws its burst), woken by the
+ * running task that posted or took a message: a sync wake-up, as a pipe's.
+ */
 static void wake(struct sim *s, int task)
 {
 	s->tasks[task].waits_msg = false;
+	s->tasks[task].wake_sync = true;
 	s->tasks[task].wake_at = s->now;
 	sim_wakeq_push(s, task, s->now);
 }

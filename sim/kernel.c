@@ -169,14 +169,18 @@ static void kick_idle_for(struct sim *s, int task)
 
 /*
  * A CPU is preemptible once its task has run DECIDE_PREEMPT_GRAN_NS, and, for
- * @hogs, once it is a CPU hog (decide_hog()).
+ * a standing wake-up (@kick), as decide_standing_preempts() says.
  */
-static bool ran_enough(const struct sim *s, int cpu, bool hogs)
+static bool ran_enough(const struct sim *s, int cpu, enum sim_kick kick)
 {
 	const struct sim_cpu *c = &s->cpus[cpu];
 
-	return time_elapsed(s->now, c->started_at, DECIDE_PREEMPT_GRAN_NS) &&
-	       (!hogs || decide_hog(s->now, c->awake_since, s->cfg.slice_ns));
+	if (!time_elapsed(s->now, c->started_at, DECIDE_PREEMPT_GRAN_NS))
+		return false;
+	return kick == SIM_KICK_PREEMPT ||
+	       decide_standing_preempts(s->now, c->awake_since, c->run_start,
+					kick == SIM_KICK_PREEMPT_HOG_SYNC, s->cfg.slice_ns,
+					DECIDE_PREEMPT_GRAN_NS);
 }
 
 /*
@@ -187,14 +191,14 @@ static bool ran_enough(const struct sim *s, int cpu, bool hogs)
  * PREEMPT_SKIP_MAX of them); a pinned one looks at its own CPUs.
  */
 /* Among all CPUs: the latest deadline later than @deadline (any, for @any) that ran enough. */
-static int latest_preemptible(struct sim *s, uint64_t deadline, bool any, bool hogs)
+static int latest_preemptible(struct sim *s, uint64_t deadline, bool any, enum sim_kick kick)
 {
 	int aside[PREEMPT_SKIP_MAX], nr_aside = 0, cpu, best = -1, i;
 
 	while ((cpu = sim_latest_running_cpu(s)) >= 0 &&
 	       (any || time_after(s->cpus[cpu].deadline, deadline))) {
 		s->work++;
-		if (ran_enough(s, cpu, hogs)) {
+		if (ran_enough(s, cpu, kick)) {
 			best = cpu;
 			break;
 		}
@@ -208,21 +212,21 @@ static int latest_preemptible(struct sim *s, uint64_t deadline, bool any, bool h
 	return best;
 }
 
-static int preemptible_cpu(struct sim *s, int task, uint64_t deadline, bool hogs)
+static int preemptible_cpu(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
 {
 	const struct sim_group *g = sim_task_group(s, &s->tasks[task]);
 	uint64_t latest = deadline;
 	int cpu, best = -1;
 
 	if (!g->pinned)
-		return latest_preemptible(s, deadline, false, hogs);
+		return latest_preemptible(s, deadline, false, kick);
 	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
 		const struct sim_cpu *c = &s->cpus[cpu];
 
 		if (!sim_cpu_allowed(g->cpus, cpu))
 			continue;
 		s->work++;
-		if (c->busy && ran_enough(s, cpu, hogs) && time_after(c->deadline, latest)) {
+		if (c->busy && ran_enough(s, cpu, kick) && time_after(c->deadline, latest)) {
 			latest = c->deadline;
 			best = cpu;
 		}
@@ -263,10 +267,7 @@ void sim_kick_preempt(struct sim *s, int cpu)
 /*
  * kick_cpu_for(): an idle CPU @task may use, else (@kick) preempt the one
  * running the least urgent task (a CPU hog, for SIM_KICK_PREEMPT_HOG), if
- * @deadline is earlier. The simulator's wake-ups are all a timer's (no task
- * wakes another), so the backend's rule for sync wake-ups (a hog is spared
- * for its first preempt_gran_ns on the CPU: decide_standing_preempts()) has
- * nothing to act on here.
+ * @deadline is earlier.
  */
 void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
 {
@@ -279,7 +280,7 @@ void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick 
 	}
 	if (kick == SIM_KICK_IDLE)
 		return;
-	cpu = preemptible_cpu(s, task, deadline, kick == SIM_KICK_PREEMPT_HOG);
+	cpu = preemptible_cpu(s, task, deadline, kick);
 	if (cpu < 0)
 		return;
 	preempt_cpu(s, cpu);
@@ -353,9 +354,10 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 /*
  * ops.enqueue of a task waking under a standing decision: the shared queue,
  * its last deadline moved back by what it ran since (weight-scaled), as the
- * BPF backend's standing_dispatch() does (preempting only a CPU hog).
+ * BPF backend's standing_dispatch() does (preempting only a CPU hog; for a
+ * @sync wake-up, one that has had DECIDE_PREEMPT_GRAN_NS of its CPU).
  */
-static void standing_dispatch(struct sim *s, int task)
+static void standing_dispatch(struct sim *s, int task, bool sync)
 {
 	struct sim_task *t = &s->tasks[task];
 	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight);
@@ -367,14 +369,16 @@ static void standing_dispatch(struct sim *s, int task)
 	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
 	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
-	sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT_HOG);
+	sim_kick_cpu_for(s, task, key, sync ? SIM_KICK_PREEMPT_HOG_SYNC : SIM_KICK_PREEMPT_HOG);
 }
 
 void sim_wakeup(struct sim *s, int task, bool woke)
 {
 	struct sim_task *t = &s->tasks[task];
+	bool sync = t->wake_sync;
 	int cpu;
 
+	t->wake_sync = false;
 	t->exec_runtime = 0; /* ops.runnable */
 	t->taken_back = false;
 	t->runnable_at = s->now;
@@ -388,7 +392,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 		if (cpu >= 0)
 			t->cpu = cpu;
 		if (woke && t->standing_left)
-			standing_dispatch(s, task);
+			standing_dispatch(s, task, sync);
 		else
 			sim_enqueue(s, task, woke ? CLAND_TASK_WAKEUP : 0);
 		return;
@@ -713,7 +717,7 @@ void sim_run_daemon(struct sim *s, uint64_t cost)
 		return; /* an idle CPU, for no time */
 	until = s->now + k->switch_ns + cost;
 	if (cpu < 0) {
-		cpu = latest_preemptible(s, 0, true, false);
+		cpu = latest_preemptible(s, 0, true, SIM_KICK_PREEMPT);
 		if (cpu < 0)
 			cpu = sim_latest_running_cpu(s);
 		if (cpu < 0)

@@ -39,6 +39,7 @@ struct sim_task {
 	uint64_t waiting_since; /* runnable and not running since then */
 	bool woke;		/* that wait started with a wake-up: a latency sample */
 	bool waits_msg;		/* sleeping until a message comes to its group (inbox.c) */
+	bool wake_sync;		/* woken by a running task's message (SCX_WAKE_SYNC) */
 	uint64_t dsq_slice;	/* in a DSQ: the slice it will run with */
 	int dsq;		/* in a DSQ: which one (a CPU or SIM_SHARED) */
 	uint64_t dsq_seq;	/* and its entry's seq there (older entries are stale) */
@@ -318,6 +319,8 @@ enum sim_kick {
 	SIM_KICK_IDLE,	      /* nothing */
 	SIM_KICK_PREEMPT,     /* preempt a CPU running a later deadline */
 	SIM_KICK_PREEMPT_HOG, /* the same, only a CPU hog (a standing wake-up) */
+	/* the same, only a hog that has had DECIDE_PREEMPT_GRAN_NS of its CPU (a sync one) */
+	SIM_KICK_PREEMPT_HOG_SYNC,
 };
 void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick);
 void sim_kick_preempt(struct sim *s, int cpu);

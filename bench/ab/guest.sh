@@ -5,7 +5,9 @@
 # interleaved for AB_ROUNDS rounds (default 2), each through the same loads:
 # cyclictest during back-to-back hackbench (mixed), hackbench pipes and
 # sockets twice, reqwork 4 s, cyclictest under stress-ng --cpu 2xCPUs. One
-# CLAND-INFO line per load, then each build's counters (starved, degraded).
+# CLAND-INFO line per load (for a build, with what its counters counted
+# meanwhile: decisions, standing wake-ups, preemptions by source), then each
+# build's totals (starved, degraded).
 # Sourced by tests/vm/run.sh --script (guest/lib.sh's helpers).
 
 ab_ct_hogs() {
@@ -34,16 +36,52 @@ ab_hb() {
 	hackbench "$@" -g 4 -l 100 2>&1 | awk '/Time/{print $2}'
 }
 
+# Two runs of hackbench, their times on one line.
+ab_hb2() {
+	echo $(ab_hb "$@") $(ab_hb "$@")
+}
+
+# The daemon's counters line now (with -v it prints one a second); nothing under EEVDF.
+ab_ctr() {
+	[ "$1" = eevdf ] && return
+	sleep 1.1
+	grep '^cland:' "$CLAND_LOG" | tail -n 1
+}
+
+# What the instruments counted between two ab_ctr lines: decisions, standing
+# wake-ups, preemptions (of which for standing wake-ups, by the tick) and
+# preemptions for the daemon (a counter the build lacks is left out).
+ab_delta() {
+	[ "$1" = eevdf ] && return
+	local k x y
+	for k in user standing preempt preempt_standing preempt_tick preempt_daemon; do
+		x=$(field $k "$2") y=$(field $k "$3")
+		[ -n "$x" ] && [ -n "$y" ] || continue # a build without that counter
+		printf ' %s=%s' $k $((y - x))
+	done
+}
+
+# One load under scheduler $1, its output and what the counters say: "$1 $2: ...".
+ab_load() {
+	local name=$1 what=$2 a b r
+	shift 2
+	a=$(ab_ctr "$name")
+	r=$("$@")
+	b=$(ab_ctr "$name")
+	info "$name $what: $r$(ab_delta "$name" "$a" "$b")"
+}
+
 ab_one() {
 	local name=$1 l
 	if [ "$name" != eevdf ]; then
 		CLAND=/tests/bin/cland_$name start_cland -v
 		waitstate enabled 10000 "$CLAND_PID" >/dev/null || die "$name: not enabled"
 	fi
-	info "$name mixed: $(ab_mixed)"
-	info "$name hackbench pipes: $(ab_hb -p) $(ab_hb -p) sockets: $(ab_hb) $(ab_hb)"
-	info "$name reqwork: $(/tests/bin/reqwork -d 4 -i "$AB_ITERS")"
-	info "$name cyclictest under hogs: $(ab_ct_hogs)"
+	ab_load "$name" mixed ab_mixed
+	ab_load "$name" "hackbench pipes" ab_hb2 -p
+	ab_load "$name" "hackbench sockets" ab_hb2
+	ab_load "$name" reqwork /tests/bin/reqwork -d 4 -i "$AB_ITERS"
+	ab_load "$name" "cyclictest under hogs" ab_ct_hogs
 	[ "$name" = eevdf ] && return
 	kill -INT "$CLAND_PID"
 	wait "$CLAND_PID"

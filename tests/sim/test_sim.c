@@ -633,10 +633,37 @@ static void test_standing_wakeups_preempt_only_hogs(void **state)
 }
 
 /*
+ * A task woken by a running task's message (a sync wake-up, as a pipe's)
+ * preempts a CPU hog only once that hog has had 1 ms of its CPU: 2 writers
+ * that never sleep post a message every 50 us to 8 readers on 2 CPUs: 6862
+ * standing wake-ups, 135 preemptions. Once the writers were hogs (20 ms
+ * awake), each reader's wake-up preempted one: 34698 and 33873.
+ */
+static void test_sync_wakeups_spare_a_hog(void **state)
+{
+	static const char json[] =
+		"{\"cpus\": 2, \"duration_ms\": 2000, \"groups\": ["
+		" {\"name\": \"writer\", \"count\": 2, \"run_us\": 50, \"sleep_us\": 0,"
+		"  \"wakes\": \"reader\"},"
+		" {\"name\": \"reader\", \"count\": 8, \"run_us\": 20, \"sleep_us\": 0,"
+		"  \"waits\": true, \"per_task\": true}]}";
+	const struct cland_policy *pol = policy_or_skip("deadline");
+	struct run run;
+
+	run_policy(&run, json, pol, RTT_NS);
+	print_message("sync wake-ups: %llu standing, %llu preemptions\n",
+		      (unsigned long long)run.r.counters.nr_standing,
+		      (unsigned long long)run.r.counters.nr_preemptions);
+	assert_true(run.r.counters.nr_standing > 2000);
+	/* a writer runs 1 ms between preemptions: at most 2 CPUs x 2000 ms of them */
+	assert_true(run.r.counters.nr_preemptions < 4000);
+	run_free(&run);
+}
+
+/*
  * decide_standing_preempts() (bpf/decide.h), which the backend runs for each
  * standing wake-up: only a CPU hog is preempted, and for a sync wake-up (a
  * running task woke it) only a hog that has had a granularity of its CPU.
- * The simulator's wake-ups are all a timer's: this is its only test here.
  */
 static void test_standing_preempt_rule(void **state)
 {
@@ -877,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_is_the_latency),
 		cmocka_unit_test(test_standing_wakeups_preempt_only_hogs),
 		cmocka_unit_test(test_standing_preempt_rule),
+		cmocka_unit_test(test_sync_wakeups_spare_a_hog),
 		cmocka_unit_test(test_nice_weights),
 		cmocka_unit_test(test_deterministic_output),
 		cmocka_unit_test(test_bad_workloads_rejected),
