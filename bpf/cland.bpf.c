@@ -387,7 +387,7 @@ enum kick_rule {
 };
 
 /* The task @cctx's CPU runs may be preempted under @rule at @now. */
-static bool rule_allows(const struct cpu_ctx *cctx, u64 now, enum kick_rule rule)
+static bool kick_allows(const struct cpu_ctx *cctx, u64 now, enum kick_rule rule)
 {
 	return rule == KICK_ANY ||
 	       decide_standing_preempts(now, cctx->awake_since, cctx->seg_start, rule == KICK_SYNC,
@@ -402,7 +402,7 @@ static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, 
 
 	return cctx && cctx->busy && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
 	       time_elapsed(now, cctx->started_at, preempt_gran_ns) &&
-	       rule_allows(cctx, now, rule) && time_after(cctx->deadline, deadline);
+	       kick_allows(cctx, now, rule) && time_after(cctx->deadline, deadline);
 }
 
 static u64 rule_urgent_gran(const struct task_struct *p); /* rules.bpf.h */

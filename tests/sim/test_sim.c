@@ -593,6 +593,14 @@ static void test_round_trip_is_the_latency(void **state)
 	run_free(&run);
 }
 
+/* What @run's counters say of standing wake-ups and preemptions, after @what. */
+static void print_standing(const char *what, const struct run *run)
+{
+	print_message("%s: %llu standing wake-ups, %llu preemptions\n", what,
+		      (unsigned long long)run->r.counters.nr_standing,
+		      (unsigned long long)run->r.counters.nr_preemptions);
+}
+
 /*
  * A standing wake-up (no round trip) preempts a CPU hog at once, not a task
  * that sleeps often (bpf/cland.bpf.c, standing_dispatch(): at 4 vCPUs
@@ -624,9 +632,7 @@ static void test_standing_wakeups_preempt_only_hogs(void **state)
 	assert_int_equal(stats(&run, "ui")->lat_p99_ns, 0);
 	run_free(&run);
 	run_policy(&run, sleepers, pol, RTT_NS);
-	print_message("among sleepers: %llu standing wake-ups, %llu preemptions\n",
-		      (unsigned long long)run.r.counters.nr_standing,
-		      (unsigned long long)run.r.counters.nr_preemptions);
+	print_standing("among sleepers", &run);
 	assert_true(run.r.counters.nr_standing > 200);
 	assert_true(run.r.counters.nr_preemptions < run.r.counters.nr_standing / 4);
 	run_free(&run);
@@ -651,9 +657,7 @@ static void test_sync_wakeups_spare_a_hog(void **state)
 	struct run run;
 
 	run_policy(&run, json, pol, RTT_NS);
-	print_message("sync wake-ups: %llu standing, %llu preemptions\n",
-		      (unsigned long long)run.r.counters.nr_standing,
-		      (unsigned long long)run.r.counters.nr_preemptions);
+	print_standing("sync wake-ups", &run);
 	assert_true(run.r.counters.nr_standing > 2000);
 	/* a writer runs 1 ms between preemptions: at most 2 CPUs x 2000 ms of them */
 	assert_true(run.r.counters.nr_preemptions < 4000);
