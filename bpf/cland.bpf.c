@@ -139,7 +139,6 @@ struct task_ctx {
 	u64 stop_ts;
 	u64 runnable_at;    /* when it last became runnable (woke, or was preempted): watch clock */
 	u64 queued_at;	    /* when it was last handed to user space */
-	u64 held_since;	    /* the same on the watch clock (the overdue net's) */
 	u64 decided_at;	    /* when its decision put it in a DSQ (0: not waiting on one) */
 	u64 seg_start;	    /* when its current run started */
 	u64 run_slice;	    /* the slice it had when that run started */
@@ -202,12 +201,24 @@ struct {
 	__type(value, struct cpu_ctx);
 } cpu_ctxs SEC(".maps");
 
-/* Tasks handed to user space and not decided yet: pid -> enqueue generation. */
+/*
+ * A task handed to user space: the enqueue it was handed over for and since
+ * when (watch clock), published together by one map update so that the nets
+ * never pair an entry with another enqueue's time. Written by send_to_user(),
+ * deleted by the decision (apply_decision(), refuse_decision()), ops.dequeue
+ * or a net (overdue_one(), rescue_one()).
+ */
+struct inflight_ent {
+	u64 gen;	/* the task's enqueue generation (task_ctx.gen) when handed over */
+	u64 held_since; /* when, on the watch clock (the overdue net's) */
+};
+
+/* Tasks handed to user space and not decided yet: pid -> struct inflight_ent. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, CLAND_MAX_INFLIGHT);
 	__type(key, s32);
-	__type(value, u64);
+	__type(value, struct inflight_ent);
 } inflight SEC(".maps");
 
 struct heartbeat {
@@ -672,20 +683,29 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 /* Hand @p to user space; false when the ring or the in-flight table is full. */
 static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
+	struct inflight_ent ent = {.gen = tctx->gen};
 	struct cland_queued *q;
 	s32 pid = p->pid;
+	u64 now = cland_now();
 
-	if (bpf_map_update_elem(&inflight, &pid, &tctx->gen, BPF_ANY))
+	/*
+	 * The entry carries its time: the overdue net on another CPU may scan
+	 * it the moment it is in the map. (With the time in task_ctx, set
+	 * after the entry, a scan in between paired this enqueue's generation
+	 * with the last one's time, 0 on a task's first: a task taken back as
+	 * overdue at once, a second after the scheduler started.)
+	 */
+	ent.held_since = watch_time(now);
+	if (bpf_map_update_elem(&inflight, &pid, &ent, BPF_ANY))
 		return false;
 	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
 	if (!q) {
 		bpf_map_delete_elem(&inflight, &pid);
 		return false;
 	}
-	tctx->queued_at = cland_now();
-	tctx->held_since = watch_time(tctx->queued_at);
+	tctx->queued_at = now;
 	if (!usersched_has_work())
-		st.work_since = tctx->held_since;
+		st.work_since = ent.held_since;
 	fill_queued(q, p, tctx, enq_flags);
 	bpf_ringbuf_submit(q, 0);
 	__sync_fetch_and_add(&counters.nr_queued, 1);
@@ -974,26 +994,33 @@ static bool dispatch_usersched(s32 cpu)
 	return here;
 }
 
-/* Take back a task the stalled daemon holds: schedule it in BPF. */
-static long rescue_one(struct bpf_map *map, s32 *pid, u64 *gen, bool *more)
+/*
+ * Take back a task the stalled daemon holds: schedule it in BPF. Each needs
+ * a dispatch slot (the decisions drained before may have used them all:
+ * one more insert would be a dispatch buffer overflow, a scheduler error);
+ * with none left, the next dispatch round goes on.
+ */
+static long rescue_one(struct bpf_map *map, s32 *pid, struct inflight_ent *ent, bool *more)
 {
 	struct task_ctx *tctx;
 	struct task_struct *p;
+	bool mine;
 
+	if (!scx_bpf_dispatch_nr_slots()) {
+		*more = true;
+		return 1;
+	}
 	p = bpf_task_from_pid(*pid);
-	bpf_map_delete_elem(map, pid);
+	mine = !bpf_map_delete_elem(map, pid); /* else a decision took it meanwhile */
 	if (!p)
 		return 0;
 	tctx = lookup_task_ctx(p);
-	if (tctx && tctx->gen == *gen) {
+	if (mine && tctx && tctx->gen == ent->gen) {
 		take_back(p, tctx);
 		__sync_fetch_and_add(&counters.nr_rescued, 1);
 	}
 	bpf_task_release(p);
-	if (scx_bpf_dispatch_nr_slots())
-		return 0;
-	*more = true; /* no slot left in this round: go on in the next one */
-	return 1;
+	return 0;
 }
 
 static void rescue_inflight(void)
@@ -1005,25 +1032,36 @@ static void rescue_inflight(void)
 		st.rescue_pending = 0;
 }
 
-/* A task user space has held for over WATCH_OVERDUE_NS: take it back. */
-static long overdue_one(struct bpf_map *map, s32 *pid, u64 *gen, u64 *now)
+/*
+ * A task user space has held for over WATCH_OVERDUE_NS: take it back. Only
+ * taking a task back needs a dispatch slot, so the scan reads every entry
+ * however full the dispatch round is (the decisions drained before it often
+ * fill it: an entry behind others in the table was then never reached while
+ * the load lasted) and stops at an overdue task it has no slot for, which
+ * the next scan takes. The decision and the net race for the entry: who
+ * deletes it acts.
+ */
+static long overdue_one(struct bpf_map *map, s32 *pid, struct inflight_ent *ent, u64 *now)
 {
 	struct task_ctx *tctx;
 	struct task_struct *p;
 
+	if (!watch_overdue(*now, ent->held_since))
+		return 0;
+	if (!scx_bpf_dispatch_nr_slots())
+		return 1;
 	p = bpf_task_from_pid(*pid);
 	if (!p) {
 		bpf_map_delete_elem(map, pid); /* gone: nothing to wait for */
 		return 0;
 	}
 	tctx = lookup_task_ctx(p);
-	if (tctx && tctx->gen == *gen && watch_overdue(*now, tctx->held_since)) {
-		bpf_map_delete_elem(map, pid);
+	if (tctx && tctx->gen == ent->gen && !bpf_map_delete_elem(map, pid)) {
 		take_back(p, tctx);
 		__sync_fetch_and_add(&counters.nr_overdue, 1);
 	}
 	bpf_task_release(p);
-	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+	return 0;
 }
 
 /*

@@ -67,8 +67,10 @@ if [ "${CLAND_CHECK_VM:-yes}" != no ]; then
 	vm hostile 7.2
 	vm rules 7.2
 	# the test policies that misbehave (make builds them: build/tests/plugins/)
-	CLAND_VM_ADD="$here/build/tests/plugins/chaos.so=/lib/cland/chaos.so"
-	CLAND_VM_ADD="$CLAND_VM_ADD $here/build/tests/plugins/hold.so=/lib/cland/hold.so"
+	CLAND_VM_ADD=
+	for p in "$here"/build/tests/plugins/*.so; do
+		CLAND_VM_ADD="$CLAND_VM_ADD $p=/lib/cland/$(basename "$p")"
+	done
 	export CLAND_VM_ADD
 	vm chaos 7.2 "$here/tests/vm/chaos.sh"
 	unset CLAND_VM_ADD

@@ -18,10 +18,15 @@
 #  hold: scx_cland -p hold.so (holds every task forever) under stress-ng and
 #    small hackbench runs: the overdue net carries the whole system, the
 #    scheduler stays enabled and the workloads complete;
+#  holdback: scx_cland -p holdback.so (never returns cyclictest's tasks,
+#    decides every other at once) under hackbench: each of cyclictest's
+#    wake-ups is run by the overdue net after 1 s (0.9-2.5 s), the other
+#    tasks flow, the scheduler stays enabled;
 #  dmesg: no stall, BUG, WARNING or runtime error.
 
 CHAOS_SO=/lib/cland/chaos.so
 HOLD_SO=/lib/cland/hold.so
+HOLDBACK_SO=/lib/cland/holdback.so
 CHAOS_S=${CLAND_CHAOS_S:-60}
 
 # num NAME LINE: the number after NAME= in LINE ("" if none).
@@ -119,6 +124,46 @@ case_hold() {
 		die "the daemon did not name the policy"
 }
 
+# One task held among many: cyclictest's thread never comes back from the
+# policy while hackbench keeps the daemon and every dispatch round busy with
+# decisions. Its worst wake-up is the overdue net's 1 s plus the net's
+# 100 ms scan and its turn; every wake-up is taken back (overdue at least
+# cyclictest's samples); hackbench completes; the daemon names the policy.
+case_holdback() {
+	local hp line o samples
+	need_cland
+	[ -f "$HOLDBACK_SO" ] || die "$HOLDBACK_SO is not in the initramfs (make vm-chaos adds it)"
+	cland_enable -v -p "$HOLDBACK_SO"
+	rm -f /tmp/hb.stop /tmp/hb.fail /tmp/hb.runs
+	(while [ ! -e /tmp/hb.stop ]; do
+		hackbench -g 2 -l 100 >/tmp/hb.out 2>&1 || echo "exit $?: $(tail -n 2 /tmp/hb.out)" >>/tmp/hb.fail
+		echo x >>/tmp/hb.runs
+	done) &
+	hp=$!
+	sleep 1
+	ct_start holdback 8
+	ct_end holdback holdback
+	touch /tmp/hb.stop
+	wait_child "$hp" 120 || die "the hackbench loop did not end"
+	[ -s /tmp/hb.fail ] && die "hackbench failed: $(head -n 3 /tmp/hb.fail | tr '\n' '|')"
+	info "holdback: hackbench runs: $(wc -l </tmp/hb.runs)"
+	[ "$(state)" = enabled ] || cland_gone "with a policy that holds a task"
+	cland_stop TERM 1000
+	line=$(grep '^cland: queued=' "$CLAND_LOG" | tail -n 1)
+	info "holdback: $line"
+	o=$(num overdue "$line")
+	samples=$(field samples "$CT_LINE")
+	figure holdback_overdue "$o"
+	[ "$samples" -ge 3 ] || die "cyclictest made $samples wake-ups in 8 s"
+	[ "${o:-0}" -ge "$samples" ] || die "overdue=$o, fewer than cyclictest's $samples wake-ups: who ran them?"
+	[ "$(num user "$line")" -gt 1000 ] || die "user=$(num user "$line"): the other tasks were not decided"
+	ms_le 900000 "$CT_MAX" || die "cyclictest max ${CT_MAX} us: below the overdue bound, so who ran it?"
+	ms_le "$CT_MAX" 2500000 || die "cyclictest max ${CT_MAX} us: over 2.5 s with the overdue net at 1 s"
+	grep -q 'policy holdback held a task for over 1 s' "$CLAND_LOG" ||
+		die "the daemon did not name the policy"
+}
+
 run_case chaos $((CHAOS_S + 300)) case_chaos
 run_case hold 360 case_hold
+run_case holdback 120 case_holdback
 run_case dmesg 30 case_dmesg
