@@ -684,6 +684,8 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
 	struct inflight_ent ent = {.gen = tctx->gen};
+	/* before our own record counts: a reserved one is data to the ring's query */
+	bool daemon_idle = !usersched_has_work();
 	struct cland_queued *q;
 	s32 pid = p->pid;
 	u64 now = cland_now();
@@ -704,7 +706,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 		return false;
 	}
 	tctx->queued_at = now;
-	if (!usersched_has_work())
+	if (daemon_idle)
 		st.work_since = ent.held_since;
 	fill_queued(q, p, tctx, enq_flags);
 	bpf_ringbuf_submit(q, 0);
