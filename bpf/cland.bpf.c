@@ -181,7 +181,6 @@ struct cpu_ctx {
 	u64 deadline;	 /* deadline of the running task */
 	u64 started_at;	 /* where its preemption granularity counts from (decide_gran_start()) */
 	u64 awake_since; /* when it started running, less what it ran since it last slept */
-	u64 seg_start;	 /* when it got this CPU (its current run started) */
 	u32 busy;	 /* 1 while a task other than the daemon runs */
 	/*
 	 * The running task is being preempted (kicked for a more urgent task or
@@ -393,16 +392,14 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 /* Which running tasks a wake-up may preempt (kick_cpu_for()). */
 enum kick_rule {
 	KICK_ANY,      /* any less urgent task past its granularity */
-	KICK_STANDING, /* a standing wake-up: decide_standing_preempts() */
-	KICK_SYNC,     /* the same, for a sync wake-up (a running task woke it) */
+	KICK_STANDING, /* a standing wake-up, not a sync one: decide_standing_preempts() */
 };
 
 /* The task @cctx's CPU runs may be preempted under @rule at @now. */
 static bool kick_allows(const struct cpu_ctx *cctx, u64 now, enum kick_rule rule)
 {
 	return rule == KICK_ANY ||
-	       decide_standing_preempts(now, cctx->awake_since, cctx->seg_start, rule == KICK_SYNC,
-					slice_ns, preempt_gran_ns);
+	       decide_standing_preempts(now, cctx->awake_since, false, slice_ns);
 }
 
 /* @cpu runs a task @p may displace: later, past its granularity, allowed by @rule. */
@@ -657,8 +654,8 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
  * scaled by its weight as a vruntime is. Never ahead of where the policy put
  * it, so tasks under standing decisions cannot overtake each other, nor the
  * others, by more than the CPU time their decisions cover. It preempts only
- * a CPU hog, and for a @sync wake-up only one that has had preempt_gran_ns of
- * its CPU (decide_standing_preempts()). Tasks that wake each other
+ * a CPU hog, and a @sync wake-up (a running task woke it) none
+ * (decide_standing_preempts()). Tasks that wake each other
  * (messaging) preempted each other at every wake-up (bench/ab/ab.sh, 4 vCPUs:
  * 3-4 preemptions per decision, hackbench sockets 17-18 s against EEVDF's
  * 2.8 s; preempting only hogs: 8-13 s). Never preempting ran them in 2.5 s,
@@ -676,7 +673,9 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 	if (rule_place(p, -1, tctx->standing_slice, key, false, enq_flags))
 		return;
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
-	if (kick_cpu_for(p, key, sync ? KICK_SYNC : KICK_STANDING))
+	if (sync) /* it preempts no one (decide_standing_preempts()): an idle CPU, if any */
+		kick_idle_for(p);
+	else if (kick_cpu_for(p, key, KICK_STANDING))
 		__sync_fetch_and_add(&counters.nr_preempt_standing, 1);
 }
 
@@ -1207,7 +1206,6 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
 		cctx->awake_since = decide_awake_since(tctx->seg_start, tctx->exec_runtime);
-		cctx->seg_start = tctx->seg_start;
 		/* where its preemption granularity counts from (decide.h) */
 		cctx->started_at = decide_gran_start(tctx->start_ts, cctx->awake_since,
 						     tctx->exec_runtime, slice_ns);

@@ -73,6 +73,7 @@ struct sim_counters {
 	uint64_t nr_starved;	       /* tasks the starvation net ran (500 ms in a DSQ) */
 	uint64_t nr_requeued;	       /* preempted tasks put back in a DSQ by BPF */
 	uint64_t nr_preemptions;       /* CPUs kicked for a task with an earlier deadline */
+	uint64_t nr_preempt_standing;  /* of nr_preemptions: for standing wake-ups */
 	uint64_t nr_preempt_daemon;    /* CPUs taken from a task for the daemon */
 	uint64_t nr_rounds;	       /* times the daemon drove the policy */
 	uint64_t nr_standing;	       /* wake-ups run by a standing decision, no round trip */

@@ -178,9 +178,8 @@ static bool ran_enough(const struct sim *s, int cpu, enum sim_kick kick)
 	if (!time_elapsed(s->now, c->started_at, DECIDE_PREEMPT_GRAN_NS))
 		return false;
 	return kick == SIM_KICK_PREEMPT ||
-	       decide_standing_preempts(s->now, c->awake_since, c->run_start,
-					kick == SIM_KICK_PREEMPT_HOG_SYNC, s->cfg.slice_ns,
-					DECIDE_PREEMPT_GRAN_NS);
+	       decide_standing_preempts(s->now, c->awake_since, kick == SIM_KICK_PREEMPT_HOG_SYNC,
+					s->cfg.slice_ns);
 }
 
 /*
@@ -269,24 +268,25 @@ void sim_kick_preempt(struct sim *s, int cpu)
  * running the least urgent task (a CPU hog, for SIM_KICK_PREEMPT_HOG), if
  * @deadline is earlier.
  */
-void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
+bool sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
 {
 	int cpu = pick_idle(s, task, -1);
 
 	if (cpu >= 0) {
 		claim_and_kick(s, cpu);
 		SIM_TRACE(s, "cpu %d: kicked (idle)", cpu);
-		return;
+		return false;
 	}
 	if (kick == SIM_KICK_IDLE)
-		return;
+		return false;
 	cpu = preemptible_cpu(s, task, deadline, kick);
 	if (cpu < 0)
-		return;
+		return false;
 	preempt_cpu(s, cpu);
 	SIM_TRACE(s, "cpu %d: preempted (running deadline %llu > %llu)", cpu,
 		  (unsigned long long)s->cpus[cpu].deadline, (unsigned long long)deadline);
 	s->res->counters.nr_preemptions++;
+	return true;
 }
 
 /* requeue_preempted(): back into the shared DSQ at its deadline, what was left of its slice. */
@@ -369,7 +369,8 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
 	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
-	sim_kick_cpu_for(s, task, key, sync ? SIM_KICK_PREEMPT_HOG_SYNC : SIM_KICK_PREEMPT_HOG);
+	if (sim_kick_cpu_for(s, task, key, sync ? SIM_KICK_PREEMPT_HOG_SYNC : SIM_KICK_PREEMPT_HOG))
+		s->res->counters.nr_preempt_standing++;
 }
 
 void sim_wakeup(struct sim *s, int task, bool woke)

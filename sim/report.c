@@ -101,10 +101,11 @@ static void text_overall(FILE *f, const struct sim_run_info *info, const struct 
 	fprintf(f,
 		"queued to user space: %llu, kernel dispatches: %llu, standing: %llu, requeued: "
 		"%llu, "
-		"preemptions: %llu, daemon rounds: %llu\n",
+		"preemptions: %llu (%llu for standing wake-ups), daemon rounds: %llu\n",
 		(unsigned long long)n->nr_queued, (unsigned long long)n->nr_kernel_dispatches,
 		(unsigned long long)n->nr_standing, (unsigned long long)n->nr_requeued,
-		(unsigned long long)n->nr_preemptions, (unsigned long long)n->nr_rounds);
+		(unsigned long long)n->nr_preemptions, (unsigned long long)n->nr_preempt_standing,
+		(unsigned long long)n->nr_rounds);
 	fprintf(f,
 		"backend nets: %llu tasks overdue (held over 1 s), %llu starved (500 ms in a "
 		"DSQ)\n",
@@ -286,6 +287,7 @@ static struct json_object *json_counters(const struct sim_counters *n)
 	add(o, "starved", u64(n->nr_starved));
 	add(o, "requeued", u64(n->nr_requeued));
 	add(o, "preemptions", u64(n->nr_preemptions));
+	add(o, "preempt_standing", u64(n->nr_preempt_standing));
 	add(o, "preempt_daemon", u64(n->nr_preempt_daemon));
 	add(o, "daemon_rounds", u64(n->nr_rounds));
 	add(o, "standing_dispatches", u64(n->nr_standing));

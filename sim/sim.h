@@ -319,10 +319,11 @@ enum sim_kick {
 	SIM_KICK_IDLE,	      /* nothing */
 	SIM_KICK_PREEMPT,     /* preempt a CPU running a later deadline */
 	SIM_KICK_PREEMPT_HOG, /* the same, only a CPU hog (a standing wake-up) */
-	/* the same, only a hog that has had DECIDE_PREEMPT_GRAN_NS of its CPU (a sync one) */
+	/* a sync standing wake-up: none, as decide_standing_preempts() says */
 	SIM_KICK_PREEMPT_HOG_SYNC,
 };
-void sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick);
+/* kick_cpu_for(): true when it preempted a CPU. */
+bool sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick);
 void sim_kick_preempt(struct sim *s, int cpu);
 void sim_take_back(struct sim *s, int task);
 void sim_run_daemon(struct sim *s, uint64_t cost);
