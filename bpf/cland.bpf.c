@@ -1036,11 +1036,11 @@ static void rescue_inflight(void)
 /*
  * A task user space has held for over WATCH_OVERDUE_NS: take it back. Only
  * taking a task back needs a dispatch slot, so the scan reads every entry
- * however full the dispatch round is (the decisions drained before it often
- * fill it: an entry behind others in the table was then never reached while
- * the load lasted) and stops at an overdue task it has no slot for, which
- * the next scan takes. The decision and the net race for the entry: who
- * deletes it acts.
+ * however full the dispatch round is (the decisions drained before it may
+ * have filled it: the scan used to stop after its first entry then, and to
+ * take that one back without a slot) and stops at an overdue task it has no
+ * slot for, which the next scan takes. The decision and the net race for
+ * the entry: who deletes it acts.
  */
 static long overdue_one(struct bpf_map *map, s32 *pid, struct inflight_ent *ent, u64 *now)
 {
