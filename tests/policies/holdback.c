@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * holdback.c - a test policy: a FIFO that never returns the tasks named
- * "cyclictest" (it keeps the latest enqueue of each and counts it in
- * nr_pending()), while every other task is decided at once: the bug of a
+ * "cyclictest" (it drops them and counts each such task once in
+ * nr_pending(), as held), while every other task is decided at once: the bug of a
  * policy that loses one task among many. Under load, the backend's overdue
  * net must run each of cyclictest's wake-ups itself after 1 s, however busy
  * the daemon and the dispatch rounds are with the others (tests/vm/chaos.sh,
@@ -15,13 +15,13 @@
 #include <policy.h>
 
 #define CAP	 (CLAND_MAX_INFLIGHT + 1024) /* the backend hands over at most this many */
-#define HELD_CAP 64			     /* distinct tasks it holds (one thread here) */
+#define HELD_CAP 64			     /* distinct tasks it holds (cyclictest: 2 threads) */
 #define VICTIM	 "cyclictest"
 
 struct holdback {
 	cland_task_t fifo[CAP];
 	uint32_t head, nr;
-	int32_t held[HELD_CAP]; /* pids whose latest enqueue it keeps */
+	int32_t held[HELD_CAP]; /* pids of the tasks it holds */
 	uint32_t nr_held;
 	struct cland_policy_cfg cfg;
 };
@@ -36,7 +36,7 @@ static int hb_init(void *ctx, const struct cland_policy_cfg *cfg, const struct c
 	return 0;
 }
 
-/* Keep @pid's enqueue (a later one replaces the earlier: same pid, one entry). */
+/* Hold @pid's enqueue: the task is counted once, however many times it comes. */
 static void hold(struct holdback *c, int32_t pid)
 {
 	uint32_t i;
