@@ -151,17 +151,14 @@ progress() {
 initrd=$out/initramfs.$$.cpio.gz
 trap 'rm -f "$initrd"' EXIT
 "$vmdir/mkinitramfs.sh" "$initrd" >/dev/null || fail "building the initramfs failed"
-. "$vmdir/tcg-fault.sh" # stale_int3: the emulator's text-patching fault
+. "$vmdir/tcg-fault.sh" # stale_int3_set_aside: the emulator's text-patching fault
 boot() {
 	"$vmdir/qemu.sh" "$kdir" "$initrd" "$res" "$timeout" "$append" | tee "$log" | progress
 	qrc=${PIPESTATUS[0]}
 }
 boot
 # a guest killed by QEMU TCG's stale-int3 fault (tests/vm/README.md): once more
-if why=$(stale_int3 "$log"); then
-	echo "bench: the guest kernel died of QEMU TCG's stale-int3 fault ($why): booting once more"
-	mv -f "$log" "$log.attempt1"
-	mv -f "$res" "$res.attempt1"
+if stale_int3_set_aside bench "$log" "$res"; then
 	boot
 fi
 echo "bench: VM done after $(($(date +%s) - start)) s (qemu status $qrc)"

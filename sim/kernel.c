@@ -354,8 +354,8 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 /*
  * ops.enqueue of a task waking under a standing decision: the shared queue,
  * its last deadline moved back by what it ran since (weight-scaled), as the
- * BPF backend's standing_dispatch() does (preempting only a CPU hog; for a
- * @sync wake-up, one that has had DECIDE_PREEMPT_GRAN_NS of its CPU).
+ * BPF backend's standing_dispatch() does (preempting only a CPU hog, and
+ * for a @sync wake-up no one: decide_standing_preempts()).
  */
 static void standing_dispatch(struct sim *s, int task, bool sync)
 {

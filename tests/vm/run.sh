@@ -52,7 +52,7 @@ harness's own tests.
 EOF
 }
 die() { echo "run.sh: error: $*" >&2; exit 2; }
-# stale_int3: the emulator's text-patching fault, told from a real oops
+# stale_int3_set_aside: the emulator's text-patching fault, told from a real oops
 . "$here/tcg-fault.sh"
 
 while [ $# -gt 0 ]; do
@@ -142,12 +142,7 @@ boot() {
 
 start=$(date +%s)
 boot
-if why=$(stale_int3 "$log"); then
-	echo "run.sh: the guest kernel died of QEMU TCG's stale-int3 fault ($why);"
-	echo "run.sh: not a scx_cland failure (no code of ours runs there): booting once more"
-	mv -f "$log" "$log.attempt1"
-	mv -f "$res" "$res.attempt1"
-	: >"$res"
+if stale_int3_set_aside run.sh "$log" "$res"; then
 	boot
 	retried="after one boot lost to TCG's stale-int3 fault ($log.attempt1)"
 fi

@@ -2,7 +2,7 @@
 #
 # tcg-fault.sh - tells a guest kernel killed by QEMU TCG's cross-modifying-
 # code fault from a real kernel oops, on the console log (bash; sourced by
-# run.sh, which boots such a guest once more, and by
+# run.sh and bench/run.sh, which boot such a guest once more, and by
 # tests/scripts/test_tcg_fault.sh).
 
 # stale_int3 LOG: the guest kernel died of TCG's cross-modifying-code fault:
@@ -24,4 +24,17 @@ stale_int3() {
 	[[ "$code" =~ ([0-9a-f]{2})\ \<[0-9a-f]{2}\> ]] || return 1
 	[ "${BASH_REMATCH[1]}" != cc ] || return 1
 	echo "$rip, the int3's byte now ${BASH_REMATCH[1]}"
+}
+
+# stale_int3_set_aside WHO LOG RES: when LOG shows that fault, say so (as
+# WHO), keep LOG and RES as LOG.attempt1 and RES.attempt1, start RES anew
+# and return 0: the caller boots once more. Status 1 otherwise.
+stale_int3_set_aside() {
+	local why
+	why=$(stale_int3 "$2") || return 1
+	echo "$1: the guest kernel died of QEMU TCG's stale-int3 fault ($why);"
+	echo "$1: not a scx_cland failure (no code of ours runs there): booting once more"
+	mv -f "$2" "$2.attempt1"
+	mv -f "$3" "$3.attempt1"
+	: >"$3"
 }
