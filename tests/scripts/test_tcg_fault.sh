@@ -47,12 +47,14 @@ verdict "$tmp/clean.log"
 result $([ $rc = 1 ]; echo $?) "no oops at all: nothing to excuse" "rc $rc, '$out'"
 
 # run.sh with a stand-in for qemu.sh: the first FAKE_OOPS boots print
-# FAKE_CONSOLE and die, the next ones pass one case.
+# FAKE_CONSOLE and die (a case passed and FAKE_FAIL failed first, if set),
+# the next ones pass one case.
 cat >"$tmp/qemu" <<'EOS'
 #!/bin/bash
 n=$(($(cat "$FAKE_STATE" 2>/dev/null || echo 0) + 1))
 echo $n >"$FAKE_STATE"
 if [ "$n" -le "$FAKE_OOPS" ]; then
+	[ -n "${FAKE_FAIL:-}" ] && printf 'CLAND-TEST: PASS early\nCLAND-TEST: FAIL %s\n' "$FAKE_FAIL" >>"$3"
 	cat "$FAKE_CONSOLE"
 	exit 0
 fi
@@ -78,7 +80,8 @@ for t in busybox stress-ng hackbench cyclictest cpio; do
 	command -v $t >/dev/null || missing="$missing $t"
 done
 if [ -n "$missing" ]; then
-	for w in "one stale int3: booted once more, passed" "two: failed" "a real int3: not booted again"; do
+	for w in "one stale int3: booted once more, passed" "a case failed before the fault: failed" \
+		"two: failed" "a real int3: not booted again"; do
 		skip "run.sh, $w" "mkinitramfs.sh needs:$missing"
 	done
 else
@@ -87,6 +90,12 @@ else
 		[[ "$out" == *"1 passed, 0 failed"* ]] && [[ "$out" == *"after one boot lost to TCG"* ]] &&
 		[ -s "$repo/build/vm/smoke-cland-fake-kernel.console.log.attempt1" ]; echo $?) \
 		"run.sh, one stale int3: booted once more, passed, the first console kept" \
+		"rc $rc, boots $boots: $out"
+	FAKE_FAIL="flaky: a case's failure" vmrun 1 "$fix"
+	result $([ $rc != 0 ] && [ "$boots" = 2 ] &&
+		[[ "$out" == *"FAIL flaky: a case's failure (on the boot the emulator's fault ended)"* ]] &&
+		[[ "$out" == *"1 passed, 1 failed"* ]]; echo $?) \
+		"run.sh, a case failed before the stale int3: still failed after the second boot" \
 		"rc $rc, boots $boots: $out"
 	vmrun 2 "$fix"
 	result $([ $rc != 0 ] && [ "$boots" = 2 ] && [[ "$out" == *"FAIL kernel"* ]]; echo $?) \
