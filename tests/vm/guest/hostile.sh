@@ -139,13 +139,17 @@ forkloop() {
 }
 
 # 1. SIGSTOP the daemon for 10 s under stress-ng --cpu 4 with cyclictest
-# running: degraded mode keeps everything scheduled. cyclictest's max must
-# stay under 250 ms and within 2x of its max over 14 s with the daemon
-# running (same load). BPF takes over as soon as the daemon is seen stopped
-# (ops.quiescent), with short slices: 14-25 ms max, as with the daemon
-# running (11-36 ms under TCG).
+# running: degraded mode keeps everything scheduled, as well as the daemon
+# did over 14 s of the same load: cyclictest's p99 within 2x of that run's,
+# its max under 250 ms and within 3x of that run's max; degraded mode
+# entered within 100 ms of the stop (2x --stall-ms). BPF takes over as soon
+# as the daemon is seen stopped (ops.quiescent), with short slices. Why 3x
+# for the max: one TCG run's max is the emulator's noise more than ours; in
+# 12 CI runs of the same code it ranged 17.5-59.3 ms with the daemon
+# running and 12.9-51.3 ms stopped (p99s 4.4-6.5 and 3.7-7.8 ms, the
+# fallback 4-14 ms), and 51.3 against a running 21.0 ms failed a 2x bound.
 case_sigstop() {
-	local sp r n0 line0 line1 prev last e0 e1 l1 u0 u1 d0 d1 base
+	local sp r n0 line0 line1 prev last e0 e1 l1 u0 u1 d0 d1 base base99 fb
 	need_cland
 	cland_enable -v
 	stress-ng --cpu 4 --timeout 120 >/tmp/stress.out 2>&1 &
@@ -157,6 +161,7 @@ case_sigstop() {
 	ct_start running 14
 	ct_end running sigstop_running
 	base=$CT_MAX
+	base99=$CT_P99
 	cland_alive "with the daemon running"
 
 	n0=$(cl_count)
@@ -193,14 +198,18 @@ case_sigstop() {
 	figure sigstop_degraded_ms $((d1 - d0))
 	figure sigstop_degraded_enter $((e1 - e0))
 	figure sigstop_rescued "$(($(ctr rescued "$prev") - $(ctr rescued "$line0")))"
-	figure sigstop_fallback_ms "$(awk -v s="$(field stopped_ms "$r")" -v d=$((d1 - d0)) 'BEGIN { printf "%.0f", s - d }')"
+	fb=$(awk -v s="$(field stopped_ms "$r")" -v d=$((d1 - d0)) 'BEGIN { printf "%.0f", s - d }')
+	figure sigstop_fallback_ms "$fb"
 
 	[ "$e1" -gt "$e0" ] || die "degraded mode never entered (degraded=$e0 before, $e1 after)"
 	[ "$l1" = "$e1" ] || die "still degraded after the SIGCONT (degraded=$e1/$l1)"
 	[ "$u1" -gt "$u0" ] || die "user space not back in charge: user=$u0 then $u1 a second later"
 	ms_le "$CT_MAX" 250000 || die "cyclictest max ${CT_MAX} us with the daemon stopped, limit 250 ms"
-	ms_le "$CT_MAX" $((2 * base)) ||
-		die "cyclictest max ${CT_MAX} us with the daemon stopped, over 2x the ${base} us measured with it running"
+	ms_le "$CT_MAX" $((3 * base)) ||
+		die "cyclictest max ${CT_MAX} us with the daemon stopped, over 3x the ${base} us measured with it running"
+	ms_le "$CT_P99" $((2 * base99)) ||
+		die "cyclictest p99 ${CT_P99} us with the daemon stopped, over 2x the ${base99} us measured with it running"
+	[ "$fb" -le 100 ] || die "degraded mode for ${fb} ms less than the daemon was stopped: entered late (--stall-ms 50)"
 	cland_stop TERM 1000
 }
 
