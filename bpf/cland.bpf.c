@@ -610,11 +610,13 @@ static void enqueue_alone(struct task_struct *p, struct task_ctx *tctx, u64 enq_
 }
 
 static void fill_queued(struct cland_queued *q, struct task_struct *p, struct task_ctx *tctx,
-			u64 enq_flags)
+			u64 enq_flags, bool sync)
 {
 	q->pid = p->pid;
 	q->cpu = scx_bpf_task_cpu(p);
-	q->flags = (enq_flags & SCX_ENQ_WAKEUP) ? CLAND_TASK_WAKEUP : 0;
+	q->flags = 0;
+	if (enq_flags & SCX_ENQ_WAKEUP)
+		q->flags = CLAND_TASK_WAKEUP | (sync ? CLAND_TASK_SYNC : 0);
 	q->weight = p->scx.weight;
 	q->vtime = tctx->vtime;
 	q->exec_runtime = tctx->exec_runtime;
@@ -679,8 +681,11 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 		__sync_fetch_and_add(&counters.nr_preempt_standing, 1);
 }
 
-/* Hand @p to user space; false when the ring or the in-flight table is full. */
-static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+/*
+ * Hand @p to user space (@sync: a running task woke it); false when the ring
+ * or the in-flight table is full.
+ */
+static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags, bool sync)
 {
 	struct inflight_ent ent = {.gen = tctx->gen};
 	/* before our own record counts: a reserved one is data to the ring's query */
@@ -707,7 +712,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	tctx->queued_at = now;
 	if (daemon_idle)
 		st.work_since = ent.held_since;
-	fill_queued(q, p, tctx, enq_flags);
+	fill_queued(q, p, tctx, enq_flags, sync);
 	bpf_ringbuf_submit(q, 0);
 	__sync_fetch_and_add(&counters.nr_queued, 1);
 	wake_usersched();
@@ -763,7 +768,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		enqueue_alone(p, tctx, enq_flags);
 		return;
 	}
-	if (!send_to_user(p, tctx, enq_flags)) {
+	if (!send_to_user(p, tctx, enq_flags, sync)) {
 		__sync_fetch_and_add(&counters.nr_sched_congested, 1);
 		enqueue_alone(p, tctx, enq_flags);
 	}

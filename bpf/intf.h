@@ -41,6 +41,8 @@ enum cland_task_flags {
 	CLAND_TASK_WAKEUP = 1 << 0, /* the task has just woken up (was sleeping) */
 	/* the backend holds a rule for the task (struct cland_task_rule) */
 	CLAND_TASK_RULE = 1 << 1,
+	/* with CLAND_TASK_WAKEUP: a running task woke it (SCX_WAKE_SYNC: messaging) */
+	CLAND_TASK_SYNC = 1 << 2,
 };
 
 /*

@@ -15,19 +15,20 @@
  * tasks runnable (task->nr_runnable): the mean advance of their vruntimes,
  * which under fair sharing is each one's. On enqueue the task's vruntime is
  * brought within a fair slice of vclock (sleeping earns at most F of credit,
- * a task that ran ahead owes at most F: the kernel's EEVDF clamps lag the
- * same way) and charged for its last run. The task is then queued by
+ * 2F with the interactive boost below; a task that ran ahead owes at most F:
+ * the kernel's EEVDF clamps lag the same way) and charged for its last run. The task is then queued by
  *
  *	deadline = vruntime + min(exec_runtime * 100 / weight, F)
  *
  * where exec_runtime is the time it ran since it last slept: tasks that
  * sleep often (interactive ones) get early deadlines and run first, CPU hogs
  * queue behind them, and vruntime keeps the long-run shares fair. Both the
- * credit and the bonus are at most F, so a CPU hog waits behind a stream of
- * such tasks for a few fair slices per task it competes with, not more (with
- * a bonus of 100 slices, 4 hogs among 400 chatty tasks waited 8 s in the
- * simulator, long past the kernel's 5 s watchdog). Every key is thus within
- * [vclock - F, vclock + 2F]; when F shrinks (the load rose), vclock jumps by
+ * credit and the bonus are at most F (the boost's credit 2F, within its
+ * budget), so a CPU hog waits behind a stream of such tasks for a few fair
+ * slices per task it competes with, not more (with a bonus of 100 slices, 4
+ * hogs among 400 chatty tasks waited 8 s in the simulator, long past the
+ * kernel's 5 s watchdog). Every key is thus within [vclock - 2F, vclock +
+ * 2F]; when F shrinks (the load rose), vclock jumps by
  * twice the difference, so that keys queued under the lighter load stay
  * within the new bounds (bound_slice()).
  *
@@ -44,6 +45,18 @@
  * every key came from the moment of its enqueue and the queue was a FIFO
  * 300 ms deep; a task waking every 1 ms waited behind all of it (simulator,
  * sim/calibration/messaging.json with such a probe: wake-up p99 297 ms).
+ *
+ * Interactive boost: a task woken by a timer or a device, not by a running
+ * task (no CLAND_TASK_SYNC: a frame timer, input, cyclictest), may earn up
+ * to 2F of credit, so that it runs ahead of the tasks woken by messages
+ * queued before it. Without it, all sleepers earn F and run in the order
+ * they woke: behind a whole round of them under hackbench (160 tasks on 2
+ * CPUs: a probe woken every 1 ms waited 50-150 ms each time its standing
+ * decision ran out; simulator, wake-up p99 72 ms, 5.2 ms with it). The boost is bounded in
+ * total by a budget of BOOST_PCT of all CPUs' time, each boosted decision
+ * taking from it the CPU time it covers (its standing time): 400 tasks woken
+ * by timers would otherwise push CPU hogs back by one more F each (a hog
+ * waited past the starvation net, 520 ms, in the simulator's "wakers" load).
  *
  * The rules' verdict (lib/policy.h): a latency-critical task's deadline is
  * vclock - 2 slice_ns, ahead of every task queued since; a background
@@ -67,6 +80,10 @@
 
 /* How long the largest count of runnable tasks seen holds for the bounds. */
 #define NR_PEAK_HOLD_NS (1000ULL * 1000 * 1000)
+/* The interactive boost's budget: this share of all CPUs' time, in % ... */
+#define BOOST_PCT 5
+/* ... saved for at most this long (of all CPUs' time: slice_ns x CPUs) */
+#define BOOST_SAVE_SLICES 1
 
 #ifndef DEADLINE_HEAP_CAP
 #define DEADLINE_HEAP_CAP CLAND_MAX_INFLIGHT /* tasks the backend hands over at once */
@@ -83,6 +100,8 @@ struct deadline_ctx {
 	uint64_t nr_peak_ts; /* when nr_peak was last set, on the tasks' clock */
 	uint64_t last_ts;    /* the latest stop_ts seen: the policy's now */
 	uint64_t fair;	     /* F of the last enqueue (bound_slice()) */
+	uint64_t boost_ns;   /* the interactive boost's budget left, in CPU ns */
+	uint64_t boost_ts;   /* when it was last topped up, on the tasks' clock */
 };
 
 static void deadline_exit(void *ctx)
@@ -179,11 +198,49 @@ static void advance_vclock(struct deadline_ctx *c, const cland_task_t *task, uin
 	c->vclock = sat_add(c->vclock, step < c->slice_ns ? step : c->slice_ns);
 }
 
-/* The task's vruntime after its last run (@charge), within a fair slice of vclock. */
-static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *task, uint64_t fair,
-			      uint64_t charge)
+/*
+ * The boost's budget, topped up with BOOST_PCT of the CPUs' time since the
+ * last top-up, up to BOOST_SAVE_SLICES slices of every CPU.
+ */
+static void boost_refill(struct deadline_ctx *c)
 {
-	uint64_t floor = c->vclock > fair ? c->vclock - fair : 0;
+	uint64_t cpus = c->host.nr_cpus > 0 ? (uint64_t)c->host.nr_cpus : 1;
+	uint64_t cap = c->slice_ns * BOOST_SAVE_SLICES * cpus;
+	uint64_t add = mul_div(time_delta(c->last_ts, c->boost_ts), cpus * BOOST_PCT, 100);
+
+	c->boost_ts = time_max(c->boost_ts, c->last_ts);
+	c->boost_ns = sat_add(c->boost_ns, add) < cap ? sat_add(c->boost_ns, add) : cap;
+}
+
+static uint64_t standing_ns(const struct deadline_ctx *c, const cland_task_t *task);
+
+/*
+ * The credit the task's wake-up earns: F, or 2F for a wake-up by a timer or
+ * a device while the boost's budget covers the CPU time its decision gives
+ * (standing_ns()), which it then takes from the budget.
+ */
+static uint64_t wake_credit(struct deadline_ctx *c, const cland_task_t *task, uint64_t fair)
+{
+	uint64_t cost;
+
+	if ((task->flags & (CLAND_TASK_WAKEUP | CLAND_TASK_SYNC)) != CLAND_TASK_WAKEUP)
+		return fair;
+	boost_refill(c);
+	cost = standing_ns(c, task);
+	if (cost > c->boost_ns)
+		return fair;
+	c->boost_ns -= cost;
+	return 2 * fair;
+}
+
+/*
+ * The task's vruntime after its last run (@charge), within @credit (a fair
+ * slice, or two: wake_credit()) behind vclock and a fair slice ahead.
+ */
+static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *task, uint64_t fair,
+			      uint64_t credit, uint64_t charge)
+{
+	uint64_t floor = c->vclock > credit ? c->vclock - credit : 0;
 	uint64_t vruntime = sat_add(task->vtime > floor ? task->vtime : floor, charge);
 	uint64_t ceiling = sat_add(c->vclock, fair);
 
@@ -205,7 +262,7 @@ static void deadline_enqueue(void *ctx, const cland_task_t *task)
 	cland_task_t t = *task;
 
 	advance_vclock(c, task, charge);
-	t.vtime = task_vruntime(c, task, fair, charge);
+	t.vtime = task_vruntime(c, task, fair, wake_credit(c, task, fair), charge);
 	deadline = task_deadline(task, t.vtime, fair);
 	/* the rules' verdict: ahead of every new key (>= vclock - F), or far behind */
 	deadline = cland_verdict_key(task, deadline, c->vclock, 2 * c->slice_ns, c->slice_ns);

@@ -395,7 +395,8 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 		if (woke && t->standing_left)
 			standing_dispatch(s, task, sync);
 		else
-			sim_enqueue(s, task, woke ? CLAND_TASK_WAKEUP : 0);
+			sim_enqueue(s, task,
+				    woke ? CLAND_TASK_WAKEUP | (sync ? CLAND_TASK_SYNC : 0) : 0);
 		return;
 	}
 	t->cpu = cpu;

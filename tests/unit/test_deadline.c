@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_deadline.c - unit tests of the "deadline" policy (policies/deadline.c):
- * interactive tasks first, bounded wake-up credit, weighted charging, FIFO
- * ties, slice sizing, CPU selection, the heap-full path, running out of
- * memory and fairness. The mock host and shared helpers are in fixture.h.
+ * interactive tasks first, bounded wake-up credit and its boost for timer
+ * wake-ups, weighted charging, FIFO ties, slice sizing, CPU selection, the
+ * heap-full path, running out of memory and fairness. The mock host and shared helpers are in fixture.h.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -162,6 +162,51 @@ static void test_wakeup_credit_bounded(void **state)
 	/* further ahead (it ran more than its share): it owes one slice, no more */
 	enqueue(f, &far);
 	assert_int_equal(dispatch(f).vtime, min + SLICE_NS);
+}
+
+/* A long sleeper woken at @ts (no run to charge), by a timer or (@sync) by a task. */
+static cland_task_t woken_at(int32_t pid, uint64_t ts, bool sync)
+{
+	cland_task_t t = make_waking(pid, 0);
+
+	t.flags |= sync ? CLAND_TASK_SYNC : 0;
+	t.nr_runnable = 1;
+	t.start_ts = t.stop_ts = ts;
+	return t;
+}
+
+/*
+ * A wake-up by a timer or a device earns two fair slices of credit (F is
+ * SLICE_NS here: one runnable task), one by a running task (CLAND_TASK_SYNC)
+ * one; the boost is paid from a budget of 5% of the CPUs' time, saved for at
+ * most a slice of each CPU (80 ms of CPU on the fixture's 4), each boosted
+ * decision taking the CPU time its standing decision covers (SLICE_NS): four
+ * in a row, then none until 100 ms more have passed (4 CPUs x 5% x 100 ms).
+ */
+static void test_timer_wakeup_boost(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t min = 1000 * SLICE_NS, t0 = 2 * min;
+	cland_task_t t;
+	int i;
+
+	set_vclock(f, min);
+	t = woken_at(1, t0, true);
+	assert_int_equal(placed(f, &t), min - SLICE_NS);
+	for (i = 0; i < 4; i++) {
+		t = woken_at(2 + i, t0, false);
+		assert_int_equal(placed(f, &t), min - 2 * SLICE_NS);
+	}
+	t = woken_at(6, t0, false);
+	assert_int_equal(placed(f, &t), min - SLICE_NS);
+	t = woken_at(7, t0 + 99 * NSEC_PER_MSEC, false);
+	assert_int_equal(placed(f, &t), min - SLICE_NS);
+	t = woken_at(8, t0 + 100 * NSEC_PER_MSEC, false);
+	assert_int_equal(placed(f, &t), min - 2 * SLICE_NS);
+	/* not a wake-up (preempted, slice over): no credit beyond F */
+	t = woken_at(9, t0 + 10 * min, false);
+	t.flags = 0;
+	assert_int_equal(placed(f, &t), min - SLICE_NS);
 }
 
 static void test_no_underflow_near_zero(void **state)
@@ -634,6 +679,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_interactive_before_hog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_runtime_bonus_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wakeup_credit_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timer_wakeup_boost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_underflow_near_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vclock_moves_only_by_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vclock_fair_rate, setup, teardown),
