@@ -16,7 +16,8 @@
  * which under fair sharing is each one's. On enqueue the task's vruntime is
  * brought within a fair slice of vclock (sleeping earns at most F of credit,
  * 2F with the interactive boost below; a task that ran ahead owes at most F:
- * the kernel's EEVDF clamps lag the same way) and charged for its last run. The task is then queued by
+ * the kernel's EEVDF clamps lag the same way) and charged for its last run.
+ * The task is then queued by
  *
  *	deadline = vruntime + min(exec_runtime * 100 / weight, F)
  *
@@ -46,17 +47,19 @@
  * 300 ms deep; a task waking every 1 ms waited behind all of it (simulator,
  * sim/calibration/messaging.json with such a probe: wake-up p99 297 ms).
  *
- * Interactive boost: a task woken by a timer or a device, not by a running
- * task (no CLAND_TASK_SYNC: a frame timer, input, cyclictest), may earn up
- * to 2F of credit, so that it runs ahead of the tasks woken by messages
- * queued before it. Without it, all sleepers earn F and run in the order
- * they woke: behind a whole round of them under hackbench (160 tasks on 2
- * CPUs: a probe woken every 1 ms waited 50-150 ms each time its standing
- * decision ran out; simulator, wake-up p99 72 ms, 5.2 ms with it). The boost is bounded in
+ * Interactive boost: a wake-up that is not a sync one (no CLAND_TASK_SYNC:
+ * a timer, a device, a futex, a signal; a frame timer, input, cyclictest;
+ * pipes and sockets wake their readers sync) may earn up to 2F of credit,
+ * so that it runs ahead of the tasks woken by messages queued before it.
+ * Without it, all sleepers earn F and run in the order they woke: behind a
+ * whole round of them under hackbench (160 tasks on 2 CPUs: a probe woken
+ * every 1 ms waited 50-150 ms each time its standing decision ran out;
+ * simulator, wake-up p99 72 ms, 5.2 ms with it). The boost is bounded in
  * total by a budget of BOOST_PCT of all CPUs' time, each boosted decision
- * taking from it the CPU time it covers (its standing time): 400 tasks woken
- * by timers would otherwise push CPU hogs back by one more F each (a hog
- * waited past the starvation net, 520 ms, in the simulator's "wakers" load).
+ * taking from it the CPU time it covers (its standing time): 400 tasks
+ * woken by timers would otherwise push CPU hogs back by one more F each (a
+ * hog waited past the starvation net, 520 ms, in the simulator's "wakers"
+ * load).
  *
  * The rules' verdict (lib/policy.h): a latency-critical task's deadline is
  * vclock - 2 slice_ns, ahead of every task queued since; a background
@@ -215,9 +218,10 @@ static void boost_refill(struct deadline_ctx *c)
 static uint64_t standing_ns(const struct deadline_ctx *c, const cland_task_t *task);
 
 /*
- * The credit the task's wake-up earns: F, or 2F for a wake-up by a timer or
- * a device while the boost's budget covers the CPU time its decision gives
- * (standing_ns()), which it then takes from the budget.
+ * The credit the task's wake-up earns: F, or 2F for a wake-up that is not a
+ * sync one (a timer's, a device's, a futex's) while the boost's budget
+ * covers the CPU time its decision gives (standing_ns()), which it then
+ * takes from the budget.
  */
 static uint64_t wake_credit(struct deadline_ctx *c, const cland_task_t *task, uint64_t fair)
 {

@@ -86,7 +86,7 @@ struct run {
 	struct sim_result r;
 };
 
-/* @json through @pol with round trip @rtt_ns (the workload's if it has one), at @costs (NULL: none). */
+/* @json through @pol, round trip @rtt_ns (or the workload's), at @costs (NULL: none). */
 static void run_policy_costs(struct run *run, const char *json, const struct cland_policy *pol,
 			     uint64_t rtt_ns, const struct sim_costs *costs)
 {

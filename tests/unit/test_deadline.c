@@ -3,7 +3,8 @@
  * test_deadline.c - unit tests of the "deadline" policy (policies/deadline.c):
  * interactive tasks first, bounded wake-up credit and its boost for timer
  * wake-ups, weighted charging, FIFO ties, slice sizing, CPU selection, the
- * heap-full path, running out of memory and fairness. The mock host and shared helpers are in fixture.h.
+ * heap-full path, running out of memory and fairness. The mock host and
+ * shared helpers are in fixture.h.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -176,12 +177,13 @@ static cland_task_t woken_at(int32_t pid, uint64_t ts, bool sync)
 }
 
 /*
- * A wake-up by a timer or a device earns two fair slices of credit (F is
- * SLICE_NS here: one runnable task), one by a running task (CLAND_TASK_SYNC)
- * one; the boost is paid from a budget of 5% of the CPUs' time, saved for at
- * most a slice of each CPU (80 ms of CPU on the fixture's 4), each boosted
- * decision taking the CPU time its standing decision covers (SLICE_NS): four
- * in a row, then none until 100 ms more have passed (4 CPUs x 5% x 100 ms).
+ * A wake-up that is not a sync one (a timer's) earns two fair slices of
+ * credit (F is SLICE_NS here: one runnable task), a sync one
+ * (CLAND_TASK_SYNC: a running task woke it) one; the boost is paid from a
+ * budget of 5% of the CPUs' time, saved for at most a slice of each CPU
+ * (80 ms of CPU on the fixture's 4), each boosted decision taking the CPU
+ * time its standing decision covers (SLICE_NS): four in a row, then none
+ * until 100 ms more have passed (4 CPUs x 5% x 100 ms).
  */
 static void test_timer_wakeup_boost(void **state)
 {
