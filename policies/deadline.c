@@ -268,7 +268,7 @@ static void deadline_enqueue(void *ctx, const cland_task_t *task)
 	advance_vclock(c, task, charge);
 	t.vtime = task_vruntime(c, task, fair, wake_credit(c, task, fair), charge);
 	deadline = task_deadline(task, t.vtime, fair);
-	/* the rules' verdict: ahead of every new key (>= vclock - F), or far behind */
+	/* the rules' verdict: not behind any new key (>= vclock - 2F), or far behind */
 	deadline = cland_verdict_key(task, deadline, c->vclock, 2 * c->slice_ns, c->slice_ns);
 	task_queue_push(&c->queue, deadline, &t);
 }
