@@ -10,7 +10,7 @@
 #
 # APPEND is added to the kernel command line. panic=-1 and -no-reboot make
 # a panic or oops end the VM; TIMEOUT_S (then SIGKILL 10 s later) a hang; a
-# boot that never reaches /init is retried (below).
+# boot that never starts the guest's init is retried (below).
 # CLAND_QEMU_ACCEL overrides the accelerator (default tcg,thread=multi);
 # CLAND_VM_CPUS is N, the vCPU count (1 to 64, default 2; exit 2 otherwise).
 # Exit: qemu's status (124 or 137 when the timeout killed it).
@@ -25,11 +25,14 @@ case "$cpus" in ''|*[!0-9]*|0*) cpus=bad ;; esac
 	{ echo "qemu.sh: CLAND_VM_CPUS='${CLAND_VM_CPUS}': want a whole number of vCPUs, 1 to 64" >&2; exit 2; }
 command -v qemu-system-x86_64 >/dev/null || { echo "qemu.sh: qemu-system-x86_64 not found" >&2; exit 2; }
 
-# A boot that does not reach /init within CLAND_VM_BOOT_S (default 60 s;
-# 4 s normally) is the emulator's hang, before any of our code runs (seen
-# once under TCG: the guest kernel silent after "hpet0: 3 comparators" for
-# 600 s): the VM is killed and booted again, at most BOOT_TRIES times. A
-# hang after /init is the test's to report, never retried.
+# A boot whose init (tests/vm/guest/init) has not printed its first line,
+# "CLAND-BOOT: init running", within CLAND_VM_BOOT_S (default 60 s; 4 s
+# normally) is the emulator's hang, before any of our code runs (seen under
+# TCG: the guest kernel silent after "hpet0: 3 comparators" for 600 s; at 4
+# vCPUs, RCU stalls right after "Run /init as init process", a halted vCPU
+# whose timer never fired, init never running): the VM is killed and booted
+# again, at most BOOT_TRIES times. A hang after that line is the test's to
+# report, never retried.
 boot_s=${CLAND_VM_BOOT_S:-60}
 BOOT_TRIES=3
 tmp=$(mktemp -d) || exit 2
@@ -46,7 +49,7 @@ trap 'exit 143' INT TERM
 
 # boot_once: one VM run; its console streams to stdout while it is copied
 # to $tmp/console; returns qemu's status, or 200 when it was killed for not
-# reaching /init.
+# starting the guest's init.
 boot_once() {
 	local tpid waited=0
 	: >"$tmp/console"
@@ -65,7 +68,7 @@ boot_once() {
 	qpid=$!
 	tail -n +1 -f --pid="$qpid" "$tmp/console" &
 	tpid=$!
-	while kill -0 "$qpid" 2>/dev/null && ! grep -aq 'Run /init as init process' "$tmp/console"; do
+	while kill -0 "$qpid" 2>/dev/null && ! grep -aq 'CLAND-BOOT: init running' "$tmp/console"; do
 		if [ "$waited" -ge "$boot_s" ]; then
 			[ -s "$tmp/pid" ] && kill -KILL "$(cat "$tmp/pid")" 2>/dev/null
 			wait "$qpid" "$tpid"
@@ -84,9 +87,9 @@ while :; do
 	rc=$?
 	[ $rc = 200 ] || exit $rc
 	if [ $try -ge $BOOT_TRIES ]; then
-		printf '\nqemu.sh: the guest kernel did not reach /init in %ss, %s times: giving up\n' "$boot_s" "$BOOT_TRIES"
+		printf '\nqemu.sh: the guest did not start its init in %ss, %s times: giving up\n' "$boot_s" "$BOOT_TRIES"
 		exit 124
 	fi
-	printf '\nqemu.sh: the guest kernel did not reach /init in %ss (an emulator hang): booting again\n' "$boot_s"
+	printf '\nqemu.sh: the guest did not start its init in %ss (an emulator hang): booting again\n' "$boot_s"
 	try=$((try + 1))
 done
