@@ -178,8 +178,7 @@ static bool ran_enough(const struct sim *s, int cpu, enum sim_kick kick)
 	if (!time_elapsed(s->now, c->started_at, DECIDE_PREEMPT_GRAN_NS))
 		return false;
 	return kick == SIM_KICK_PREEMPT ||
-	       decide_standing_preempts(s->now, c->awake_since, kick == SIM_KICK_PREEMPT_HOG_SYNC,
-					s->cfg.slice_ns);
+	       decide_standing_preempts(s->now, c->awake_since, false, s->cfg.slice_ns);
 }
 
 /*
@@ -369,7 +368,9 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
 	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
-	if (sim_kick_cpu_for(s, task, key, sync ? SIM_KICK_PREEMPT_HOG_SYNC : SIM_KICK_PREEMPT_HOG))
+	if (sync) /* it preempts no one (decide_standing_preempts()): an idle CPU, if any */
+		sim_kick_cpu_for(s, task, key, SIM_KICK_IDLE);
+	else if (sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT_HOG))
 		s->res->counters.nr_preempt_standing++;
 }
 

@@ -318,9 +318,7 @@ void sim_insert_dsq(struct sim *s, int task, int dsq, uint64_t deadline, uint64_
 enum sim_kick {
 	SIM_KICK_IDLE,	      /* nothing */
 	SIM_KICK_PREEMPT,     /* preempt a CPU running a later deadline */
-	SIM_KICK_PREEMPT_HOG, /* the same, only a CPU hog (a standing wake-up) */
-	/* a sync standing wake-up: none, as decide_standing_preempts() says */
-	SIM_KICK_PREEMPT_HOG_SYNC,
+	SIM_KICK_PREEMPT_HOG, /* the same, only a CPU hog (a standing wake-up, not a sync one) */
 };
 /* kick_cpu_for(): true when it preempted a CPU. */
 bool sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick);
