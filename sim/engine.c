@@ -106,6 +106,9 @@ void sim_task_started(struct sim *s, int cpu, int task)
 		s->res->affinity_violations++;
 	g->runs++;
 	g->cpus_used[cpu / 64] |= 1ULL << (cpu % 64);
+	if (t->ran_on >= 0 && t->ran_on != cpu)
+		g->migrations++;
+	t->ran_on = cpu;
 	if (c->last != task)
 		s->res->context_switches++;
 	c->last = task;
@@ -162,6 +165,7 @@ static void init_tasks(struct sim *s)
 			t->prng = sim_prng_seed(s->cfg.seed, (uint64_t)idx);
 			t->wake_at = start_time(g, k);
 			t->cpu = nth_allowed(s, g, idx);
+			t->ran_on = -1;
 			sim_wakeq_push(s, idx, t->wake_at);
 		}
 	}

@@ -49,6 +49,7 @@ struct sim_group_stats {
 	uint64_t max_wait_ns; /* longest runnable-but-not-running stretch, any cause */
 	int max_wait_task;    /* whose */
 	uint64_t bursts;      /* bursts its tasks completed (messages handled, requests served) */
+	uint64_t migrations;  /* runs on another CPU than the task's run before */
 	uint64_t cpus_used[SIM_MASK_WORDS]; /* CPUs its tasks ran on */
 };
 

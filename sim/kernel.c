@@ -351,10 +351,36 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 }
 
 /*
+ * standing_preempt_own_cpu(): a standing wake-up that may preempt the task on
+ * its own CPU goes into that CPU's local queue, ahead of the task it preempts.
+ */
+static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
+{
+	struct sim_task *t = &s->tasks[task];
+	int cpu = t->cpu;
+	const struct sim_cpu *c;
+
+	if (cpu < 0 || !allowed(s, task, cpu))
+		return false;
+	c = &s->cpus[cpu];
+	if (!c->busy || !ran_enough(s, cpu, SIM_KICK_PREEMPT_HOG) || !time_after(c->deadline, key))
+		return false;
+	SIM_TRACE(s, "%s: standing decision, preempts cpu %d (running deadline %llu > %llu)",
+		  SIM_TASK_NAME(s, task), cpu, (unsigned long long)c->deadline,
+		  (unsigned long long)key);
+	sim_insert_dsq(s, task, SIM_LOCAL(cpu), key, t->standing_slice);
+	preempt_cpu(s, cpu);
+	s->res->counters.nr_preemptions++;
+	s->res->counters.nr_preempt_standing++;
+	return true;
+}
+
+/*
  * ops.enqueue of a task waking under a standing decision: the shared queue,
  * its last deadline moved back by what it ran since (weight-scaled), as the
- * BPF backend's standing_dispatch() does (preempting only a CPU hog, and
- * for a @sync wake-up no one: decide_standing_preempts()).
+ * BPF backend's standing_dispatch() does (preempting only a CPU hog, its own
+ * CPU's straight from its local queue, and for a @sync wake-up no one:
+ * decide_standing_preempts()).
  */
 static void standing_dispatch(struct sim *s, int task, bool sync)
 {
@@ -367,10 +393,15 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 	s->res->counters.nr_standing++;
 	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
-	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
-	if (sync) /* it preempts no one (decide_standing_preempts()): an idle CPU, if any */
+	if (sync) { /* it preempts no one (decide_standing_preempts()): an idle CPU, if any */
+		sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
 		sim_kick_cpu_for(s, task, key, SIM_KICK_IDLE);
-	else if (sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT_HOG))
+		return;
+	}
+	if (pick_idle(s, task, -1) < 0 && preempt_own_cpu(s, task, key))
+		return;
+	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
+	if (sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT_HOG))
 		s->res->counters.nr_preempt_standing++;
 }
 

@@ -246,6 +246,7 @@ static struct json_object *json_group(const struct sim_run_info *info, const str
 	add(o, "wakeup_latency_us", s->wakeups ? lat : NULL);
 	add(o, "max_wait_us", num("%.3f", us(s->max_wait_ns)));
 	add(o, "bursts", u64(s->bursts));
+	add(o, "migrations", u64(s->migrations));
 	if (info->checks && info->checks->expected_pct && info->checks->expected_pct[i] >= 0)
 		add(o, "expected_pct", num("%.3f", info->checks->expected_pct[i]));
 	else

@@ -32,6 +32,7 @@ struct sim_task {
 	int32_t pid;
 	enum sim_task_state state;
 	int cpu;		/* the CPU it last ran on (or was placed on) */
+	int ran_on;		/* the CPU of its last run (-1: none yet); cpu may be newer */
 	uint64_t weight;	/* sched_ext weight */
 	uint64_t prng;		/* its own random stream */
 	uint64_t burst_left;	/* CPU time still to use before it sleeps */
