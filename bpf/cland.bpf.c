@@ -179,10 +179,9 @@ struct {
 
 /* What each CPU runs: lets a more urgent task preempt the least urgent one. */
 struct cpu_ctx {
-	u64 deadline;	 /* deadline of the running task */
-	u64 started_at;	 /* where its preemption granularity counts from (decide_gran_start()) */
-	u64 awake_since; /* when it started running, less what it ran since it last slept */
-	u32 busy;	 /* 1 while a task other than the daemon runs */
+	u64 deadline;	/* deadline of the running task */
+	u64 started_at; /* where its preemption granularity counts from (decide_gran_start()) */
+	u32 busy;	/* 1 while a task other than the daemon runs */
 	/*
 	 * The running task is being preempted (kicked for a more urgent task or
 	 * the daemon, or its slice cut by the tick): if it is still runnable
@@ -390,46 +389,33 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 	return bpf_map_lookup_elem(&cpu_ctxs, &key);
 }
 
-/* Which running tasks a wake-up may preempt (kick_cpu_for()). */
-enum kick_rule {
-	KICK_ANY,      /* any less urgent task past its granularity */
-	KICK_STANDING, /* a standing wake-up, not a sync one: decide_standing_preempts() */
-};
-
-/* The task @cctx's CPU runs may be preempted under @rule at @now. */
-static bool kick_allows(const struct cpu_ctx *cctx, u64 now, enum kick_rule rule)
-{
-	return rule == KICK_ANY ||
-	       decide_standing_preempts(now, cctx->awake_since, false, slice_ns);
-}
-
-/* @cpu runs a task @p may displace: later, past its granularity, allowed by @rule. */
-static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, u64 now,
-			    enum kick_rule rule)
+/* @cpu runs a task @p may displace at @now: a later deadline, past its granularity. */
+static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, u64 now)
 {
 	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
 	return cctx && cctx->busy && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
 	       time_elapsed(now, cctx->started_at, preempt_gran_ns) &&
-	       kick_allows(cctx, now, rule) && time_after(cctx->deadline, deadline);
+	       time_after(cctx->deadline, deadline);
 }
 
 static u64 rule_urgent_gran(const struct task_struct *p); /* rules.bpf.h */
+
+/* @p's "now" for cpu_preemptible(): a latency-critical task's is a granularity later. */
+static u64 preempt_now(const struct task_struct *p)
+{
+	return cland_now() + rule_urgent_gran(p);
+}
 
 /*
  * A CPU whose task @p may preempt (cpu_preemptible()): this CPU if it is one,
  * else the one with the latest deadline; -1 if none.
  */
-static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline, enum kick_rule rule)
+static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 {
 	u32 nr_cpus = scx_bpf_nr_cpu_ids();
-	u64 urgent = rule_urgent_gran(p);
-	/* a latency-critical task's "now" is a granularity later: nobody is protected from it */
-	u64 latest = deadline, now = cland_now() + urgent;
+	u64 latest = deadline, now = preempt_now(p);
 	s32 cpu, best = -1;
-
-	if (urgent)
-		rule = KICK_ANY;
 
 	/*
 	 * This CPU first: a task woken by an interrupt here takes the CPU on
@@ -437,12 +423,12 @@ static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline, enum 
 	 * class's wake-up preemption does).
 	 */
 	cpu = bpf_get_smp_processor_id();
-	if (cpu_preemptible(p, cpu, deadline, now, rule))
+	if (cpu_preemptible(p, cpu, deadline, now))
 		return cpu;
 	bpf_for (cpu, 0, nr_cpus) {
 		struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
-		if (!cctx || !cpu_preemptible(p, cpu, latest, now, rule))
+		if (!cctx || !cpu_preemptible(p, cpu, latest, now))
 			continue;
 		latest = cctx->deadline;
 		best = cpu;
@@ -469,10 +455,9 @@ static void kick_idle_for(const struct task_struct *p)
 
 /*
  * Get a CPU to run @p soon: wake an idle one, else preempt the one running the
- * least urgent task if @p is more urgent than it and @rule allows. True when
- * it preempted one.
+ * least urgent task if @p is more urgent than it. True when it preempted one.
  */
-static bool kick_cpu_for(const struct task_struct *p, u64 deadline, enum kick_rule rule)
+static bool kick_cpu_for(const struct task_struct *p, u64 deadline)
 {
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
@@ -480,7 +465,7 @@ static bool kick_cpu_for(const struct task_struct *p, u64 deadline, enum kick_ru
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 		return false;
 	}
-	cpu = find_preemptible_cpu(p, deadline, rule);
+	cpu = find_preemptible_cpu(p, deadline);
 	if (cpu < 0)
 		return false;
 	mark_preempting(cpu);
@@ -566,7 +551,7 @@ static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 	}
 	cland_dsq_insert(p, CLAND_DSQ_USERSCHED, slice_ns, enq_flags);
 	if (usersched_urgent() || st.degraded)
-		kick_cpu_for(p, 0, KICK_ANY);
+		kick_cpu_for(p, 0);
 }
 
 /*
@@ -584,7 +569,7 @@ static void wake_usersched(void)
 	p = bpf_task_from_pid(usersched_tgid);
 	if (!p)
 		return;
-	kick_cpu_for(p, 0, KICK_ANY);
+	kick_cpu_for(p, 0);
 	bpf_task_release(p);
 }
 
@@ -607,7 +592,7 @@ static void enqueue_alone(struct task_struct *p, struct task_ctx *tctx, u64 enq_
 	}
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, enq_flags);
 	__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
-	kick_cpu_for(p, vtime, KICK_ANY);
+	kick_cpu_for(p, vtime);
 }
 
 static void fill_queued(struct cland_queued *q, struct task_struct *p, struct task_ctx *tctx,
@@ -651,13 +636,13 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
 }
 
 /*
- * A standing wake-up (not a sync one) that may preempt the task running on
- * its own CPU (where ops.select_cpu() left it; for a timer's wake-up, where
- * the timer fired): straight into that CPU's local DSQ, ahead of the task
- * it preempts (SCX_ENQ_PREEMPT), as the fair class's wake-up preemption
- * puts the woken task on the CPU. The CPU switches to it without a pass
- * through ops.dispatch() and the shared DSQ; it may pass tasks with earlier
- * keys waiting there, by one run of its standing slice at most. Through the
+ * A standing wake-up that may preempt the task running on its own CPU (where
+ * ops.select_cpu() left it; for a timer's wake-up, where the timer fired):
+ * straight into that CPU's local DSQ, ahead of the task it preempts
+ * (SCX_ENQ_PREEMPT), as the fair class's wake-up preemption puts the woken
+ * task on the CPU. The CPU switches to it without a pass through
+ * ops.dispatch() and the shared DSQ; it may pass tasks with earlier keys
+ * waiting there, by one run of its standing slice at most. Through the
  * shared DSQ and a kick, cyclictest under stress-ng (bench/ab/ab.sh, 2
  * vCPUs, two rounds, EEVDF / shared / local) waited p50 195, 166 / 237, 272
  * / 205, 209 us, p99 4.4, 4.3 / 3.2, 4.3 / 2.3, 3.1 ms.
@@ -667,7 +652,7 @@ static bool standing_preempt_own_cpu(struct task_struct *p, struct task_ctx *tct
 {
 	s32 cpu = scx_bpf_task_cpu(p);
 
-	if (!cpu_preemptible(p, cpu, key, cland_now(), KICK_STANDING))
+	if (!cpu_preemptible(p, cpu, key, preempt_now(p)))
 		return false;
 	mark_preempting(cpu);
 	cland_dsq_insert(p, SCX_DSQ_LOCAL, tctx->standing_slice, enq_flags | SCX_ENQ_PREEMPT);
@@ -682,15 +667,15 @@ static bool standing_preempt_own_cpu(struct task_struct *p, struct task_ctx *tct
  * the same slice, and the same deadline moved back by what it ran since,
  * scaled by its weight as a vruntime is. Never ahead of where the policy put
  * it, so tasks under standing decisions cannot overtake each other, nor the
- * others, by more than the CPU time their decisions cover. It preempts only
- * a CPU hog, and a @sync wake-up (a running task woke it) none
- * (decide_standing_preempts()). Tasks that wake each other
- * (messaging) preempted each other at every wake-up (bench/ab/ab.sh, 4 vCPUs:
- * 3-4 preemptions per decision, hackbench sockets 17-18 s against EEVDF's
- * 2.8 s; preempting only hogs: 8-13 s). Never preempting ran them in 2.5 s,
- * but a task waking behind a CPU hog then waited for the tick (cyclictest
- * under stress-ng: p50 0.9 -> 3.9 ms). A hog on its own CPU is preempted
- * there, without the shared DSQ (standing_preempt_own_cpu()).
+ * others, by more than the CPU time their decisions cover. It preempts a
+ * less urgent task past its granularity, as a decision does, its own CPU's
+ * first and without the shared DSQ (standing_preempt_own_cpu()); a @sync
+ * wake-up (a running task woke it) preempts no one
+ * (decide_standing_preempts()): tasks that wake each other (messaging)
+ * preempted each other at every wake-up (bench/ab/ab.sh, 4 vCPUs: 3-4
+ * preemptions per decision, hackbench sockets 17-18 s against EEVDF's 2.8 s).
+ * Never preempting ran them in 2.5 s, but a task waking behind a CPU hog
+ * then waited for the tick (cyclictest under stress-ng: p50 0.9 -> 3.9 ms).
  */
 static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags,
 			      bool sync)
@@ -703,7 +688,7 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 	__sync_fetch_and_add(&counters.nr_standing, 1);
 	if (rule_place(p, -1, tctx->standing_slice, key, false, enq_flags))
 		return;
-	if (sync) { /* it preempts no one (decide_standing_preempts()): an idle CPU, if any */
+	if (!decide_standing_preempts(sync)) { /* an idle CPU, if any */
 		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
 		kick_idle_for(p);
 		return;
@@ -714,7 +699,7 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
 	if (idle >= 0)
 		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
-	else if (kick_cpu_for(p, key, KICK_STANDING))
+	else if (kick_cpu_for(p, key))
 		__sync_fetch_and_add(&counters.nr_preempt_standing, 1);
 }
 
@@ -850,7 +835,7 @@ static void take_back(struct task_struct *p, struct task_ctx *tctx)
 	if (rule_place(p, -1, ALONE_SLICE_NS, vtime, false, 0))
 		return;
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, ALONE_SLICE_NS, vtime, 0);
-	kick_cpu_for(p, vtime, KICK_ANY);
+	kick_cpu_for(p, vtime);
 }
 
 /* floor(log2(@v)), 0 for 0. */
@@ -938,7 +923,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		if (d->flags & CLAND_DECISION_NO_PREEMPT)
 			kick_idle_for(p);
 		else
-			kick_cpu_for(p, d->deadline, KICK_ANY);
+			kick_cpu_for(p, d->deadline);
 		return;
 	}
 	cland_dsq_insert_vtime(p, (u64)cpu, slice, d->deadline, 0);
@@ -1247,10 +1232,10 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		st.vclock = tctx->deadline;
 	if (cctx) {
 		cctx->deadline = tctx->deadline;
-		cctx->awake_since = decide_awake_since(tctx->seg_start, tctx->exec_runtime);
 		/* where its preemption granularity counts from (decide.h) */
-		cctx->started_at = decide_gran_start(tctx->start_ts, cctx->awake_since,
-						     tctx->exec_runtime, slice_ns);
+		cctx->started_at = decide_gran_start(
+			tctx->start_ts, decide_awake_since(tctx->seg_start, tctx->exec_runtime),
+			tctx->exec_runtime, slice_ns);
 		cctx->busy = 1;
 	}
 }

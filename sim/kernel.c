@@ -115,9 +115,9 @@ static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 	t->start_ts = c->seg_start - t->carried;
 	t->carried = 0;
 	c->deadline = t->deadline;
-	c->awake_since = decide_awake_since(c->seg_start, t->exec_runtime);
 	c->started_at =
-		decide_gran_start(t->start_ts, c->awake_since, t->exec_runtime, s->cfg.slice_ns);
+		decide_gran_start(t->start_ts, decide_awake_since(c->seg_start, t->exec_runtime),
+				  t->exec_runtime, s->cfg.slice_ns);
 	c->busy = true;
 	c->preempting = false;
 	s->vclock = t->deadline;
@@ -167,18 +167,10 @@ static void kick_idle_for(struct sim *s, int task)
 	SIM_TRACE(s, "cpu %d: kicked (idle)", cpu);
 }
 
-/*
- * A CPU is preemptible once its task has run DECIDE_PREEMPT_GRAN_NS, and, for
- * a standing wake-up (@kick), as decide_standing_preempts() says.
- */
-static bool ran_enough(const struct sim *s, int cpu, enum sim_kick kick)
+/* A CPU is preemptible once its task has run DECIDE_PREEMPT_GRAN_NS. */
+static bool ran_enough(const struct sim *s, int cpu)
 {
-	const struct sim_cpu *c = &s->cpus[cpu];
-
-	if (!time_elapsed(s->now, c->started_at, DECIDE_PREEMPT_GRAN_NS))
-		return false;
-	return kick == SIM_KICK_PREEMPT ||
-	       decide_standing_preempts(s->now, c->awake_since, false, s->cfg.slice_ns);
+	return time_elapsed(s->now, s->cpus[cpu].started_at, DECIDE_PREEMPT_GRAN_NS);
 }
 
 /*
@@ -189,14 +181,14 @@ static bool ran_enough(const struct sim *s, int cpu, enum sim_kick kick)
  * PREEMPT_SKIP_MAX of them); a pinned one looks at its own CPUs.
  */
 /* Among all CPUs: the latest deadline later than @deadline (any, for @any) that ran enough. */
-static int latest_preemptible(struct sim *s, uint64_t deadline, bool any, enum sim_kick kick)
+static int latest_preemptible(struct sim *s, uint64_t deadline, bool any)
 {
 	int aside[PREEMPT_SKIP_MAX], nr_aside = 0, cpu, best = -1, i;
 
 	while ((cpu = sim_latest_running_cpu(s)) >= 0 &&
 	       (any || time_after(s->cpus[cpu].deadline, deadline))) {
 		s->work++;
-		if (ran_enough(s, cpu, kick)) {
+		if (ran_enough(s, cpu)) {
 			best = cpu;
 			break;
 		}
@@ -210,21 +202,21 @@ static int latest_preemptible(struct sim *s, uint64_t deadline, bool any, enum s
 	return best;
 }
 
-static int preemptible_cpu(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
+static int preemptible_cpu(struct sim *s, int task, uint64_t deadline)
 {
 	const struct sim_group *g = sim_task_group(s, &s->tasks[task]);
 	uint64_t latest = deadline;
 	int cpu, best = -1;
 
 	if (!g->pinned)
-		return latest_preemptible(s, deadline, false, kick);
+		return latest_preemptible(s, deadline, false);
 	for (cpu = 0; cpu < s->w->nr_cpus; cpu++) {
 		const struct sim_cpu *c = &s->cpus[cpu];
 
 		if (!sim_cpu_allowed(g->cpus, cpu))
 			continue;
 		s->work++;
-		if (c->busy && ran_enough(s, cpu, kick) && time_after(c->deadline, latest)) {
+		if (c->busy && ran_enough(s, cpu) && time_after(c->deadline, latest)) {
 			latest = c->deadline;
 			best = cpu;
 		}
@@ -264,7 +256,7 @@ void sim_kick_preempt(struct sim *s, int cpu)
 
 /*
  * kick_cpu_for(): an idle CPU @task may use, else (@kick) preempt the one
- * running the least urgent task (a CPU hog, for SIM_KICK_PREEMPT_HOG), if
+ * running the least urgent task (for SIM_KICK_PREEMPT), if
  * @deadline is earlier.
  */
 bool sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick)
@@ -278,7 +270,7 @@ bool sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick 
 	}
 	if (kick == SIM_KICK_IDLE)
 		return false;
-	cpu = preemptible_cpu(s, task, deadline, kick);
+	cpu = preemptible_cpu(s, task, deadline);
 	if (cpu < 0)
 		return false;
 	preempt_cpu(s, cpu);
@@ -363,7 +355,7 @@ static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
 	if (cpu < 0 || !allowed(s, task, cpu))
 		return false;
 	c = &s->cpus[cpu];
-	if (!c->busy || !ran_enough(s, cpu, SIM_KICK_PREEMPT_HOG) || !time_after(c->deadline, key))
+	if (!c->busy || !ran_enough(s, cpu) || !time_after(c->deadline, key))
 		return false;
 	SIM_TRACE(s, "%s: standing decision, preempts cpu %d (running deadline %llu > %llu)",
 		  SIM_TASK_NAME(s, task), cpu, (unsigned long long)c->deadline,
@@ -378,9 +370,9 @@ static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
 /*
  * ops.enqueue of a task waking under a standing decision: the shared queue,
  * its last deadline moved back by what it ran since (weight-scaled), as the
- * BPF backend's standing_dispatch() does (preempting only a CPU hog, its own
- * CPU's straight from its local queue, and for a @sync wake-up no one:
- * decide_standing_preempts()).
+ * BPF backend's standing_dispatch() does (preempting as a decision does, its
+ * own CPU's task straight from its local queue, and for a @sync wake-up no
+ * one: decide_standing_preempts()).
  */
 static void standing_dispatch(struct sim *s, int task, bool sync)
 {
@@ -393,7 +385,7 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 	s->res->counters.nr_standing++;
 	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
-	if (sync) { /* it preempts no one (decide_standing_preempts()): an idle CPU, if any */
+	if (!decide_standing_preempts(sync)) { /* an idle CPU, if any */
 		sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
 		sim_kick_cpu_for(s, task, key, SIM_KICK_IDLE);
 		return;
@@ -401,7 +393,7 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 	if (pick_idle(s, task, -1) < 0 && preempt_own_cpu(s, task, key))
 		return;
 	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
-	if (sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT_HOG))
+	if (sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT))
 		s->res->counters.nr_preempt_standing++;
 }
 
@@ -751,7 +743,7 @@ void sim_run_daemon(struct sim *s, uint64_t cost)
 		return; /* an idle CPU, for no time */
 	until = s->now + k->switch_ns + cost;
 	if (cpu < 0) {
-		cpu = latest_preemptible(s, 0, true, SIM_KICK_PREEMPT);
+		cpu = latest_preemptible(s, 0, true);
 		if (cpu < 0)
 			cpu = sim_latest_running_cpu(s);
 		if (cpu < 0)

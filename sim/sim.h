@@ -86,8 +86,7 @@ struct sim_cpu {
 	bool stale; /* changed since the trees of cpus.c were brought up to date */
 	/* struct cpu_ctx of the BPF backend */
 	uint64_t deadline;
-	uint64_t started_at;  /* when its task's run started (preemption granularity) */
-	uint64_t awake_since; /* its run's start less what it ran since it last slept */
+	uint64_t started_at; /* when its task's run started (preemption granularity) */
 	bool busy;
 	bool preempting; /* kicked to preempt: its task, still runnable, requeues in BPF */
 };
@@ -317,9 +316,8 @@ void sim_host_init(struct sim *s);
 void sim_insert_dsq(struct sim *s, int task, int dsq, uint64_t deadline, uint64_t slice);
 /* What kick_cpu_for() may do when no CPU is idle. */
 enum sim_kick {
-	SIM_KICK_IDLE,	      /* nothing */
-	SIM_KICK_PREEMPT,     /* preempt a CPU running a later deadline */
-	SIM_KICK_PREEMPT_HOG, /* the same, only a CPU hog (a standing wake-up, not a sync one) */
+	SIM_KICK_IDLE,	  /* nothing */
+	SIM_KICK_PREEMPT, /* preempt a CPU running a later deadline */
 };
 /* kick_cpu_for(): true when it preempted a CPU. */
 bool sim_kick_cpu_for(struct sim *s, int task, uint64_t deadline, enum sim_kick kick);

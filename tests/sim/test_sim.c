@@ -614,15 +614,15 @@ static void print_standing(const char *what, const struct run *run)
 }
 
 /*
- * A standing wake-up (no round trip) preempts a CPU hog at once, not a task
- * that sleeps often (bpf/cland.bpf.c, standing_dispatch(): at 4 vCPUs
- * hackbench's tasks preempted each other at every wake-up). A task waking
- * every 2 ms among 2 hogs on 2 CPUs runs at once (p99 0); among 2 tasks
- * that run 5 ms and sleep 1 ms, its standing wake-ups preempt hardly anyone
- * (36 of 479: now and then a run of theirs, exp-distributed, lasts 20 ms, a
- * hog's), far fewer than when they preempted any task (707 for 804).
+ * A standing wake-up (no round trip) that is not a sync one preempts a less
+ * urgent task, as a decision does: a task waking every 2 ms among 2 CPU hogs
+ * on 2 CPUs runs at once (p99 0); among 2 tasks that run 5 ms and sleep
+ * 1 ms, it preempts them once they have run DECIDE_PREEMPT_GRAN_NS
+ * (bpf/decide.h): 828 of its 888 standing wake-ups preempted, its wake-up
+ * p99 was 3.1 ms. When it preempted only CPU hogs (until 2026-12), 36 of
+ * 479 did, and it waited for a CPU to free up: p99 9.4 ms.
  */
-static void test_standing_wakeups_preempt_only_hogs(void **state)
+static void test_standing_wakeups_preempt(void **state)
 {
 	static const char hogs[] =
 		"{\"cpus\": 2, \"duration_ms\": 3000, \"groups\": ["
@@ -636,6 +636,7 @@ static void test_standing_wakeups_preempt_only_hogs(void **state)
 		" {\"name\": \"ui\", \"count\": 1, \"run_us\": 100, \"sleep_us\": 2000,"
 		"  \"dist\": \"exp\"}]}";
 	const struct cland_policy *pol = policy_or_skip("deadline");
+	const struct sim_group_stats *ui;
 	struct run run;
 
 	run_policy(&run, hogs, pol, RTT_NS);
@@ -646,9 +647,12 @@ static void test_standing_wakeups_preempt_only_hogs(void **state)
 	run_free(&run);
 	run_policy(&run, sleepers, pol, RTT_NS);
 	print_standing("among sleepers", &run);
+	ui = stats(&run, "ui");
+	print_message("ui among sleepers: wake-up p50 %.1f us, p99 %.1f us\n",
+		      (double)ui->lat_p50_ns / 1000, (double)ui->lat_p99_ns / 1000);
 	assert_true(run.r.counters.nr_standing > 200);
-	assert_true(run.r.counters.nr_preempt_standing < run.r.counters.nr_standing / 8);
-	assert_true(run.r.counters.nr_preemptions < run.r.counters.nr_standing / 4);
+	assert_true(run.r.counters.nr_preempt_standing > run.r.counters.nr_standing / 2);
+	assert_true(ui->lat_p99_ns < 5 * NSEC_PER_MSEC);
 	run_free(&run);
 }
 
@@ -733,26 +737,6 @@ static void test_timer_wakeup_ahead_of_messages(void **state)
 	assert_true(probe->lat_p99_ns < 20 * NSEC_PER_MSEC);
 	assert_true(probe->runs > 2000);
 	run_free(&run);
-}
-
-/*
- * decide_standing_preempts() (bpf/decide.h), which the backend runs for each
- * standing wake-up: only a CPU hog is preempted, and by a sync wake-up (a
- * running task woke it) none.
- */
-static void test_standing_preempt_rule(void **state)
-{
-	const uint64_t ms = 1000000, hog = 20 * ms, now = 100 * ms;
-
-	/* awake 5 ms: not a hog, for either wake-up */
-	assert_false(decide_standing_preempts(now, now - 5 * ms, false, hog));
-	assert_false(decide_standing_preempts(now, now - 5 * ms, true, hog));
-	/* awake 20 ms: a hog, for a timer's wake-up only */
-	assert_true(decide_standing_preempts(now, now - 20 * ms, false, hog));
-	assert_false(decide_standing_preempts(now, now - 20 * ms, true, hog));
-	/* awake 90 ms: the same */
-	assert_true(decide_standing_preempts(now, now - 90 * ms, false, hog));
-	assert_false(decide_standing_preempts(now, now - 90 * ms, true, hog));
 }
 
 static void test_nice_weights(void **state)
@@ -978,8 +962,7 @@ int main(void)
 		cmocka_unit_test(test_idle_wakeup_runs_at_once),
 		cmocka_unit_test(test_lone_hog_keeps_cpu),
 		cmocka_unit_test(test_round_trip_is_the_latency),
-		cmocka_unit_test(test_standing_wakeups_preempt_only_hogs),
-		cmocka_unit_test(test_standing_preempt_rule),
+		cmocka_unit_test(test_standing_wakeups_preempt),
 		cmocka_unit_test(test_standing_wakeup_stays_on_its_cpu),
 		cmocka_unit_test(test_sync_wakeups_spare_a_hog),
 		cmocka_unit_test(test_timer_wakeup_ahead_of_messages),
