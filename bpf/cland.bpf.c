@@ -704,6 +704,29 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 }
 
 /*
+ * Put @pid's @ent in the in-flight table, counted in st.nr_inflight (its
+ * stale entry, if any, replaced: not counted twice); false when full.
+ */
+static bool inflight_insert(s32 pid, const struct inflight_ent *ent)
+{
+	if (!__sync_fetch_and_add(&st.nr_inflight, 1))
+		st.inflight_since = ent->held_since;
+	if (!bpf_map_update_elem(&inflight, &pid, ent, BPF_NOEXIST))
+		return true;
+	__sync_fetch_and_sub(&st.nr_inflight, 1);
+	return !bpf_map_update_elem(&inflight, &pid, ent, BPF_EXIST);
+}
+
+/* Delete @pid's entry from the in-flight table; true when there was one. */
+static bool inflight_delete(s32 pid)
+{
+	if (bpf_map_delete_elem(&inflight, &pid))
+		return false;
+	__sync_fetch_and_sub(&st.nr_inflight, 1);
+	return true;
+}
+
+/*
  * Hand @p to user space (@sync: a running task woke it); false when the ring
  * or the in-flight table is full.
  */
@@ -724,11 +747,11 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	 * overdue at once, a second after the scheduler started.)
 	 */
 	ent.held_since = watch_time(now);
-	if (bpf_map_update_elem(&inflight, &pid, &ent, BPF_ANY))
+	if (!inflight_insert(pid, &ent))
 		return false;
 	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
 	if (!q) {
-		bpf_map_delete_elem(&inflight, &pid);
+		inflight_delete(pid);
 		return false;
 	}
 	tctx->queued_at = now;
@@ -804,7 +827,7 @@ void BPF_STRUCT_OPS(cland_dequeue, struct task_struct *p, u64 deq_flags)
 
 	if (tctx)
 		tctx->gen++;
-	bpf_map_delete_elem(&inflight, &pid);
+	inflight_delete(pid);
 }
 
 /*
@@ -897,7 +920,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	 * A decision for another enqueue (the generation), or a second one for
 	 * this enqueue (its in-flight entry is gone with the first): stale.
 	 */
-	if (!tctx || tctx->gen != d->gen || bpf_map_delete_elem(&inflight, &d->pid)) {
+	if (!tctx || tctx->gen != d->gen || !inflight_delete(d->pid)) {
 		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
 		return;
 	}
@@ -945,7 +968,7 @@ static void refuse_decision(struct task_struct *p, const struct cland_decision *
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (!tctx || tctx->gen != d->gen || bpf_map_delete_elem(&inflight, &d->pid)) {
+	if (!tctx || tctx->gen != d->gen || !inflight_delete(d->pid)) {
 		__sync_fetch_and_add(&counters.nr_cancel_dispatches, 1);
 		return;
 	}
@@ -1039,7 +1062,7 @@ static long rescue_one(struct bpf_map *map, s32 *pid, struct inflight_ent *ent, 
 		return 1;
 	}
 	p = bpf_task_from_pid(*pid);
-	mine = !bpf_map_delete_elem(map, pid); /* else a decision took it meanwhile */
+	mine = inflight_delete(*pid); /* else a decision took it meanwhile */
 	if (!p)
 		return 0;
 	tctx = lookup_task_ctx(p);
@@ -1080,11 +1103,11 @@ static long overdue_one(struct bpf_map *map, s32 *pid, struct inflight_ent *ent,
 		return 1;
 	p = bpf_task_from_pid(*pid);
 	if (!p) {
-		bpf_map_delete_elem(map, pid); /* gone: nothing to wait for */
+		inflight_delete(*pid); /* gone: nothing to wait for */
 		return 0;
 	}
 	tctx = lookup_task_ctx(p);
-	if (tctx && tctx->gen == ent->gen && !bpf_map_delete_elem(map, pid)) {
+	if (tctx && tctx->gen == ent->gen && inflight_delete(*pid)) {
 		take_back(p, tctx);
 		__sync_fetch_and_add(&counters.nr_overdue, 1);
 	}
@@ -1105,6 +1128,8 @@ static void run_overdue(void)
 	    __sync_val_compare_and_swap(&st.last_overdue_scan, last, now) != last)
 		return;
 	wnow = watch_time(now);
+	if (!watch_inflight_may_be_overdue(wnow, st.nr_inflight, st.inflight_since))
+		return;
 	bpf_for_each_map_elem(&inflight, overdue_one, &wnow, 0);
 }
 

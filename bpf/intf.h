@@ -249,6 +249,17 @@ struct cland_backend_state {
 	 */
 	__u64 last_overdue_scan;
 	/*
+	 * Entries of the in-flight table, at least: +1 by send_to_user() before
+	 * it inserts one (taken back when it inserts none), -1 by whoever deletes
+	 * one (a decision, the nets, ops.dequeue), after the delete (atomic).
+	 * When it went from 0 to 1, on the watch clock: set by that
+	 * send_to_user(), never cleared; no entry is older (racy: another CPU's
+	 * entry may be a few us older; the overdue net takes it that much
+	 * later, benign). run_overdue() scans only when an entry may be overdue.
+	 */
+	__s64 nr_inflight;
+	__u64 inflight_since;
+	/*
 	 * When the heartbeat last ran, and the time the whole machine was frozen
 	 * in the freezes that ended (the watch clock's, watch.h). Set by the
 	 * heartbeat only: frozen_ns first, then last_beat; watch_time() reads

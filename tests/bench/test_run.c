@@ -2,8 +2,8 @@
 /*
  * test_run.c - bench/run.sh (make bench) refuses bad input before it builds
  * or boots anything: exit 2 and a message naming the problem; so does
- * tests/vm/qemu.sh for the vCPU count run.sh hands it (CLAND_VM_CPUS), and
- * bench/ab/ab.sh.
+ * tests/vm/qemu.sh for the vCPU count run.sh hands it (CLAND_VM_CPUS),
+ * bench/ab/ab.sh and bench/prof/prof.sh.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -62,6 +62,26 @@ static void bad_ab(void **state)
 	assert_non_null(strstr(err, "--rounds needs a value"));
 	assert_int_equal(run_script(ab, "", "/bin/true /bin/true --bogus 1", err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "unknown option --bogus"));
+}
+
+/* bench/prof/prof.sh too: one build or two, the same options' checks. */
+static void bad_prof(void **state)
+{
+	static const char prof[] = "bench/prof/prof.sh";
+	char err[4096];
+
+	assert_int_equal(run_script(prof, "", "", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "usage: bench/prof/prof.sh A_BINARY [B_BINARY]"));
+	assert_int_equal(run_script(prof, "", "/nonexistent", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "/nonexistent: not an executable"));
+	assert_int_equal(run_script(prof, "", "/bin/true /nonexistent", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "/nonexistent: not an executable"));
+	assert_int_equal(run_script(prof, "", "/bin/true --cpus two", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--cpus: 'two' is not a number of CPUs"));
+	assert_int_equal(run_script(prof, "", "/bin/true /bin/true --kernel", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--kernel needs a value"));
+	assert_int_equal(run_script(prof, "", "/bin/true --rounds 2", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "unknown option --rounds"));
 }
 
 static void bad_rounds(void **state)
@@ -157,6 +177,7 @@ int main(void)
 		cmocka_unit_test(bad_rounds),  cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(bad_extra),   cmocka_unit_test(bad_cpus),
 		cmocka_unit_test(bad_vm_cpus), cmocka_unit_test(bad_ab),
+		cmocka_unit_test(bad_prof),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

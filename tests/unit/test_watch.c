@@ -111,6 +111,22 @@ static void test_overdue_skew(void **state)
 	assert_true(watch_overdue(NOW, NOW - 1000 * NSEC_PER_MSEC));
 }
 
+/*
+ * The in-flight table is scanned only when an entry may be overdue: none in
+ * it (or a count gone below zero), no scan; entries since a time stamped by
+ * a CPU ahead of this one, or under 1 s ago, none yet.
+ */
+static void test_inflight_may_be_overdue(void **state)
+{
+	(void)state;
+	assert_false(watch_inflight_may_be_overdue(NOW, 0, NOW - 5000 * NSEC_PER_MSEC));
+	assert_false(watch_inflight_may_be_overdue(NOW, -1, NOW - 5000 * NSEC_PER_MSEC));
+	assert_false(watch_inflight_may_be_overdue(NOW, 3, NOW + SKEW));
+	assert_false(watch_inflight_may_be_overdue(NOW, 3, NOW - 999 * NSEC_PER_MSEC));
+	assert_true(watch_inflight_may_be_overdue(NOW, 1, NOW - 1000 * NSEC_PER_MSEC));
+	assert_true(watch_inflight_may_be_overdue(NOW, 3, NOW - 5000 * NSEC_PER_MSEC));
+}
+
 /* A scan stamped by a CPU ahead of this one is not due again at once. */
 static void test_scan_due_skew(void **state)
 {
@@ -233,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_daemon_stopped),
 		cmocka_unit_test(test_starving_skew),
 		cmocka_unit_test(test_overdue_skew),
+		cmocka_unit_test(test_inflight_may_be_overdue),
 		cmocka_unit_test(test_scan_due_skew),
 		cmocka_unit_test(test_freeze),
 		cmocka_unit_test(test_freeze_often),
