@@ -383,7 +383,7 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 	t->deadline = key;
 	t->gen++;
 	s->res->counters.nr_standing++;
-	SIM_TRACE(s, "%s: standing decision, shared queue, deadline %llu", SIM_TASK_NAME(s, task),
+	SIM_TRACE(s, "%s: standing decision, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
 	if (!decide_standing_preempts(sync)) { /* an idle CPU, if any */
 		sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
