@@ -636,23 +636,29 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
 }
 
 /*
- * A standing wake-up that may preempt the task running on its own CPU (where
- * ops.select_cpu() left it; for a timer's wake-up, where the timer fired):
- * straight into that CPU's local DSQ, ahead of the task it preempts
- * (SCX_ENQ_PREEMPT), as the fair class's wake-up preemption puts the woken
- * task on the CPU. The CPU switches to it without a pass through
- * ops.dispatch() and the shared DSQ; it may pass tasks with earlier keys
- * waiting there, by one run of its standing slice at most. Through the
+ * A standing wake-up on its own CPU (where ops.select_cpu() left it, and the
+ * CPU waking it: a timer's wake-up, where the timer fired) that may preempt
+ * the task running there: straight into that CPU's local DSQ, ahead of the
+ * task it preempts (SCX_ENQ_PREEMPT), as the fair class's wake-up preemption
+ * puts the woken task on the CPU. The CPU switches to it without a pass
+ * through ops.dispatch() and the shared DSQ; it may pass tasks with earlier
+ * keys waiting there, by one run of its standing slice at most. Through the
  * shared DSQ and a kick, cyclictest under stress-ng (bench/ab/ab.sh, 2
  * vCPUs, two rounds, EEVDF / shared / local) waited p50 195, 166 / 237, 272
- * / 205, 209 us, p99 4.4, 4.3 / 3.2, 4.3 / 2.3, 3.1 ms.
+ * / 205, 209 us, p99 4.4, 4.3 / 3.2, 4.3 / 2.3, 3.1 ms. Woken from another
+ * CPU, the task goes through the shared DSQ: committed to its own CPU's DSQ
+ * it waited for that CPU even when another freed up first (4 vCPUs, two
+ * rounds, own CPU however woken / only when woken there: hackbench sockets
+ * 2.57 2.72, 3.24 3.28 / 2.57 2.50, 2.51 3.03 s, reqwork's wake-up p50 892,
+ * 1176 / 609, 673 us; at 2 vCPUs pipes 0.61 0.60, 0.65 0.64 / 0.53 0.52,
+ * 0.45 0.45 s).
  */
 static bool standing_preempt_own_cpu(struct task_struct *p, struct task_ctx *tctx, u64 key,
 				     u64 enq_flags)
 {
 	s32 cpu = scx_bpf_task_cpu(p);
 
-	if (!cpu_preemptible(p, cpu, key, preempt_now(p)))
+	if (cpu != bpf_get_smp_processor_id() || !cpu_preemptible(p, cpu, key, preempt_now(p)))
 		return false;
 	mark_preempting(cpu);
 	cland_dsq_insert(p, SCX_DSQ_LOCAL, tctx->standing_slice, enq_flags | SCX_ENQ_PREEMPT);

@@ -345,6 +345,8 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 /*
  * standing_preempt_own_cpu(): a standing wake-up that may preempt the task on
  * its own CPU goes into that CPU's local queue, ahead of the task it preempts.
+ * (The backend does so only when that CPU is the one waking it: a timer's
+ * wake-up, the simulator's only wake-up that is not a sync one.)
  */
 static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
 {
