@@ -333,18 +333,6 @@ static void leave_degraded(u64 now)
 	__sync_fetch_and_add(&counters.degraded_ns, time_delta(now, st.degraded_since));
 }
 
-/* The ordering key of the first task of @dsq_id; false if it is empty. */
-static bool dsq_head_key(u64 dsq_id, u64 *key)
-{
-	struct task_struct *p;
-
-	bpf_for_each (scx_dsq, p, dsq_id, 0) {
-		*key = p->scx.dsq_vtime;
-		return true;
-	}
-	return false;
-}
-
 /*
  * BPF's idea of "now" on the shared DSQ's key scale: the key at its head (the
  * next task to run), or the deadline of the task that started last if it is
@@ -355,7 +343,7 @@ static u64 shared_now(void)
 {
 	u64 key = st.vclock;
 
-	dsq_head_key(CLAND_DSQ_SHARED, &key);
+	cland_dsq_head_key(CLAND_DSQ_SHARED, &key);
 	return key;
 }
 
@@ -389,14 +377,17 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 	return bpf_map_lookup_elem(&cpu_ctxs, &key);
 }
 
-/* @cpu runs a task @p may displace at @now: a later deadline, past its granularity. */
+/*
+ * @cpu runs a task @p may displace at @now: due later than @deadline by more
+ * than the granularity (decide_displaces()), and run for it.
+ */
 static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, u64 now)
 {
 	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
 	return cctx && cctx->busy && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
 	       time_elapsed(now, cctx->started_at, preempt_gran_ns) &&
-	       time_after(cctx->deadline, deadline);
+	       decide_displaces(cctx->deadline, deadline, preempt_gran_ns);
 }
 
 static u64 rule_urgent_gran(const struct task_struct *p); /* rules.bpf.h */
@@ -428,7 +419,8 @@ static s32 find_preemptible_cpu(const struct task_struct *p, u64 deadline)
 	bpf_for (cpu, 0, nr_cpus) {
 		struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
-		if (!cctx || !cpu_preemptible(p, cpu, latest, now))
+		if (!cctx || !cpu_preemptible(p, cpu, deadline, now) ||
+		    (best >= 0 && !time_after(cctx->deadline, latest)))
 			continue;
 		latest = cctx->deadline;
 		best = cpu;
@@ -444,28 +436,25 @@ static void mark_preempting(s32 cpu)
 		cctx->preempting = 1;
 }
 
-/* Wake an idle CPU @p may use, if there is one. */
-static void kick_idle_for(const struct task_struct *p)
+/* Wake an idle CPU @p may use, if there is one; true when it woke one. */
+static bool kick_idle_for(const struct task_struct *p)
 {
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
-	if (cpu >= 0)
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	if (cpu < 0)
+		return false;
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	return true;
 }
 
 /*
- * Get a CPU to run @p soon: wake an idle one, else preempt the one running the
- * least urgent task if @p is more urgent than it. True when it preempted one.
+ * Preempt the CPU running the least urgent task if @p (due at @deadline) is
+ * more urgent than it (find_preemptible_cpu()); true when it preempted one.
  */
-static bool kick_cpu_for(const struct task_struct *p, u64 deadline)
+static bool preempt_cpu_for(const struct task_struct *p, u64 deadline)
 {
-	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	s32 cpu = find_preemptible_cpu(p, deadline);
 
-	if (cpu >= 0) {
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
-		return false;
-	}
-	cpu = find_preemptible_cpu(p, deadline);
 	if (cpu < 0)
 		return false;
 	mark_preempting(cpu);
@@ -475,6 +464,15 @@ static bool kick_cpu_for(const struct task_struct *p, u64 deadline)
 	else
 		__sync_fetch_and_add(&counters.nr_preemptions, 1);
 	return true;
+}
+
+/*
+ * Get a CPU to run @p soon: wake an idle one, else preempt one
+ * (preempt_cpu_for()). True when it preempted one.
+ */
+static bool kick_cpu_for(const struct task_struct *p, u64 deadline)
+{
+	return !kick_idle_for(p) && preempt_cpu_for(p, deadline);
 }
 
 /*
@@ -699,13 +697,14 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 		kick_idle_for(p);
 		return;
 	}
+	/* one search for an idle CPU: the one claimed is kicked after the insert */
 	idle = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 	if (idle < 0 && standing_preempt_own_cpu(p, tctx, key, enq_flags))
 		return;
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
 	if (idle >= 0)
 		scx_bpf_kick_cpu(idle, SCX_KICK_IDLE);
-	else if (kick_cpu_for(p, key))
+	else if (preempt_cpu_for(p, key))
 		__sync_fetch_and_add(&counters.nr_preempt_standing, 1);
 }
 
@@ -1013,9 +1012,9 @@ static bool consume_earliest(s32 cpu)
 {
 	u64 mine, shared;
 
-	if (!dsq_head_key((u64)cpu, &mine))
+	if (!cland_dsq_head_key((u64)cpu, &mine))
 		return cland_dsq_move_to_local(CLAND_DSQ_SHARED);
-	if (dsq_head_key(CLAND_DSQ_SHARED, &shared) && time_before(shared, mine) &&
+	if (cland_dsq_head_key(CLAND_DSQ_SHARED, &shared) && time_before(shared, mine) &&
 	    cland_dsq_move_to_local(CLAND_DSQ_SHARED))
 		return true;
 	return cland_dsq_move_to_local((u64)cpu) || cland_dsq_move_to_local(CLAND_DSQ_SHARED);
@@ -1344,8 +1343,10 @@ static void tick_preempt(struct task_struct *p)
 
 	if (!cctx || !cctx->busy || !time_elapsed(cland_now(), cctx->started_at, preempt_gran_ns))
 		return;
-	if (!(dsq_head_key(CLAND_DSQ_SHARED, &key) && time_before(key, cctx->deadline)) &&
-	    !(dsq_head_key((u64)cpu, &key) && time_before(key, cctx->deadline)))
+	if (!(cland_dsq_head_key(CLAND_DSQ_SHARED, &key) &&
+	      decide_displaces(cctx->deadline, key, preempt_gran_ns)) &&
+	    !(cland_dsq_head_key((u64)cpu, &key) &&
+	      decide_displaces(cctx->deadline, key, preempt_gran_ns)))
 		return;
 	cctx->preempting = 1;
 	cland_task_set_slice(p, 0);

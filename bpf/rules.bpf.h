@@ -162,8 +162,9 @@ __noinline s32 rule_target(struct task_struct *p __arg_trusted, s32 cpu, s32 pre
 
 /*
  * Make @cpu run a task just put in its DSQ with @deadline: wake it if idle;
- * unless @idle_only, preempt its task if that one's deadline is later and it
- * has run preempt_gran_ns (as kick_cpu_for() does for the shared DSQ).
+ * unless @idle_only, preempt its task if that one is due later by more than
+ * the granularity (decide_displaces()) and has run preempt_gran_ns (as
+ * kick_cpu_for() does for the shared DSQ).
  */
 static void rule_kick(s32 cpu, u64 deadline, bool idle_only)
 {
@@ -174,7 +175,7 @@ static void rule_kick(s32 cpu, u64 deadline, bool idle_only)
 	if (idle_only)
 		return;
 	cctx = lookup_cpu_ctx(cpu);
-	if (!cctx || !cctx->busy || !time_after(cctx->deadline, deadline) ||
+	if (!cctx || !cctx->busy || !decide_displaces(cctx->deadline, deadline, preempt_gran_ns) ||
 	    !time_elapsed(cland_now(), cctx->started_at, preempt_gran_ns))
 		return;
 	mark_preempting(cpu);

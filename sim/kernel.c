@@ -175,7 +175,8 @@ static bool ran_enough(const struct sim *s, int cpu)
 
 /*
  * The CPU @task may use whose running task has the latest deadline, if later
- * than @deadline and run for DECIDE_PREEMPT_GRAN_NS; -1 otherwise. Ties go to
+ * than @deadline by more than the granularity (decide_displaces()) and run
+ * for DECIDE_PREEMPT_GRAN_NS; -1 otherwise. Ties go to
  * the lowest CPU. A task allowed on every CPU reads the tree of running
  * deadlines (the latest CPUs that ran too briefly are set aside, at most
  * PREEMPT_SKIP_MAX of them); a pinned one looks at its own CPUs.
@@ -186,7 +187,7 @@ static int latest_preemptible(struct sim *s, uint64_t deadline, bool any)
 	int aside[PREEMPT_SKIP_MAX], nr_aside = 0, cpu, best = -1, i;
 
 	while ((cpu = sim_latest_running_cpu(s)) >= 0 &&
-	       (any || time_after(s->cpus[cpu].deadline, deadline))) {
+	       (any || decide_displaces(s->cpus[cpu].deadline, deadline, DECIDE_PREEMPT_GRAN_NS))) {
 		s->work++;
 		if (ran_enough(s, cpu)) {
 			best = cpu;
@@ -216,7 +217,9 @@ static int preemptible_cpu(struct sim *s, int task, uint64_t deadline)
 		if (!sim_cpu_allowed(g->cpus, cpu))
 			continue;
 		s->work++;
-		if (c->busy && ran_enough(s, cpu) && time_after(c->deadline, latest)) {
+		if (c->busy && ran_enough(s, cpu) &&
+		    decide_displaces(c->deadline, deadline, DECIDE_PREEMPT_GRAN_NS) &&
+		    (best < 0 || time_after(c->deadline, latest))) {
 			latest = c->deadline;
 			best = cpu;
 		}
@@ -357,7 +360,8 @@ static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
 	if (cpu < 0 || !allowed(s, task, cpu))
 		return false;
 	c = &s->cpus[cpu];
-	if (!c->busy || !ran_enough(s, cpu) || !time_after(c->deadline, key))
+	if (!c->busy || !ran_enough(s, cpu) ||
+	    !decide_displaces(c->deadline, key, DECIDE_PREEMPT_GRAN_NS))
 		return false;
 	SIM_TRACE(s, "%s: standing decision, preempts cpu %d (running deadline %llu > %llu)",
 		  SIM_TASK_NAME(s, task), cpu, (unsigned long long)c->deadline,
