@@ -204,6 +204,38 @@ case_healthy() {
 	[ "$ahead" = 0 ] || die "$ahead task timestamps ahead of the daemon's clock: two clocks"
 }
 
+# daemon_ticks: the daemon's CPU time so far, in clock ticks (1/100 s).
+daemon_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$CLAND_PID/stat"
+}
+
+# j. idle: with a CPU that has nothing to run, the daemon sleeps: under 5% of
+# one CPU over 3 s of an idle system and over 4 s of one CPU hog per CPU but
+# one. (It yields when it has nothing to do; kept running as the last task of
+# an idle CPU, it yielded again at once and took that whole CPU.)
+case_idle() {
+	local t0 t1 sp hogs
+	need_cland
+	cland_enable
+	sleep 1
+	t0=$(daemon_ticks)
+	sleep 3
+	t1=$(daemon_ticks)
+	figure idle_daemon_ticks_3s "$((t1 - t0))"
+	[ $((t1 - t0)) -lt 15 ] || die "the daemon ran $((t1 - t0)) ticks of 3 s on an idle system"
+	hogs=$(($(nproc) - 1))
+	[ "$hogs" -ge 1 ] || hogs=1
+	stress-ng --cpu "$hogs" --timeout 4 >/tmp/stress.out 2>&1 &
+	sp=$!
+	t0=$(daemon_ticks)
+	wait_child "$sp" 60 || die "stress-ng exit $?: $(tail -n 3 /tmp/stress.out | tr '\n' '|')"
+	t1=$(daemon_ticks)
+	figure idle_daemon_ticks_hogs_4s "$((t1 - t0))"
+	[ "$(state)" = enabled ] || cland_gone "under the hogs"
+	cland_stop TERM 1000
+	[ $((t1 - t0)) -lt 20 ] || die "the daemon ran $((t1 - t0)) ticks of 4 s with $hogs hogs and a CPU idle"
+}
+
 # i. verifier: the verifier's work on each BPF program stays small (a state
 # explosion made one load take 10 s under TCG, and a re-attach after a CPU
 # hotplug waits for it): each program under 50k instructions processed, all

@@ -40,6 +40,7 @@ full)
 	run_case badopts 120 case_badopts
 	run_case figures 240 case_figures
 	run_case healthy 180 case_healthy
+	run_case idle 60 case_idle
 	run_case verifier 90 case_verifier
 	run_case stats_line 90 case_stats_line
 	run_case monitor 90 case_monitor
