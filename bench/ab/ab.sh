@@ -43,10 +43,12 @@ tools=$repo/build/bench/tools
 mkdir -p "$tools"
 ${CC:-cc} -static -O2 -Wall -Wextra -pthread -o "$tools/reqwork" "$repo/bench/tools/reqwork.c" -lm ||
 	die "building reqwork failed"
+${CC:-cc} -static -O2 -Wall -Wextra -o "$tools/pingpong" "$repo/bench/tools/pingpong.c" ||
+	die "building pingpong failed"
 # the guest's parameters: a file in the initramfs (the guest has no host environment)
 mkdir -p "$repo/build/ab"
 echo "AB_ROUNDS=$rounds" >"$repo/build/ab/ab.env"
-export CLAND_VM_ADD="$a=/tests/bin/cland_a $b=/tests/bin/cland_b $tools/reqwork=/tests/bin/reqwork $repo/build/ab/ab.env=/tests/ab.env"
+export CLAND_VM_ADD="$a=/tests/bin/cland_a $b=/tests/bin/cland_b $tools/reqwork=/tests/bin/reqwork $tools/pingpong=/tests/bin/pingpong $repo/build/ab/ab.env=/tests/ab.env"
 export CLAND_VM_CPUS=$cpus
 exec "$repo/tests/vm/run.sh" --kernel "$kernel" --script "$here/guest.sh" \
 	--timeout $((600 * rounds))

@@ -4,10 +4,10 @@
 # builds the host added as /tests/bin/cland_a and /tests/bin/cland_b,
 # interleaved for AB_ROUNDS rounds (default 2), each through the same loads:
 # cyclictest during back-to-back hackbench (mixed), hackbench pipes and
-# sockets twice, reqwork 4 s, cyclictest under stress-ng --cpu 2xCPUs. One
-# CLAND-INFO line per load (for a build, with what its counters counted
-# meanwhile: decisions, standing wake-ups, preemptions by source), then each
-# build's totals (starved, degraded).
+# sockets twice, reqwork 4 s, pipe ping-pong 3 s, cyclictest under stress-ng
+# --cpu 2xCPUs. One CLAND-INFO line per load (for a build, with what its
+# counters counted meanwhile: decisions, standing wake-ups, preemptions by
+# source), then each build's totals (starved, degraded).
 # Sourced by tests/vm/run.sh --script (guest/lib.sh's helpers).
 
 ab_ct_hogs() {
@@ -81,6 +81,7 @@ ab_one() {
 	ab_load "$name" "hackbench pipes" ab_hb2 -p
 	ab_load "$name" "hackbench sockets" ab_hb2
 	ab_load "$name" reqwork /tests/bin/reqwork -d 4 -i "$AB_ITERS"
+	ab_load "$name" pingpong /tests/bin/pingpong 3
 	ab_load "$name" "cyclictest under hogs" ab_ct_hogs
 	[ "$name" = eevdf ] && return
 	kill -INT "$CLAND_PID"
