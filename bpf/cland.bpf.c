@@ -158,6 +158,12 @@ struct task_ctx {
 	 * direct dispatch), read and cleared by ops.enqueue.
 	 */
 	u32 wake_sync;
+	/*
+	 * The enqueue now in user space was a sync wake-up: its decision
+	 * preempts no one, as a standing one would not. Set by send_to_user(),
+	 * read by apply_decision().
+	 */
+	u32 queued_sync;
 };
 
 struct {
@@ -334,6 +340,23 @@ static void leave_degraded(u64 now)
 }
 
 /*
+ * The ordering key of the first task of @dsq_id; false if it is empty. The
+ * iterator takes the DSQ's lock; scx_bpf_dsq_peek() (6.19) would not, and
+ * made ops.dispatch() 5-10% cheaper in the VM, but no benchmark moved past
+ * its spread with it (bench/ab/ab.sh, 2 vCPUs, two rounds): not kept.
+ */
+static bool dsq_head_key(u64 dsq_id, u64 *key)
+{
+	struct task_struct *p;
+
+	bpf_for_each (scx_dsq, p, dsq_id, 0) {
+		*key = p->scx.dsq_vtime;
+		return true;
+	}
+	return false;
+}
+
+/*
  * BPF's idea of "now" on the shared DSQ's key scale: the key at its head (the
  * next task to run), or the deadline of the task that started last if it is
  * empty. The policy's deadlines and BPF's own keys meet on this DSQ, so this
@@ -343,7 +366,7 @@ static u64 shared_now(void)
 {
 	u64 key = st.vclock;
 
-	cland_dsq_head_key(CLAND_DSQ_SHARED, &key);
+	dsq_head_key(CLAND_DSQ_SHARED, &key);
 	return key;
 }
 
@@ -533,6 +556,21 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 }
 
 /*
+ * @p, the last task of its CPU (SCX_ENQ_LAST, see cland_ops.flags), is
+ * being enqueued as that CPU is about to go idle. The kernel leaves the
+ * follow-up to the scheduler (SCX_ENQ_LAST's documentation: "otherwise,
+ * execution may stall"): unless something reschedules that CPU, it halts,
+ * and a task put in its local DSQ waits there, where the nets do not look.
+ * Kicked, the CPU dispatches once more as soon as it is idle. (No figure
+ * moved with it in bench/ab/ab.sh: some interrupt came soon enough there.)
+ */
+static void follow_up_last(struct task_struct *p, u64 enq_flags)
+{
+	if (enq_flags & SCX_ENQ_LAST)
+		scx_bpf_kick_cpu(scx_bpf_task_cpu(p), SCX_KICK_IDLE);
+}
+
+/*
  * The daemon yielded (or woke up). Nothing to do: park it (keep it, in no
  * DSQ, until tasks are queued for it). Tasks queued for it: it is more
  * urgent than any task (deadline 0). Only tasks its policy holds: it runs
@@ -550,6 +588,7 @@ static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 	/* the last task this CPU has (SCX_ENQ_LAST): run it here */
 	if (enq_flags & SCX_ENQ_LAST) {
 		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
+		follow_up_last(p, enq_flags);
 		return;
 	}
 	cland_dsq_insert(p, CLAND_DSQ_USERSCHED, slice_ns, enq_flags);
@@ -714,6 +753,23 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 }
 
 /*
+ * @p's standing decision holds (decide_standing_holds()): no task waits in
+ * the shared DSQ, or its next key is within a fair slice at the present load
+ * of their first (decide_standing_lead()).
+ */
+static bool standing_holds(struct task_struct *p, struct task_ctx *tctx)
+{
+	u64 head;
+
+	if (!dsq_head_key(CLAND_DSQ_SHARED, &head))
+		return true;
+	return decide_standing_holds(
+		decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight), head,
+		decide_standing_lead(slice_ns, scx_bpf_nr_cpu_ids(), st.nr_runnable,
+				     preempt_gran_ns));
+}
+
+/*
  * Put @pid's @ent in the in-flight table, counted in st.nr_inflight (its
  * stale entry, if any, replaced: not counted twice); false when full.
  */
@@ -765,6 +821,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 		return false;
 	}
 	tctx->queued_at = now;
+	tctx->queued_sync = sync;
 	if (daemon_idle)
 		st.work_since = ent.held_since;
 	fill_queued(q, p, tctx, enq_flags, sync);
@@ -783,6 +840,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		enqueue_usersched(p, enq_flags);
 		return;
 	}
+	follow_up_last(p, enq_flags);
 	if (is_percpu_kthread(p)) {
 		cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
 		__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
@@ -828,8 +886,11 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		}
 	}
 	if ((enq_flags & SCX_ENQ_WAKEUP) && tctx->standing_left && !st.degraded) {
-		standing_dispatch(p, tctx, enq_flags, sync);
-		return;
+		if (standing_holds(p, tctx)) {
+			standing_dispatch(p, tctx, enq_flags, sync);
+			return;
+		}
+		tctx->standing_left = 0; /* void: through the policy */
 	}
 	if (check_stall()) {
 		__sync_fetch_and_add(&counters.nr_degraded_dispatches, 1);
@@ -938,6 +999,7 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 	struct task_ctx *tctx = lookup_task_ctx(p);
 	u64 slice = d->slice ?: slice_ns;
 	s32 cpu = d->cpu;
+	bool no_preempt;
 
 	/*
 	 * A decision for another enqueue (the generation), or a second one for
@@ -959,14 +1021,16 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		cpu = CLAND_CPU_ANY;
 	}
 	__sync_fetch_and_add(&counters.nr_user_dispatches, 1);
-	if (rule_place(p, cpu, slice, d->deadline, d->flags & CLAND_DECISION_NO_PREEMPT, 0))
+	/* a sync wake-up's decision preempts no one (decide_standing_preempts()) */
+	no_preempt = (d->flags & CLAND_DECISION_NO_PREEMPT) || tctx->queued_sync;
+	if (rule_place(p, cpu, slice, d->deadline, no_preempt, 0))
 		return;
 	/* "Any CPU": an idle one it may use if there is one (no syscall per decision) */
 	if (cpu == CLAND_CPU_ANY)
 		cpu = pick_idle_cpu(p, scx_bpf_task_cpu(p));
 	if (cpu < 0) {
 		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, slice, d->deadline, 0);
-		if (d->flags & CLAND_DECISION_NO_PREEMPT)
+		if (no_preempt)
 			kick_idle_for(p);
 		else
 			kick_cpu_for(p, d->deadline);
@@ -1030,9 +1094,9 @@ static bool consume_earliest(s32 cpu)
 {
 	u64 mine, shared;
 
-	if (!cland_dsq_head_key((u64)cpu, &mine))
+	if (!dsq_head_key((u64)cpu, &mine))
 		return cland_dsq_move_to_local(CLAND_DSQ_SHARED);
-	if (cland_dsq_head_key(CLAND_DSQ_SHARED, &shared) && time_before(shared, mine) &&
+	if (dsq_head_key(CLAND_DSQ_SHARED, &shared) && time_before(shared, mine) &&
 	    cland_dsq_move_to_local(CLAND_DSQ_SHARED))
 		return true;
 	return cland_dsq_move_to_local((u64)cpu) || cland_dsq_move_to_local(CLAND_DSQ_SHARED);
@@ -1361,9 +1425,9 @@ static void tick_preempt(struct task_struct *p)
 
 	if (!cctx || !cctx->busy || !time_elapsed(cland_now(), cctx->started_at, preempt_gran_ns))
 		return;
-	if (!(cland_dsq_head_key(CLAND_DSQ_SHARED, &key) &&
+	if (!(dsq_head_key(CLAND_DSQ_SHARED, &key) &&
 	      decide_displaces(cctx->deadline, key, preempt_gran_ns)) &&
-	    !(cland_dsq_head_key((u64)cpu, &key) &&
+	    !(dsq_head_key((u64)cpu, &key) &&
 	      decide_displaces(cctx->deadline, key, preempt_gran_ns)))
 		return;
 	cctx->preempting = 1;

@@ -124,22 +124,4 @@ static __always_inline void cland_task_set_slice(struct task_struct *p, u64 slic
 		p->scx.slice = slice;
 }
 
-/*
- * The ordering key of the first task of @dsq_id; false if it is empty. The
- * iterator takes the DSQ's lock; scx_bpf_dsq_peek() (6.19) would not, and
- * made ops.dispatch() 5-10% cheaper in the VM, but it was only measured
- * together with a change that starved tasks (README, Benchmarks): not kept
- * until measured alone.
- */
-static __always_inline bool cland_dsq_head_key(u64 dsq_id, u64 *key)
-{
-	struct task_struct *p;
-
-	bpf_for_each (scx_dsq, p, dsq_id, 0) {
-		*key = p->scx.dsq_vtime;
-		return true;
-	}
-	return false;
-}
-
 #endif /* __CLAND_COMPAT_BPF_H */

@@ -59,13 +59,46 @@ static inline bool decide_malformed(__s32 cpu, __u64 slice, __u64 standing_ns, _
  * key @deadline moved back by what it ran since (@ran), scaled by its
  * @weight as a vruntime is. Never ahead of where the policy put it; how far
  * ahead of the others it can run is bounded by the CPU time the decision
- * covers (a fair slice, for deadline). (Keeping it no further ahead of the
- * last-started key than when it was decided was tried: an interactive task
- * then lost its place to CPU hogs, ui p99 3 ms -> 11 ms in the simulator.)
+ * covers (a fair slice, for deadline) and by decide_standing_holds(). (Keeping it no further ahead
+ * of the last-started key than when it was decided was tried: an interactive task then lost its
+ * place to CPU hogs, ui p99 3 ms -> 11 ms in the simulator.)
  */
 static inline __u64 decide_standing_key(__u64 deadline, __u64 ran, __u64 weight)
 {
 	return deadline + ran * 100 / (weight ? weight : 1);
+}
+
+/*
+ * A standing decision holds while the task's next key (decide_standing_key())
+ * is not ahead of @head, the first key waiting for a CPU, by more than @lead:
+ * beyond, the decision is void and the task goes back to its policy. Its
+ * budget was sized for the load it was decided under; after that load rose,
+ * the task's key ran ahead of the others' at its own CPU rate, and it then
+ * waited for them all to catch up: in the VM's mixed benchmark, cyclictest
+ * decided between two hackbench runs (13 ms standing: 3 tasks runnable) ran
+ * 9 ms of key ahead of 115 queued tasks and waited for the starvation net (500 ms), about
+ * once a run. Its policy bounds how far ahead a task is put (deadline: one
+ * fair slice at the load of the moment). How far is too far:
+ * decide_standing_lead().
+ */
+static inline bool decide_standing_holds(__u64 key, __u64 head, __u64 lead)
+{
+	return !time_after(key, head + lead);
+}
+
+/*
+ * The lead decide_standing_holds() allows: the fair slice at the load of the
+ * moment (@slice_ns shared by @nr_runnable tasks on @nr_cpus), at least
+ * @gran. A key that far ahead waits about a slice for the others to catch
+ * up, whatever the load. (1 ms whatever the load voided a request/worker's
+ * decisions at every 1 ms request: reqwork at 4 vCPUs 0.9x the requests/s.)
+ */
+static inline __u64 decide_standing_lead(__u64 slice_ns, __u64 nr_cpus, __u64 nr_runnable,
+					 __u64 gran)
+{
+	__u64 fair = nr_runnable > nr_cpus ? slice_ns * nr_cpus / nr_runnable : slice_ns;
+
+	return fair > gran ? fair : gran;
 }
 
 /*

@@ -321,6 +321,7 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 	}
 	t->state = SIM_T_USER;
 	t->queued_at = s->now;
+	t->queued_sync = (flags & CLAND_TASK_SYNC) != 0;
 	q.pid = t->pid;
 	q.cpu = t->cpu;
 	q.flags = flags;
@@ -403,6 +404,19 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 		s->res->counters.nr_preempt_standing++;
 }
 
+/* The BPF backend's standing_holds(): the task's standing decision holds. */
+static bool standing_holds(struct sim *s, const struct sim_task *t)
+{
+	uint64_t head;
+
+	if (!sim_dsq_head_key(s, SIM_SHARED, -1, &head))
+		return true;
+	return decide_standing_holds(
+		decide_standing_key(t->deadline, t->standing_charge, t->weight), head,
+		decide_standing_lead(s->cfg.slice_ns, (uint64_t)s->w->nr_cpus, s->nr_runnable,
+				     DECIDE_PREEMPT_GRAN_NS));
+}
+
 void sim_wakeup(struct sim *s, int task, bool woke)
 {
 	struct sim_task *t = &s->tasks[task];
@@ -422,6 +436,8 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 	if (cpu < 0 || sim_dsq_of(s, SIM_SHARED)->nr || sim_dsq_of(s, cpu)->nr) {
 		if (cpu >= 0)
 			t->cpu = cpu;
+		if (woke && t->standing_left && !standing_holds(s, t))
+			t->standing_left = 0; /* void: through the policy */
 		if (woke && t->standing_left)
 			standing_dispatch(s, task, sync);
 		else
@@ -649,8 +665,11 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 			sim_cpu_kick(s, cpu); /* SCX_KICK_IDLE */
 		return;
 	}
+	/* a sync wake-up's decision preempts no one, as in the backend */
 	sim_kick_cpu_for(s, task, d->deadline,
-			 (d->flags & CLAND_DECISION_NO_PREEMPT) ? SIM_KICK_IDLE : SIM_KICK_PREEMPT);
+			 (d->flags & CLAND_DECISION_NO_PREEMPT) || t->queued_sync
+				 ? SIM_KICK_IDLE
+				 : SIM_KICK_PREEMPT);
 }
 
 /*

@@ -41,6 +41,7 @@ struct sim_task {
 	bool woke;		/* that wait started with a wake-up: a latency sample */
 	bool waits_msg;		/* sleeping until a message comes to its group (inbox.c) */
 	bool wake_sync;		/* woken by a running task's message (SCX_WAKE_SYNC) */
+	bool queued_sync;	/* the enqueue in user space was such a wake-up */
 	uint64_t dsq_slice;	/* in a DSQ: the slice it will run with */
 	int dsq;		/* in a DSQ: which one (a CPU or SIM_SHARED) */
 	uint64_t dsq_seq;	/* and its entry's seq there (older entries are stale) */

@@ -762,6 +762,39 @@ static void test_timer_wakeup_ahead_of_messages(void **state)
 	run_free(&run);
 }
 
+/*
+ * A standing decision is void once the task's key runs ahead of the tasks
+ * waiting (decide_standing_holds()): the probe above, alone for its first
+ * second, gets decisions sized for that light load (a standing budget of a
+ * whole slice); then hackbench's 160 tasks start, and under such a decision
+ * its key ran ahead of theirs at its own CPU rate until it waited for them
+ * all to catch up (the VM's mixed benchmark: once a run, for the starvation
+ * net's 500 ms). Here, the 160 tasks starting 2 ms apart: the probe's
+ * longest wake-up 134.1 ms with the decision kept, 29.5 ms voided.
+ */
+static void test_standing_void_when_load_rises(void **state)
+{
+	static const char json[] =
+		"{\"cpus\": 2, \"duration_ms\": 4000, \"rtt_us\": 146, \"groups\": ["
+		" {\"name\": \"sender\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
+		"  \"wakes\": \"receiver\", \"start_us\": 1000000, \"stagger_us\": 2000},"
+		" {\"name\": \"receiver\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
+		"  \"waits\": true, \"per_task\": true, \"capacity\": 655, \"start_us\": 1000000,"
+		"  \"stagger_us\": 2000},"
+		" {\"name\": \"probe\", \"count\": 1, \"run_us\": 30, \"sleep_us\": 1000}]}";
+	const struct cland_policy *pol = policy_or_skip("deadline");
+	const struct sim_group_stats *probe;
+	struct run run;
+
+	run_policy_costs(&run, json, pol, 0, &sim_default_costs);
+	probe = stats(&run, "probe");
+	print_message("probe as the load rises: wake-up p99 %.1f us, max %.1f us, %llu runs\n",
+		      (double)probe->lat_p99_ns / 1000, (double)probe->lat_max_ns / 1000,
+		      (unsigned long long)probe->runs);
+	assert_true(probe->lat_max_ns < 50 * NSEC_PER_MSEC);
+	run_free(&run);
+}
+
 static void test_nice_weights(void **state)
 {
 	assert_int_equal(sim_nice_weight(0), 100);
@@ -990,6 +1023,7 @@ int main(void)
 		cmocka_unit_test(test_standing_wakeup_stays_on_its_cpu),
 		cmocka_unit_test(test_sync_wakeups_spare_a_hog),
 		cmocka_unit_test(test_timer_wakeup_ahead_of_messages),
+		cmocka_unit_test(test_standing_void_when_load_rises),
 		cmocka_unit_test(test_nice_weights),
 		cmocka_unit_test(test_deterministic_output),
 		cmocka_unit_test(test_bad_workloads_rejected),
