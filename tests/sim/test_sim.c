@@ -732,31 +732,48 @@ static void test_sync_wakeups_spare_a_hog(void **state)
 }
 
 /*
+ * hackbench -p -g 4 on 2 CPUs (sim/calibration/messaging.json, its round
+ * trip and costs), its tasks starting at @start_us, @stagger_us apart, and a
+ * probe woken by a timer every 1 ms that runs @run_us: the probe's figures,
+ * printed as @what; @run to be freed.
+ */
+static const struct sim_group_stats *run_probe(struct run *run, const char *what,
+					       unsigned int duration_ms, unsigned int start_us,
+					       unsigned int stagger_us, unsigned int run_us)
+{
+	const struct sim_group_stats *probe;
+	char json[1024];
+
+	snprintf(json, sizeof(json),
+		 "{\"cpus\": 2, \"duration_ms\": %u, \"rtt_us\": 146, \"groups\": ["
+		 " {\"name\": \"sender\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
+		 "  \"wakes\": \"receiver\", \"start_us\": %u, \"stagger_us\": %u},"
+		 " {\"name\": \"receiver\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
+		 "  \"waits\": true, \"per_task\": true, \"capacity\": 655, \"start_us\": %u,"
+		 "  \"stagger_us\": %u},"
+		 " {\"name\": \"probe\", \"count\": 1, \"run_us\": %u, \"sleep_us\": 1000}]}",
+		 duration_ms, start_us, stagger_us, start_us, stagger_us, run_us);
+	run_policy_costs(run, json, policy_or_skip("deadline"), 0, &sim_default_costs);
+	probe = stats(run, "probe");
+	print_message("probe %s: wake-up p50 %.1f us, p99 %.1f us, max %.1f us, %llu runs\n", what,
+		      (double)probe->lat_p50_ns / 1000, (double)probe->lat_p99_ns / 1000,
+		      (double)probe->lat_max_ns / 1000, (unsigned long long)probe->runs);
+	return probe;
+}
+
+/*
  * A task woken by a timer is not queued behind a round of tasks woken by
  * messages (deadline's interactive boost): a probe running 20 us every 1 ms
- * among hackbench's 160 tasks on 2 CPUs (sim/calibration/messaging.json, its
- * round trip and costs) waited 50-150 ms each time its standing decision ran
- * out: over 5 s, wake-up p99 70.7 ms and 1432 runs; with the boost, p99
- * 5.1 ms and 2386 runs. Bounds: p99 under 20 ms, over 2000 runs.
+ * among hackbench's 160 tasks waited 50-150 ms each time its standing
+ * decision ran out: over 5 s, wake-up p99 70.7 ms and 1432 runs; with the
+ * boost, p99 5.1 ms and 2386 runs. Bounds: p99 under 20 ms, over 2000 runs.
  */
 static void test_timer_wakeup_ahead_of_messages(void **state)
 {
-	static const char json[] =
-		"{\"cpus\": 2, \"duration_ms\": 5000, \"rtt_us\": 146, \"groups\": ["
-		" {\"name\": \"sender\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
-		"  \"wakes\": \"receiver\"},"
-		" {\"name\": \"receiver\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
-		"  \"waits\": true, \"per_task\": true, \"capacity\": 655},"
-		" {\"name\": \"probe\", \"count\": 1, \"run_us\": 20, \"sleep_us\": 1000}]}";
-	const struct cland_policy *pol = policy_or_skip("deadline");
 	const struct sim_group_stats *probe;
 	struct run run;
 
-	run_policy_costs(&run, json, pol, 0, &sim_default_costs);
-	probe = stats(&run, "probe");
-	print_message("probe among messages: wake-up p50 %.1f us, p99 %.1f us, %llu runs\n",
-		      (double)probe->lat_p50_ns / 1000, (double)probe->lat_p99_ns / 1000,
-		      (unsigned long long)probe->runs);
+	probe = run_probe(&run, "among messages", 5000, 0, 0, 20);
 	assert_true(probe->lat_p99_ns < 20 * NSEC_PER_MSEC);
 	assert_true(probe->runs > 2000);
 	run_free(&run);
@@ -774,23 +791,10 @@ static void test_timer_wakeup_ahead_of_messages(void **state)
  */
 static void test_standing_void_when_load_rises(void **state)
 {
-	static const char json[] =
-		"{\"cpus\": 2, \"duration_ms\": 4000, \"rtt_us\": 146, \"groups\": ["
-		" {\"name\": \"sender\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
-		"  \"wakes\": \"receiver\", \"start_us\": 1000000, \"stagger_us\": 2000},"
-		" {\"name\": \"receiver\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
-		"  \"waits\": true, \"per_task\": true, \"capacity\": 655, \"start_us\": 1000000,"
-		"  \"stagger_us\": 2000},"
-		" {\"name\": \"probe\", \"count\": 1, \"run_us\": 30, \"sleep_us\": 1000}]}";
-	const struct cland_policy *pol = policy_or_skip("deadline");
 	const struct sim_group_stats *probe;
 	struct run run;
 
-	run_policy_costs(&run, json, pol, 0, &sim_default_costs);
-	probe = stats(&run, "probe");
-	print_message("probe as the load rises: wake-up p99 %.1f us, max %.1f us, %llu runs\n",
-		      (double)probe->lat_p99_ns / 1000, (double)probe->lat_max_ns / 1000,
-		      (unsigned long long)probe->runs);
+	probe = run_probe(&run, "as the load rises", 4000, 1000000, 2000, 30);
 	assert_true(probe->lat_max_ns < 50 * NSEC_PER_MSEC);
 	run_free(&run);
 }
