@@ -765,8 +765,8 @@ static bool standing_holds(struct task_struct *p, struct task_ctx *tctx)
 		return true;
 	return decide_standing_holds(
 		decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight), head,
-		decide_standing_lead(slice_ns, scx_bpf_nr_cpu_ids(), st.nr_runnable,
-				     preempt_gran_ns));
+		decide_standing_lead(slice_ns, scx_bpf_nr_cpu_ids(),
+				     st.nr_runnable > 0 ? st.nr_runnable : 1, preempt_gran_ns));
 }
 
 /*

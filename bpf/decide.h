@@ -90,8 +90,8 @@ static inline bool decide_standing_holds(__u64 key, __u64 head, __u64 lead)
  * The lead decide_standing_holds() allows: the fair slice at the load of the
  * moment (@slice_ns shared by @nr_runnable tasks on @nr_cpus), at least
  * @gran. A key that far ahead waits about a slice for the others to catch
- * up, whatever the load. (1 ms whatever the load voided a request/worker's
- * decisions at every 1 ms request: reqwork at 4 vCPUs 0.9x the requests/s.)
+ * up, whatever the load. (A 1 ms lead whatever the load: reqwork at 4 vCPUs
+ * 0.9x the requests/s of the code before, in bench/ab/ab.sh.)
  */
 static inline __u64 decide_standing_lead(__u64 slice_ns, __u64 nr_cpus, __u64 nr_runnable,
 					 __u64 gran)

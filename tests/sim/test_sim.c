@@ -799,6 +799,24 @@ static void test_standing_void_when_load_rises(void **state)
 	run_free(&run);
 }
 
+/*
+ * How far ahead of the first waiting key a standing decision may put a task
+ * (bpf/decide.h): a fair slice at the present load, at least the granularity.
+ */
+static void test_standing_lead(void **state)
+{
+	const uint64_t ms = NSEC_PER_MSEC;
+
+	assert_int_equal(decide_standing_lead(20 * ms, 2, 1, ms), 20 * ms);
+	assert_int_equal(decide_standing_lead(20 * ms, 2, 2, ms), 20 * ms);
+	assert_int_equal(decide_standing_lead(20 * ms, 2, 8, ms), 5 * ms);
+	assert_int_equal(decide_standing_lead(20 * ms, 2, 161, ms), ms);
+	assert_true(decide_standing_holds(100 * ms, 99 * ms, ms));
+	assert_false(decide_standing_holds(100 * ms + 1, 99 * ms, ms));
+	assert_true(decide_standing_holds(ms, 50 * ms, ms));		  /* behind: holds */
+	assert_false(decide_standing_holds(3 * ms, UINT64_MAX - ms, ms)); /* across the wrap */
+}
+
 static void test_nice_weights(void **state)
 {
 	assert_int_equal(sim_nice_weight(0), 100);
@@ -1028,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_sync_wakeups_spare_a_hog),
 		cmocka_unit_test(test_timer_wakeup_ahead_of_messages),
 		cmocka_unit_test(test_standing_void_when_load_rises),
+		cmocka_unit_test(test_standing_lead),
 		cmocka_unit_test(test_nice_weights),
 		cmocka_unit_test(test_deterministic_output),
 		cmocka_unit_test(test_bad_workloads_rejected),
