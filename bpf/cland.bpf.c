@@ -1021,8 +1021,9 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		cpu = CLAND_CPU_ANY;
 	}
 	__sync_fetch_and_add(&counters.nr_user_dispatches, 1);
-	/* a sync wake-up's decision preempts no one (decide_standing_preempts()) */
-	no_preempt = (d->flags & CLAND_DECISION_NO_PREEMPT) || tctx->queued_sync;
+	/* a sync wake-up's decision preempts no one, as its standing one */
+	no_preempt = (d->flags & CLAND_DECISION_NO_PREEMPT) ||
+		     !decide_standing_preempts(tctx->queued_sync);
 	if (rule_place(p, cpu, slice, d->deadline, no_preempt, 0))
 		return;
 	/* "Any CPU": an idle one it may use if there is one (no syscall per decision) */

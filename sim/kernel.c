@@ -666,10 +666,10 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 		return;
 	}
 	/* a sync wake-up's decision preempts no one, as in the backend */
-	sim_kick_cpu_for(s, task, d->deadline,
-			 (d->flags & CLAND_DECISION_NO_PREEMPT) || t->queued_sync
-				 ? SIM_KICK_IDLE
-				 : SIM_KICK_PREEMPT);
+	if ((d->flags & CLAND_DECISION_NO_PREEMPT) || !decide_standing_preempts(t->queued_sync))
+		sim_kick_cpu_for(s, task, d->deadline, SIM_KICK_IDLE);
+	else
+		sim_kick_cpu_for(s, task, d->deadline, SIM_KICK_PREEMPT);
 }
 
 /*
