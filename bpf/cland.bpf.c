@@ -22,7 +22,7 @@
  *    otherwise the task is inserted, ordered by its deadline, into the
  *    per-CPU DSQ of its target CPU (kicked), or for "any CPU" into an idle
  *    CPU's DSQ, else the shared DSQ, where a CPU running a later deadline
- *    (for at least preempt_gran_ns) is preempted, this CPU first. A CPU runs
+ *    (past its protection: decide_protect()) is preempted, this CPU first. A CPU runs
  *    the earliest deadline of its own DSQ and the shared one.
  *
  * What never goes through user space:
@@ -146,6 +146,7 @@ struct task_ctx {
 	u64 slice_left;	    /* preempted: what was left of its slice */
 	u64 carried;	    /* preempted: time run since the policy last saw it */
 	u64 unseen;	    /* ns run since the policy last saw the task (next cland_queued) */
+	u64 last_run;	    /* its run from its last wake-up to its last sleep (decide_protect()) */
 	u64 alone_charged;  /* alone_vtime() charged its runs up to here (a seg_start or stop_ts) */
 	u64 standing_left;  /* CPU time its standing decision still covers (0: none) */
 	u64 standing_slice; /* and its slice */
@@ -187,6 +188,7 @@ struct {
 struct cpu_ctx {
 	u64 deadline;	/* deadline of the running task */
 	u64 started_at; /* where its preemption granularity counts from (decide_gran_start()) */
+	u64 protect;	/* and how long it lasts (decide_protect()) */
 	u32 busy;	/* 1 while a task other than the daemon runs */
 	/*
 	 * The running task is being preempted (kicked for a more urgent task or
@@ -409,7 +411,7 @@ static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, 
 	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
 	return cctx && cctx->busy && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
-	       time_elapsed(now, cctx->started_at, preempt_gran_ns) &&
+	       time_elapsed(now, cctx->started_at, cctx->protect) &&
 	       decide_displaces(cctx->deadline, deadline, preempt_gran_ns);
 }
 
@@ -753,20 +755,24 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 }
 
 /*
- * @p's standing decision holds (decide_standing_holds()): no task waits in
- * the shared DSQ, or its next key is within a fair slice at the present load
- * of their first (decide_standing_lead()).
+ * @p's standing decision holds (decide_standing_holds()): its next key is
+ * within a fair slice at the present load (decide_standing_lead()) of
+ * shared_now(): the first key waiting in the shared DSQ, or, none waiting,
+ * the key of the task that started last. (With none waiting it held whatever
+ * the key: cyclictest, woken between two hackbench runs with both CPUs busy,
+ * went into the empty DSQ 19 ms of key ahead of the task that had started
+ * last; hackbench's tasks, forked next, all went ahead of it and the
+ * starvation net ran it 523 ms later: trace points in the VM's mixed
+ * benchmark, twice in three runs.)
  */
 static bool standing_holds(struct task_struct *p, struct task_ctx *tctx)
 {
-	u64 head;
-
-	if (!dsq_head_key(CLAND_DSQ_SHARED, &head))
-		return true;
 	return decide_standing_holds(
-		decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight), head,
+		decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight),
+		shared_now(),
 		decide_standing_lead(slice_ns, scx_bpf_nr_cpu_ids(),
-				     st.nr_runnable > 0 ? st.nr_runnable : 1, preempt_gran_ns));
+				     st.nr_runnable > 0 ? st.nr_runnable : 1,
+				     DECIDE_STANDING_LEAD_MIN_NS));
 }
 
 /*
@@ -1349,6 +1355,7 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		cctx->started_at = decide_gran_start(
 			tctx->start_ts, decide_awake_since(tctx->seg_start, tctx->exec_runtime),
 			tctx->exec_runtime, slice_ns);
+		cctx->protect = decide_protect(tctx->last_run, preempt_gran_ns);
 		cctx->busy = 1;
 	}
 }
@@ -1380,8 +1387,10 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	tctx->unseen += ran;
 	tctx->standing_left = tctx->standing_left > ran ? tctx->standing_left - ran : 0;
 	tctx->standing_charge += ran;
-	if (!runnable)
+	if (!runnable) {
+		tctx->last_run = tctx->exec_runtime;
 		return;
+	}
 	tctx->runnable_at = watch_time(now);
 	/* Preempted with a useful part of its slice left: requeue it in BPF. */
 	if (preempted && decide_requeue(tctx->run_slice, ran)) {
@@ -1424,7 +1433,7 @@ static void tick_preempt(struct task_struct *p)
 	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 	u64 key;
 
-	if (!cctx || !cctx->busy || !time_elapsed(cland_now(), cctx->started_at, preempt_gran_ns))
+	if (!cctx || !cctx->busy || !time_elapsed(cland_now(), cctx->started_at, cctx->protect))
 		return;
 	if (!(dsq_head_key(CLAND_DSQ_SHARED, &key) &&
 	      decide_displaces(cctx->deadline, key, preempt_gran_ns)) &&

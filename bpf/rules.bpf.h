@@ -163,8 +163,8 @@ __noinline s32 rule_target(struct task_struct *p __arg_trusted, s32 cpu, s32 pre
 /*
  * Make @cpu run a task just put in its DSQ with @deadline: wake it if idle;
  * unless @idle_only, preempt its task if that one is due later by more than
- * the granularity (decide_displaces()) and has run preempt_gran_ns (as
- * kick_cpu_for() does for the shared DSQ).
+ * the granularity (decide_displaces()) and has run past its protection
+ * (decide_protect(), as kick_cpu_for() does for the shared DSQ).
  */
 static void rule_kick(s32 cpu, u64 deadline, bool idle_only)
 {
@@ -176,7 +176,7 @@ static void rule_kick(s32 cpu, u64 deadline, bool idle_only)
 		return;
 	cctx = lookup_cpu_ctx(cpu);
 	if (!cctx || !cctx->busy || !decide_displaces(cctx->deadline, deadline, preempt_gran_ns) ||
-	    !time_elapsed(cland_now(), cctx->started_at, preempt_gran_ns))
+	    !time_elapsed(cland_now(), cctx->started_at, cctx->protect))
 		return;
 	mark_preempting(cpu);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);

@@ -19,7 +19,7 @@
  *    allowed: bounce) or, for CLAND_CPU_ANY, to an idle allowed CPU's DSQ (the
  *    previous CPU first), else to the shared DSQ, where it preempts the
  *    allowed CPU running the latest deadline if later than its own and run
- *    for DECIDE_PREEMPT_GRAN_NS (not with CLAND_DECISION_NO_PREEMPT);
+ *    past its protection (decide_protect(); not with CLAND_DECISION_NO_PREEMPT);
  *  - a CPU that needs a task: the backend's nets first (nets.c), its local
  *    queue, then the earlier of its own DSQ's head and the shared one's;
  *  - a running task whose slice ends (or that is preempted) is put back and
@@ -118,6 +118,7 @@ static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 	c->started_at =
 		decide_gran_start(t->start_ts, decide_awake_since(c->seg_start, t->exec_runtime),
 				  t->exec_runtime, s->cfg.slice_ns);
+	c->protect = decide_protect(t->last_run, DECIDE_PREEMPT_GRAN_NS);
 	c->busy = true;
 	c->preempting = false;
 	s->vclock = t->deadline;
@@ -167,16 +168,16 @@ static void kick_idle_for(struct sim *s, int task)
 	SIM_TRACE(s, "cpu %d: kicked (idle)", cpu);
 }
 
-/* A CPU is preemptible once its task has run DECIDE_PREEMPT_GRAN_NS. */
+/* A CPU is preemptible once its task has run past its protection (decide_protect()). */
 static bool ran_enough(const struct sim *s, int cpu)
 {
-	return time_elapsed(s->now, s->cpus[cpu].started_at, DECIDE_PREEMPT_GRAN_NS);
+	return time_elapsed(s->now, s->cpus[cpu].started_at, s->cpus[cpu].protect);
 }
 
 /*
  * The CPU @task may use whose running task has the latest deadline, if later
  * than @deadline by more than the granularity (decide_displaces()) and run
- * for DECIDE_PREEMPT_GRAN_NS; -1 otherwise. Ties go to
+ * past its protection (decide_protect()); -1 otherwise. Ties go to
  * the lowest CPU. A task allowed on every CPU reads the tree of running
  * deadlines (the latest CPUs that ran too briefly are set aside, at most
  * PREEMPT_SKIP_MAX of them); a pinned one looks at its own CPUs.
@@ -404,17 +405,15 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 		s->res->counters.nr_preempt_standing++;
 }
 
+static uint64_t shared_now(struct sim *s);
+
 /* The BPF backend's standing_holds(): the task's standing decision holds. */
 static bool standing_holds(struct sim *s, const struct sim_task *t)
 {
-	uint64_t head;
-
-	if (!sim_dsq_head_key(s, SIM_SHARED, -1, &head))
-		return true;
 	return decide_standing_holds(
-		decide_standing_key(t->deadline, t->standing_charge, t->weight), head,
+		decide_standing_key(t->deadline, t->standing_charge, t->weight), shared_now(s),
 		decide_standing_lead(s->cfg.slice_ns, (uint64_t)s->w->nr_cpus, s->nr_runnable,
-				     DECIDE_PREEMPT_GRAN_NS));
+				     DECIDE_STANDING_LEAD_MIN_NS));
 }
 
 void sim_wakeup(struct sim *s, int task, bool woke)
@@ -496,6 +495,8 @@ void sim_stopping(struct sim *s, int cpu, bool runnable)
 			t->slice_left = t->run_slice - ran;
 			t->carried = time_delta(s->now, t->start_ts);
 		}
+	} else {
+		t->last_run = t->exec_runtime;
 	}
 	c->task = -1;
 	sim_cpu_changed(s, cpu);
@@ -748,8 +749,8 @@ void sim_resched(struct sim *s)
 
 /*
  * The daemon runs a round that costs @cost of CPU: on an idle CPU, else on
- * the CPU running the latest deadline among those that ran
- * DECIDE_PREEMPT_GRAN_NS, whose task is preempted (requeued in BPF when it
+ * the CPU running the latest deadline among those that ran past their
+ * protection (decide_protect()), whose task is preempted (requeued in BPF when it
  * has slice left), as the backend wakes it (kick_cpu_for() of the daemon);
  * when none ran that long, the one with the latest deadline (the backend's
  * tick takes a CPU for it within a tick). The preempted task then competes

@@ -54,6 +54,7 @@ struct sim_task {
 	uint64_t vtime;
 	uint64_t deadline;
 	uint64_t exec_runtime;
+	uint64_t last_run; /* from its last wake-up to its last sleep (decide_protect()) */
 	uint64_t start_ts;
 	uint64_t stop_ts;
 	uint64_t unseen;	  /* ns run since the policy last saw it */
@@ -88,6 +89,7 @@ struct sim_cpu {
 	/* struct cpu_ctx of the BPF backend */
 	uint64_t deadline;
 	uint64_t started_at; /* when its task's run started (preemption granularity) */
+	uint64_t protect;    /* and how long it is protected (decide_protect()) */
 	bool busy;
 	bool preempting; /* kicked to preempt: its task, still runnable, requeues in BPF */
 };
