@@ -55,12 +55,15 @@ static inline bool decide_displaces(__u64 running, __u64 deadline, __u64 gran)
  * little it had left: under reqwork (1 ms bursts) a woken worker or the
  * dispatcher preempted a worker about to reply. A task that runs longer
  * gets no more than the granularity, so that a task woken among such runs
- * does not wait longer. bench/ab/ab.sh, 2 vCPUs, two rounds, 1 ms / 2 ms for
- * every task: reqwork preemptions 2859, 2445 / 55, 36, request p99 13.7,
- * 8.7 / 5.4, 6.0 ms (EEVDF 5.6, 5.7); but in the simulator a task running
- * 100 us among two that run 5 ms then waited longer (wake-up p99 over 5 ms,
- * test_standing_wakeups_preempt). The fair class protects a task for its
- * slice (0.75 ms x (1 + log2 CPUs): 1.5 ms at 2 CPUs, 2.25 at 4).
+ * does not wait longer. bench/ab/ab.sh, 2 vCPUs, three rounds, 1 ms for all /
+ * this: reqwork preemptions 2949, 2537, 1740 / 309, 210, 90, request p99
+ * 11.7, 9.8, 8.4 / 7.2, 6.5, 5.4 ms (EEVDF 6.5, 7.8, 5.7), its wake-up p50
+ * 309, 285, 673 / 1146, 1087, 1006 us (660, 796, 610). 2 ms for every task
+ * cut the preemptions further (55, 36 in another boot), but in the
+ * simulator a task running 100 us among two that run 5 ms then waited
+ * longer (wake-up p99 over 5 ms, test_standing_wakeups_preempt). The fair
+ * class protects a task for its slice (0.75 ms x (1 + log2 CPUs): 1.5 ms at
+ * 2 CPUs, 2.25 at 4).
  */
 static inline __u64 decide_protect(__u64 last_run, __u64 gran)
 {

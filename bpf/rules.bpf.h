@@ -11,8 +11,8 @@
  * sets @task_rules_on while any task has one (else nothing is looked up).
  *
  * A latency-critical task (CLAND_RULE_URGENT) preempts a CPU running a less
- * urgent task at once, without waiting for that task to have run
- * preempt_gran_ns (find_preemptible_cpu() asks rule_urgent_gran()), while it
+ * urgent task at once, without waiting for that task to have run past its
+ * protection (find_preemptible_cpu() asks rule_urgent_gran()), while it
  * has run less than a slice since it last slept. A background task's key
  * (CLAND_RULE_BACKGROUND: far behind every other, by the policy's verdict)
  * does not become the backend's clock when it starts running (ops.running
@@ -71,9 +71,10 @@ static bool rule_background(const struct task_struct *p)
 }
 
 /*
- * What to add to "now" when looking for a CPU @p may preempt: the whole
- * granularity for a latency-critical task that has run less than a slice
- * since it slept (no running task is then protected from it), else 0.
+ * What to add to "now" when looking for a CPU @p may preempt: the longest
+ * protection (decide_protect(): two granularities) for a latency-critical
+ * task that has run less than a slice since it slept (no running task is
+ * then protected from it), else 0.
  */
 static u64 rule_urgent_gran(const struct task_struct *p)
 {
@@ -83,7 +84,7 @@ static u64 rule_urgent_gran(const struct task_struct *p)
 	if (!r || !(r->flags & CLAND_RULE_URGENT))
 		return 0;
 	tctx = lookup_task_ctx(p);
-	return tctx && tctx->exec_runtime < slice_ns ? preempt_gran_ns : 0;
+	return tctx && tctx->exec_runtime < slice_ns ? 2 * preempt_gran_ns : 0;
 }
 
 static bool cpuset_has(const struct cland_cpuset *set, s32 cpu)
