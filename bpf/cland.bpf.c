@@ -402,16 +402,22 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 	return bpf_map_lookup_elem(&cpu_ctxs, &key);
 }
 
+/* The task running on @cctx's CPU has run past its protection (decide_protect()) at @now. */
+static bool ran_past_protection(const struct cpu_ctx *cctx, u64 now)
+{
+	return time_elapsed(now, cctx->started_at, cctx->protect);
+}
+
 /*
  * @cpu runs a task @p may displace at @now: due later than @deadline by more
- * than the granularity (decide_displaces()), and run for it.
+ * than the granularity (decide_displaces()), and run past its protection.
  */
 static bool cpu_preemptible(const struct task_struct *p, s32 cpu, u64 deadline, u64 now)
 {
 	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 
 	return cctx && cctx->busy && bpf_cpumask_test_cpu(cpu, p->cpus_ptr) &&
-	       time_elapsed(now, cctx->started_at, cctx->protect) &&
+	       ran_past_protection(cctx, now) &&
 	       decide_displaces(cctx->deadline, deadline, preempt_gran_ns);
 }
 
@@ -1433,7 +1439,7 @@ static void tick_preempt(struct task_struct *p)
 	struct cpu_ctx *cctx = lookup_cpu_ctx(cpu);
 	u64 key;
 
-	if (!cctx || !cctx->busy || !time_elapsed(cland_now(), cctx->started_at, cctx->protect))
+	if (!cctx || !cctx->busy || !ran_past_protection(cctx, cland_now()))
 		return;
 	if (!(dsq_head_key(CLAND_DSQ_SHARED, &key) &&
 	      decide_displaces(cctx->deadline, key, preempt_gran_ns)) &&

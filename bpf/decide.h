@@ -46,6 +46,12 @@ static inline bool decide_displaces(__u64 running, __u64 deadline, __u64 gran)
 	return time_after(running, deadline ? deadline + gran : 0);
 }
 
+/* The longest protection decide_protect() gives, for granularity @gran. */
+static inline __u64 decide_protect_max(__u64 gran)
+{
+	return 2 * gran;
+}
+
 /*
  * How long a running task is protected from preemption (from where
  * decide_gran_start() counts): two granularities @gran for a task whose
@@ -67,7 +73,7 @@ static inline bool decide_displaces(__u64 running, __u64 deadline, __u64 gran)
  */
 static inline __u64 decide_protect(__u64 last_run, __u64 gran)
 {
-	return last_run && last_run <= 2 * gran ? 2 * gran : gran;
+	return last_run && last_run <= decide_protect_max(gran) ? decide_protect_max(gran) : gran;
 }
 
 /*

@@ -84,7 +84,7 @@ static u64 rule_urgent_gran(const struct task_struct *p)
 	if (!r || !(r->flags & CLAND_RULE_URGENT))
 		return 0;
 	tctx = lookup_task_ctx(p);
-	return tctx && tctx->exec_runtime < slice_ns ? 2 * preempt_gran_ns : 0;
+	return tctx && tctx->exec_runtime < slice_ns ? decide_protect_max(preempt_gran_ns) : 0;
 }
 
 static bool cpuset_has(const struct cland_cpuset *set, s32 cpu)
@@ -177,7 +177,7 @@ static void rule_kick(s32 cpu, u64 deadline, bool idle_only)
 		return;
 	cctx = lookup_cpu_ctx(cpu);
 	if (!cctx || !cctx->busy || !decide_displaces(cctx->deadline, deadline, preempt_gran_ns) ||
-	    !time_elapsed(cland_now(), cctx->started_at, cctx->protect))
+	    !ran_past_protection(cctx, cland_now()))
 		return;
 	mark_preempting(cpu);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);

@@ -405,7 +405,13 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 		s->res->counters.nr_preempt_standing++;
 }
 
-static uint64_t shared_now(struct sim *s);
+/* BPF's "now" on the shared DSQ's key scale: the key at its head, else st.vclock. */
+static uint64_t shared_now(struct sim *s)
+{
+	uint64_t key;
+
+	return sim_dsq_head_key(s, SIM_SHARED, -1, &key) ? key : s->vclock;
+}
 
 /* The BPF backend's standing_holds(): the task's standing decision holds. */
 static bool standing_holds(struct sim *s, const struct sim_task *t)
@@ -500,14 +506,6 @@ void sim_stopping(struct sim *s, int cpu, bool runnable)
 	}
 	c->task = -1;
 	sim_cpu_changed(s, cpu);
-}
-
-/* BPF's "now" on the shared DSQ's key scale: the key at its head, else st.vclock. */
-static uint64_t shared_now(struct sim *s)
-{
-	uint64_t key;
-
-	return sim_dsq_head_key(s, SIM_SHARED, -1, &key) ? key : s->vclock;
 }
 
 /*
