@@ -12,7 +12,8 @@
  *   6.12  scx_bpf_dispatch[_vtime], scx_bpf_consume
  *   6.13  scx_bpf_dsq_insert[_vtime], scx_bpf_dsq_move_to_local(dsq)
  *   6.19  scx_bpf_dsq_insert___v2 (returns bool), __scx_bpf_dsq_insert_vtime(p, args),
- *         scx_bpf_task_set_slice (writing p->scx.slice is deprecated)
+ *         scx_bpf_task_set_slice (writing p->scx.slice is deprecated),
+ *         scx_bpf_dsq_peek (a DSQ's first task without its lock)
  *   7.1   scx_bpf_dsq_move_to_local___v2(dsq, enq_flags)
  */
 #ifndef __CLAND_COMPAT_BPF_H
@@ -53,6 +54,7 @@ bool scx_bpf_dsq_insert___v2___cland(struct task_struct *p, u64 dsq_id, u64 slic
 bool __scx_bpf_dsq_insert_vtime___cland(
 	struct task_struct *p, struct scx_bpf_dsq_insert_vtime_args___cland *args) __ksym __weak;
 bool scx_bpf_task_set_slice___cland(struct task_struct *p, u64 slice) __ksym __weak;
+struct task_struct *scx_bpf_dsq_peek___cland(u64 dsq_id) __ksym __weak;
 
 /* 7.1 */
 bool scx_bpf_dsq_move_to_local___v2___cland(u64 dsq_id, u64 enq_flags) __ksym __weak;
@@ -122,6 +124,35 @@ static __always_inline void cland_task_set_slice(struct task_struct *p, u64 slic
 		scx_bpf_task_set_slice___cland(p, slice);
 	else
 		p->scx.slice = slice;
+}
+
+/*
+ * The ordering key of the first task of @dsq_id; false if it is empty. The
+ * iterator takes the DSQ's lock twice (its first step and its end); the peek
+ * takes none and reads what the lock last published: a task inserted or
+ * consumed at this very moment may or may not be seen (benign: the callers
+ * compare urgencies that a concurrent insert or consume changes anyway). On
+ * its own the peek moved no benchmark past its spread (bench/ab/ab.sh, 2
+ * vCPUs); it stays for what it saves of the backend's share of the CPUs,
+ * which is what a request/worker load loses its throughput to
+ * (bench/prof/prof.sh).
+ */
+static __always_inline bool cland_dsq_head_key(u64 dsq_id, u64 *key)
+{
+	struct task_struct *p;
+
+	if (bpf_ksym_exists(scx_bpf_dsq_peek___cland)) {
+		p = scx_bpf_dsq_peek___cland(dsq_id);
+		if (!p)
+			return false;
+		*key = p->scx.dsq_vtime;
+		return true;
+	}
+	bpf_for_each (scx_dsq, p, dsq_id, 0) {
+		*key = p->scx.dsq_vtime;
+		return true;
+	}
+	return false;
 }
 
 #endif /* __CLAND_COMPAT_BPF_H */

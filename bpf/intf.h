@@ -281,6 +281,13 @@ struct cland_backend_state {
 	 */
 	__u64 last_starve_scan;
 	/*
+	 * Decisions taken from @dispatched (each drain_one() call takes one,
+	 * whatever it holds). Set by drain_one(), which one CPU runs at a time
+	 * (bpf_user_ringbuf_drain() is exclusive); never cleared. Equal to
+	 * nr_decisions_sent (.bss, the daemon's count): nothing to drain.
+	 */
+	__u64 nr_decisions_drained;
+	/*
 	 * The daemon is parked: runnable but held by BPF in no DSQ, because it
 	 * has nothing to do (it yields its CPU after each round instead of
 	 * sleeping, so waking it costs no irq_work, wake-up or select_cpu: only

@@ -291,6 +291,8 @@ static int load_and_attach(struct cland_sched *s, const struct cland_open_opts *
 			       strerror(errno));
 	s->times.attached_ms = ms_since(t0);
 	s->yield_wait = daemon_on_backend(opts);
+	/* the daemon never sleeps on @queued: its records need no wake-up */
+	s->skel->bss->queued_no_wakeup = s->yield_wait;
 	return 0;
 }
 
@@ -373,6 +375,9 @@ int cland_send_decision(struct cland_sched *s, const struct cland_decision *d)
 		return -errno;
 	*slot = *d;
 	user_ring_buffer__submit(s->dispatched, slot);
+	/* after the submit: the backend drains only when this count is ahead */
+	__atomic_store_n(&s->skel->bss->nr_decisions_sent, s->skel->bss->nr_decisions_sent + 1,
+			 __ATOMIC_RELEASE);
 	return 0;
 }
 
