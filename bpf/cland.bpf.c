@@ -654,6 +654,7 @@ static void fill_queued(struct cland_queued *q, struct task_struct *p, struct ta
 	q->weight = p->scx.weight;
 	q->vtime = tctx->vtime;
 	q->exec_runtime = tctx->exec_runtime;
+	q->last_run = tctx->last_run;
 	/* what it ran since the policy last saw it, as one run ending at stop_ts */
 	q->start_ts = tctx->stop_ts > tctx->unseen ? tctx->stop_ts - tctx->unseen : 0;
 	q->stop_ts = tctx->stop_ts;

@@ -89,6 +89,12 @@ struct cland_queued {
 	__u64 verdict_slice;	  /* a fixed slice in ns; 0: the policy's own */
 	__u32 verdict_weight_pct; /* weight multiplier x 100; 0: none */
 	__u32 verdict_rule;	  /* the rule that matched: its index + 1; 0: none */
+	/*
+	 * ns it ran from its last wake-up to its last sleep (0: it never
+	 * slept): how long its runs are, e.g. a timer's wake-up that runs
+	 * 20 us against a request's 1 ms burst.
+	 */
+	__u64 last_run;
 };
 
 /*

@@ -27,7 +27,8 @@
  * even if the bump was forgotten (a plug-in writing a decision of the wrong
  * size would corrupt its host's memory).
  */
-#define CLAND_POLICY_ABI_VERSION 3 /* 2: cland_decision.standing_ns; 3: CLAND_TASK_SYNC */
+/* 2: cland_decision.standing_ns; 3: CLAND_TASK_SYNC; 4: cland_queued.last_run */
+#define CLAND_POLICY_ABI_VERSION 4
 #define CLAND_POLICY_ABI                                                                           \
 	((int)((CLAND_POLICY_ABI_VERSION << 24) | ((sizeof(struct cland_queued) & 0xfff) << 12) |  \
 	       ((sizeof(struct cland_decision) + sizeof(struct cland_host)) & 0xfff)))

@@ -329,6 +329,7 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 	q.weight = t->weight;
 	q.vtime = t->vtime;
 	q.exec_runtime = t->exec_runtime;
+	q.last_run = t->last_run;
 	/* what it ran since the policy last saw it, as one run ending at stop_ts */
 	q.start_ts = t->stop_ts > t->unseen ? t->stop_ts - t->unseen : 0;
 	q.stop_ts = t->stop_ts;
