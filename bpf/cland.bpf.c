@@ -130,8 +130,8 @@ volatile __u64 nr_user_pending; /* tasks the policy holds, set by the daemon */
 /*
  * Decisions submitted to @dispatched: set by the daemon after each submit
  * (cland_send_decision()), never cleared; ops.dispatch() drains only when it
- * is ahead of st.nr_decisions_drained (an empty drain cost 6.5 us of the 35
- * of a dispatch in the VM, reqwork: trace timers). A decision submitted and
+ * is ahead of st.nr_decisions_drained (an empty drain was a fifth of a
+ * dispatch in the VM under reqwork: timers in a throwaway build). A decision submitted and
  * not counted yet waits for the next dispatch; the daemon's own yield after
  * its round is one, on its CPU.
  */

@@ -255,6 +255,12 @@ static uint64_t wake_credit(struct deadline_ctx *c, const cland_task_t *task, ui
 	return 2 * fair;
 }
 
+/* The least vruntime a wake-up with @credit is put at: @credit behind vclock. */
+static uint64_t credit_floor(const struct deadline_ctx *c, uint64_t credit)
+{
+	return c->vclock > credit ? c->vclock - credit : 0;
+}
+
 /*
  * The task's vruntime after its last run (@charge), within @credit (a fair
  * slice, or two: wake_credit()) behind vclock and a fair slice ahead.
@@ -262,7 +268,7 @@ static uint64_t wake_credit(struct deadline_ctx *c, const cland_task_t *task, ui
 static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *task, uint64_t fair,
 			      uint64_t credit, uint64_t charge)
 {
-	uint64_t floor = c->vclock > credit ? c->vclock - credit : 0;
+	uint64_t floor = credit_floor(c, credit);
 	uint64_t vruntime = sat_add(task->vtime > floor ? task->vtime : floor, charge);
 	uint64_t ceiling = sat_add(c->vclock, fair);
 
@@ -272,7 +278,7 @@ static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *
 /* A boosted short runner's vruntime: at most the credit's floor (the budget pays its runs). */
 static uint64_t boosted_floor(const struct deadline_ctx *c, uint64_t vruntime, uint64_t credit)
 {
-	uint64_t floor = c->vclock > credit ? c->vclock - credit : 0;
+	uint64_t floor = credit_floor(c, credit);
 
 	return time_before(floor, vruntime) ? floor : vruntime;
 }
@@ -297,8 +303,7 @@ static void deadline_enqueue(void *ctx, const cland_task_t *task)
 	if (credit > fair && task->last_run < BOOST_SHORT_RUN_NS) /* a boosted short runner */
 		t.vtime = boosted_floor(c, t.vtime, credit);
 	deadline = task_deadline(task, t.vtime, fair);
-	/* the rules' verdict: ahead of any new key (>= vclock - 2F, F <= slice_ns), or far behind
-	 */
+	/* the rules' verdict: ahead of every new key (>= vclock - 2 slice_ns), or far behind */
 	deadline = cland_verdict_key(task, deadline, c->vclock, 3 * c->slice_ns, c->slice_ns);
 	task_queue_push(&c->queue, deadline, &t);
 }
