@@ -41,6 +41,15 @@ bool scx_bpf_dispatch_from_dsq___cland(struct bpf_iter_scx_dsq *it__iter, struct
 				       u64 dsq_id, u64 enq_flags) __ksym __weak;
 bool scx_bpf_dsq_move___cland(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
 			      u64 enq_flags) __ksym __weak;
+/* 6.12 and 6.13 names of the same moves with a new ordering key */
+void scx_bpf_dispatch_from_dsq_set_vtime___cland(struct bpf_iter_scx_dsq *it__iter,
+						 u64 vtime) __ksym __weak;
+void scx_bpf_dsq_move_set_vtime___cland(struct bpf_iter_scx_dsq *it__iter, u64 vtime) __ksym __weak;
+bool scx_bpf_dispatch_vtime_from_dsq___cland(struct bpf_iter_scx_dsq *it__iter,
+					     struct task_struct *p, u64 dsq_id,
+					     u64 enq_flags) __ksym __weak;
+bool scx_bpf_dsq_move_vtime___cland(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+				    u64 dsq_id, u64 enq_flags) __ksym __weak;
 
 /* 6.19: the vtime insert takes its arguments in a struct */
 struct scx_bpf_dsq_insert_vtime_args___cland {
@@ -116,6 +125,18 @@ static __always_inline bool cland_dsq_move(struct bpf_iter_scx_dsq *it, struct t
 	if (bpf_ksym_exists(scx_bpf_dsq_move___cland))
 		return scx_bpf_dsq_move___cland(it, p, dsq_id, enq_flags);
 	return scx_bpf_dispatch_from_dsq___cland(it, p, dsq_id, enq_flags);
+}
+
+/* Move @p, met while iterating a DSQ with @it, to the vtime-ordered @dsq_id at @vtime. */
+static __always_inline bool cland_dsq_move_vtime(struct bpf_iter_scx_dsq *it, struct task_struct *p,
+						 u64 dsq_id, u64 vtime)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_move_vtime___cland)) {
+		scx_bpf_dsq_move_set_vtime___cland(it, vtime);
+		return scx_bpf_dsq_move_vtime___cland(it, p, dsq_id, 0);
+	}
+	scx_bpf_dispatch_from_dsq_set_vtime___cland(it, vtime);
+	return scx_bpf_dispatch_vtime_from_dsq___cland(it, p, dsq_id, 0);
 }
 
 static __always_inline void cland_task_set_slice(struct task_struct *p, u64 slice)

@@ -208,6 +208,7 @@ struct cland_counters {
 	__u64 nr_standing;	      /* wake-ups scheduled by a standing decision, no round trip */
 	__u64 nr_freezes;	      /* the whole machine froze: the heartbeat over 50 ms late */
 	__u64 frozen_ns;	      /* total time frozen, left out of every net's waits */
+	__u64 nr_rekeyed;	      /* tasks keyed by BPF while degraded, moved back after */
 	/*
 	 * Round trip through user space, ops.enqueue to the decision applied in
 	 * ops.dispatch: bucket i counts those of [2^i, 2^(i+1)) ns.
@@ -294,6 +295,19 @@ struct cland_backend_state {
 	 */
 	__u64 nr_decisions_drained;
 	/*
+	 * Where BPF's own keys had got to when the daemon ran again after
+	 * degraded mode: the shared DSQ's head key then (shared_now()). Set by
+	 * leave_degraded() with rekey_pending; read by the first decision applied
+	 * after it (note_rekey()).
+	 */
+	__u64 rekey_from;
+	/*
+	 * How far the tasks BPF keyed while degraded are moved back onto the
+	 * policy's keys (rekey_shared()). Set by note_rekey() with rekey_ready;
+	 * read by the dispatch round that moves them.
+	 */
+	__u64 rekey_delta;
+	/*
 	 * The daemon is parked: runnable but held by BPF in no DSQ, because it
 	 * has nothing to do (it yields its CPU after each round instead of
 	 * sleeping, so waking it costs no irq_work, wake-up or select_cpu: only
@@ -344,6 +358,18 @@ struct cland_backend_state {
 	 * compare-and-swap; cleared when the daemon runs.
 	 */
 	__u32 preempt_claimed;
+	/*
+	 * Degraded mode ended and no decision has been applied since: the next
+	 * one tells where the policy's keys are. Set by leave_degraded(); cleared
+	 * with compare-and-swap by note_rekey().
+	 */
+	__u32 rekey_pending;
+	/*
+	 * The tasks BPF keyed while degraded wait in the shared DSQ ahead of
+	 * the policy's keys by rekey_delta: move them back. Set by note_rekey();
+	 * cleared with compare-and-swap by the dispatch round that moves them.
+	 */
+	__u32 rekey_ready;
 };
 
 /* What ops.exit recorded: kind 0 while the scheduler is running. */

@@ -114,6 +114,10 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 	[CLAND_ST_STARVED] = {"starved", C, U, true,
 			      "tasks BPF ran early because they waited in a DSQ over 500 ms",
 			      "starved_total", 1},
+	[CLAND_ST_REKEYED] = {"rekeyed", C, U, false,
+			      "tasks BPF keyed while the daemon stalled, moved back onto the "
+			      "policy's keys when it ran again",
+			      "rekeyed_total", 1},
 	[CLAND_ST_REQUEUED] = {"requeued", C, U, false,
 			       "preempted tasks put back in a DSQ by BPF, no round trip",
 			       "requeued_total", 1},
@@ -208,6 +212,7 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_DEGRADED_DISPATCHES, nr_degraded_dispatches);
 	D(CLAND_ST_RESCUED, nr_rescued);
 	D(CLAND_ST_STARVED, nr_starved);
+	D(CLAND_ST_REKEYED, nr_rekeyed);
 	D(CLAND_ST_REQUEUED, nr_requeued);
 	D(CLAND_ST_STANDING, nr_standing);
 	D(CLAND_ST_FREEZES, nr_freezes);
