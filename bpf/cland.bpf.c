@@ -343,6 +343,7 @@ static bool check_stall(void)
 	if (__sync_val_compare_and_swap(&st.degraded, 0, 1) == 0) {
 		st.degraded_since = now;
 		st.rescue_pending = 1;
+		st.rekey_pending = st.rekey_ready = 0; /* the next return sets its own */
 		__sync_fetch_and_add(&counters.nr_degraded_enter, 1);
 	}
 	return true;

@@ -361,13 +361,15 @@ struct cland_backend_state {
 	/*
 	 * Degraded mode ended and no decision has been applied since: the next
 	 * one tells where the policy's keys are. Set by leave_degraded(); cleared
-	 * with compare-and-swap by note_rekey().
+	 * with compare-and-swap by note_rekey(), and on entering degraded mode
+	 * (check_stall()).
 	 */
 	__u32 rekey_pending;
 	/*
 	 * The tasks BPF keyed while degraded wait in the shared DSQ ahead of
 	 * the policy's keys by rekey_delta: move them back. Set by note_rekey();
-	 * cleared with compare-and-swap by the dispatch round that moves them.
+	 * cleared with compare-and-swap by the dispatch round that moves them,
+	 * and on entering degraded mode (a race: a stale delta is dropped).
 	 */
 	__u32 rekey_ready;
 };

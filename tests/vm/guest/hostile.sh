@@ -217,8 +217,6 @@ case_sigstop() {
 	ms_le "$CT_P99" $((2 * base99)) ||
 		die "cyclictest p99 ${CT_P99} us with the daemon stopped, over 2x the ${base99} us measured with it running"
 	[ "$fb" -le 100 ] || die "degraded mode for ${fb} ms less than the daemon was stopped: entered late (--stall-ms 50)"
-	# BPF's keys from degraded mode are moved back onto the policy's (note_rekey()):
-	# left ahead of them, 1-3 tasks a run waited for the net after the SIGCONT.
 	[ "$s1" = "$s0" ] || die "$((s1 - s0)) tasks moved by the starvation net around the stop"
 	cland_stop TERM 1000
 }
