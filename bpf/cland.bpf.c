@@ -889,7 +889,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->decided_at = 0;
 	sync = tctx->wake_sync;
 	tctx->wake_sync = 0;
-	/* its key from a degraded period now over is not on its policy's scale (note_rekey()) */
+	/* a key BPF gave (degraded, congested) is not its policy's: back in charge, it decides */
 	if (tctx->requeue && (!tctx->alone_keyed || st.degraded)) {
 		requeue_preempted(p, tctx, enq_flags);
 		return;
