@@ -1004,6 +1004,7 @@ static void count_round_trip(u64 ns)
 	if (b >= CLAND_RTT_BUCKETS)
 		b = CLAND_RTT_BUCKETS - 1;
 	__sync_fetch_and_add(&counters.rtt_log2[b], 1);
+	__sync_fetch_and_add(&counters.rtt_sum_ns, ns);
 }
 
 /* Count a decided task's wait for a CPU in its log2 bucket. */
@@ -1014,6 +1015,7 @@ static void count_dsq_wait(u64 ns)
 	if (b >= CLAND_RTT_BUCKETS)
 		b = CLAND_RTT_BUCKETS - 1;
 	__sync_fetch_and_add(&counters.wait_log2[b], 1);
+	__sync_fetch_and_add(&counters.wait_sum_ns, ns);
 }
 
 /*

@@ -63,15 +63,18 @@ static void put_label(struct out *o, const char *s)
 	}
 }
 
-/* A log2 histogram of the backend (bucket i: [2^i, 2^(i+1)) ns) as a Prometheus one. */
-static void put_hist(struct out *o, const char *name, const char *help, const __u64 *log2)
+/*
+ * A log2 histogram of the backend (bucket i: [2^i, 2^(i+1)) ns, summing to
+ * @sum_ns) as a Prometheus one, in seconds.
+ */
+static void put_hist(struct out *o, const char *name, const char *help, const __u64 *log2,
+		     uint64_t sum_ns)
 {
 	uint64_t cum = 0;
 	int i;
 
 	put(o,
-	    "# HELP " CLAND_METRICS_PREFIX "%s %s (no _sum: the backend keeps log2 buckets "
-	    "only)\n# TYPE " CLAND_METRICS_PREFIX "%s histogram\n",
+	    "# HELP " CLAND_METRICS_PREFIX "%s %s\n# TYPE " CLAND_METRICS_PREFIX "%s histogram\n",
 	    name, help, name);
 	for (i = 0; i < CLAND_RTT_BUCKETS; i++) {
 		cum += log2[i];
@@ -79,6 +82,7 @@ static void put_hist(struct out *o, const char *name, const char *help, const __
 		    (double)(1ULL << (i + 1)) * 1e-9, cum);
 	}
 	put(o, CLAND_METRICS_PREFIX "%s_bucket{le=\"+Inf\"} %" PRIu64 "\n", name, cum);
+	put(o, CLAND_METRICS_PREFIX "%s_sum %.9f\n", name, (double)sum_ns * 1e-9);
 	put(o, CLAND_METRICS_PREFIX "%s_count %" PRIu64 "\n", name, cum);
 }
 
@@ -106,9 +110,10 @@ int metrics_format(char *buf, size_t len, const struct cland_snapshot *s, const 
 	}
 	put_hist(&o, "rtt_seconds",
 		 "round trip of a task through user space, queued to decision applied",
-		 s->c.rtt_log2);
+		 s->c.rtt_log2, s->c.rtt_sum_ns);
 	put_hist(&o, "dsq_wait_seconds",
-		 "wait for a CPU after a decision, inserted into a DSQ to running", s->c.wait_log2);
+		 "wait for a CPU after a decision, inserted into a DSQ to running", s->c.wait_log2,
+		 s->c.wait_sum_ns);
 	put(&o,
 	    "# HELP " CLAND_METRICS_PREFIX "info the running scx_cland: its policy and version\n"
 	    "# TYPE " CLAND_METRICS_PREFIX "info gauge\n" CLAND_METRICS_PREFIX "info{policy=\"");

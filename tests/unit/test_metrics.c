@@ -46,6 +46,8 @@ static void snapshot(void *arg, struct cland_snapshot *s)
 		s->c.rtt_log2[i] = (uint64_t)i;
 		s->c.wait_log2[i] = (uint64_t)i;
 	}
+	s->c.rtt_sum_ns = 1234567890ULL;
+	s->c.wait_sum_ns = 5ULL;
 	s->cpu_ns = 2500000000ULL;
 	s->faults = 2;
 	s->nr_pending = 4;
@@ -219,6 +221,10 @@ static void test_histograms(void **state)
 	(void)state;
 	check_hist(page, "scx_cland_rtt_seconds");
 	check_hist(page, "scx_cland_dsq_wait_seconds");
+	/* _sum in seconds, next to _count (the exposition format's histogram) */
+	assert_non_null(strstr(page, "\nscx_cland_rtt_seconds_sum 1.234567890\n"
+				     "scx_cland_rtt_seconds_count "));
+	assert_non_null(strstr(page, "\nscx_cland_dsq_wait_seconds_sum 0.000000005\n"));
 	assert_non_null(strstr(page, "# TYPE scx_cland_dsq_wait_seconds histogram\n"));
 }
 
