@@ -914,6 +914,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 			return;
 		}
 		tctx->standing_left = 0; /* void: through the policy */
+		__sync_fetch_and_add(&counters.nr_standing_void, 1);
 	}
 	if (check_stall()) {
 		__sync_fetch_and_add(&counters.nr_degraded_dispatches, 1);

@@ -206,6 +206,7 @@ struct cland_counters {
 	__u64 nr_starved;	      /* tasks run early: waited in a DSQ too long */
 	__u64 nr_requeued;	      /* preempted tasks put back in a DSQ by BPF, no round trip */
 	__u64 nr_standing;	      /* wake-ups scheduled by a standing decision, no round trip */
+	__u64 nr_standing_void;	      /* wake-ups whose standing decision no longer held */
 	__u64 nr_freezes;	      /* the whole machine froze: the heartbeat over 50 ms late */
 	__u64 frozen_ns;	      /* total time frozen, left out of every net's waits */
 	__u64 nr_rekeyed;	      /* tasks keyed by BPF while degraded, moved back after */

@@ -78,6 +78,7 @@ struct sim_counters {
 	uint64_t nr_preempt_daemon;    /* CPUs taken from a task for the daemon */
 	uint64_t nr_rounds;	       /* times the daemon drove the policy */
 	uint64_t nr_standing;	       /* wake-ups run by a standing decision, no round trip */
+	uint64_t nr_standing_void;     /* wake-ups whose standing decision no longer held */
 	/* not a backend counter: decisions naming no task (pid <= 0 or no such pid) */
 	uint64_t nr_bad_pid;
 };

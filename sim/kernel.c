@@ -444,6 +444,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 			t->cpu = cpu;
 		if (woke && t->standing_left && !standing_holds(s, t))
 			t->standing_left = 0; /* void: through the policy */
+		s->res->counters.nr_standing_void++;
 		if (woke && t->standing_left)
 			standing_dispatch(s, task, sync);
 		else

@@ -99,13 +99,13 @@ static void text_overall(FILE *f, const struct sim_run_info *info, const struct 
 		(unsigned long long)n->nr_bounce_dispatches,
 		(unsigned long long)n->nr_policy_errors, (unsigned long long)n->nr_bad_pid);
 	fprintf(f,
-		"queued to user space: %llu, kernel dispatches: %llu, standing: %llu, requeued: "
-		"%llu, "
+		"queued to user space: %llu, kernel dispatches: %llu, standing: %llu (void: "
+		"%llu), requeued: %llu, "
 		"preemptions: %llu (%llu for standing wake-ups), daemon rounds: %llu\n",
 		(unsigned long long)n->nr_queued, (unsigned long long)n->nr_kernel_dispatches,
-		(unsigned long long)n->nr_standing, (unsigned long long)n->nr_requeued,
-		(unsigned long long)n->nr_preemptions, (unsigned long long)n->nr_preempt_standing,
-		(unsigned long long)n->nr_rounds);
+		(unsigned long long)n->nr_standing, (unsigned long long)n->nr_standing_void,
+		(unsigned long long)n->nr_requeued, (unsigned long long)n->nr_preemptions,
+		(unsigned long long)n->nr_preempt_standing, (unsigned long long)n->nr_rounds);
 	fprintf(f,
 		"backend nets: %llu tasks overdue (held over 1 s), %llu starved (500 ms in a "
 		"DSQ)\n",
@@ -292,6 +292,7 @@ static struct json_object *json_counters(const struct sim_counters *n)
 	add(o, "preempt_daemon", u64(n->nr_preempt_daemon));
 	add(o, "daemon_rounds", u64(n->nr_rounds));
 	add(o, "standing_dispatches", u64(n->nr_standing));
+	add(o, "standing_void", u64(n->nr_standing_void));
 	return o;
 }
 

@@ -125,6 +125,10 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 			       "wake-ups scheduled by a standing decision of the policy, no "
 			       "round trip",
 			       "standing_dispatches_total", 1},
+	[CLAND_ST_STANDING_VOID] = {"standing_void", C, U, false,
+				    "wake-ups whose standing decision no longer held (its key too "
+				    "far ahead of the shared DSQ's): through the policy",
+				    "standing_void_total", 1},
 	[CLAND_ST_FREEZES] = {"freezes", C, U, false,
 			      "times the whole machine froze (the 10 ms heartbeat over 50 ms "
 			      "late: a VM's CPUs descheduled by its host, a suspend)",
@@ -215,6 +219,7 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_REKEYED, nr_rekeyed);
 	D(CLAND_ST_REQUEUED, nr_requeued);
 	D(CLAND_ST_STANDING, nr_standing);
+	D(CLAND_ST_STANDING_VOID, nr_standing_void);
 	D(CLAND_ST_FREEZES, nr_freezes);
 #undef D
 	v[CLAND_ST_FROZEN_MS].u = diff(c->frozen_ns, o ? o->frozen_ns : 0) / 1000000;

@@ -804,7 +804,10 @@ static void test_standing_void_when_load_rises(void **state)
 	struct run run;
 
 	probe = run_probe(&run, "as the load rises", 4000, 1000000, 2000, 30);
+	print_message("standing decisions voided: %llu\n",
+		      (unsigned long long)run.r.counters.nr_standing_void);
 	assert_true(probe->lat_max_ns < 50 * NSEC_PER_MSEC);
+	assert_true(run.r.counters.nr_standing_void > 0); /* the counter sees it */
 	run_free(&run);
 }
 
