@@ -442,9 +442,10 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 	if (cpu < 0 || sim_dsq_of(s, SIM_SHARED)->nr || sim_dsq_of(s, cpu)->nr) {
 		if (cpu >= 0)
 			t->cpu = cpu;
-		if (woke && t->standing_left && !standing_holds(s, t))
+		if (woke && t->standing_left && !standing_holds(s, t)) {
 			t->standing_left = 0; /* void: through the policy */
-		s->res->counters.nr_standing_void++;
+			s->res->counters.nr_standing_void++;
+		}
 		if (woke && t->standing_left)
 			standing_dispatch(s, task, sync);
 		else
