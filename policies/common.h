@@ -140,6 +140,28 @@ static inline uint64_t weighted_run_slice(const struct cland_host *host, const c
 }
 
 /*
+ * The standing time of a decision for @task (struct cland_decision.standing_ns):
+ * for a wake-up, one fair slice of vruntime in CPU time (the fair slice scaled
+ * by its weight), at most @slice_ns; 0 (none) for any other enqueue, a CPU
+ * hog's slice end for one. Its next wake-ups are then scheduled by the
+ * backend with no round trip, each key moved on by what the task ran over
+ * its weight, until it has run that long or the load rose
+ * (decide_standing_holds()). (Unscaled, a task of weight 1, khugepaged at
+ * nice 19, ran a fair slice of CPU under it and its key moved 100 of them
+ * ahead: the starvation net ran it, in the VM's mixed benchmark.)
+ */
+static inline uint64_t standing_slice(const struct cland_host *host, const cland_task_t *task,
+				      uint64_t slice_ns, uint64_t slice_min_ns)
+{
+	uint64_t cpu;
+
+	if (!(task->flags & CLAND_TASK_WAKEUP))
+		return 0;
+	cpu = scale_weight(task, fair_slice(host, task, slice_ns, slice_min_ns));
+	return cpu < slice_ns ? cpu : slice_ns;
+}
+
+/*
  * The CPU of a decision for @task: an idle CPU it may use, claimed for it
  * through @host, else CLAND_CPU_ANY (whichever CPU frees up first). Asks
  * nothing of a host without claim_idle_cpu, nor for a task that reports no

@@ -330,19 +330,12 @@ static void deadline_stats(void *ctx, struct cland_policy_stats *out)
  * ran, scaled by the inverse of its weight as a vruntime is, with no round
  * trip; the policy sees the task again, with all that time charged, at its
  * slice's end or once the decision is used up. What a task can gain by it is
- * one fair slice, the bound on its bonus anyway. (Unscaled, a task of weight
- * 1, khugepaged at nice 19, ran a fair slice of CPU under it and its key
- * moved 100 of them ahead: the starvation net ran it, in the VM's mixed
- * benchmark.) CPU hogs do not wake up: each of their slices comes here.
+ * one fair slice, the bound on its bonus anyway (standing_slice()). CPU hogs
+ * do not wake up: each of their slices comes here.
  */
 static uint64_t standing_ns(const struct deadline_ctx *c, const cland_task_t *task)
 {
-	uint64_t cpu;
-
-	if (!(task->flags & CLAND_TASK_WAKEUP))
-		return 0;
-	cpu = scale_weight(task, task_fair_slice(c, task));
-	return cpu < c->slice_ns ? cpu : c->slice_ns;
+	return standing_slice(&c->host, task, c->slice_ns, c->slice_min_ns);
 }
 
 static bool deadline_dispatch(void *ctx, struct cland_decision *out)

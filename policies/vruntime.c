@@ -51,6 +51,17 @@
  * between slices stay short (unscaled, a nice-10 hog's slice cost it 10
  * slices of vruntime and it then waited over 300 ms among hogs and servers).
  *
+ * Standing decisions (standing_slice(), as in "deadline"): a task that woke
+ * up keeps its decision for its next wake-ups until it has run one more fair
+ * slice of CPU time; the backend schedules those with no round trip, at its
+ * vruntime moved on by what it ran over its weight: the key this policy
+ * would give, but for the floor, since such a wake-up is not brought up to
+ * min_vruntime. A task that slept while the queue moved past it therefore
+ * runs that much earlier, for at most the CPU time its decision covers, and
+ * the decision is void once the load rose (decide_standing_holds()). Without
+ * them every wake-up was a round trip: under hackbench the daemon took 8% of
+ * the CPUs' time (make bench, 2 vCPUs), where "deadline" took 2.8%.
+ *
  * What "no latency boost" costs: a waking task is placed at min_vruntime and
  * preempts only a running task that started with a later vruntime, so it may
  * wait for a slice to end (the backend compares the vruntime a task started
@@ -214,6 +225,7 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	if (ent.task.vtime > c->max_vruntime)
 		c->max_vruntime = ent.task.vtime;
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
+	out->standing_ns = standing_slice(&c->host, &ent.task, c->slice_ns, c->slice_min_ns);
 	return true;
 }
 

@@ -18,10 +18,10 @@
  * calibration workloads' rtt_us); tests/sim/test_calibration.c checks it.
  */
 const struct sim_costs sim_default_costs = {
-	.switch_ns = 57624,
-	.preempt_ns = 95376,
-	.round_ns = 157045,
-	.decision_ns = 0,
+	.switch_ns = 94164,
+	.preempt_ns = 126836,
+	.round_ns = 0,
+	.decision_ns = 123661,
 	.tick_ns = 4000000,
 };
 

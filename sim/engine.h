@@ -15,7 +15,7 @@
 #include "workload.h"
 
 /* the VM's unloaded round trip (cland-sim --calibrate, sim/costs.c) */
-#define SIM_DEFAULT_RTT_NS   146492ULL
+#define SIM_DEFAULT_RTT_NS   276039ULL
 #define SIM_DEFAULT_SEED     1ULL
 #define SIM_SCX_SLICE_DFL_NS 20000000ULL /* the kernel's SCX_SLICE_DFL */
 #define SIM_TICK_NS	     1000000ULL /* HZ=1000: the daemon re-polls a policy that holds tasks */

@@ -479,11 +479,11 @@ static void test_costs_options(void **state)
 	cli_free(&r);
 	r = cli(5, some); /* over the defaults: the others stay */
 	assert_int_equal(r.ret, 0);
-	assert_non_null(strstr(r.out, "costs: switch 2.5 us, preemption 95.4 us"));
+	assert_non_null(strstr(r.out, "costs: switch 2.5 us, preemption 126.8 us"));
 	cli_free(&r);
 	r = cli(3, dflt);
-	assert_non_null(strstr(r.out, "costs: switch 57.6 us, preemption 95.4 us, daemon 157.0 "
-				      "us a round + 0.0 us a decision"));
+	assert_non_null(strstr(r.out, "costs: switch 94.2 us, preemption 126.8 us, daemon 0.0 "
+				      "us a round + 123.7 us a decision"));
 	cli_free(&r);
 }
 
