@@ -142,8 +142,8 @@ static inline uint64_t weighted_run_slice(const struct cland_host *host, const c
 /*
  * The standing time of a decision for @task (struct cland_decision.standing_ns):
  * for a wake-up, one fair slice of vruntime in CPU time (the fair slice scaled
- * by its weight), at most @slice_ns; 0 (none) for any other enqueue, a CPU
- * hog's slice end for one. Its next wake-ups are then scheduled by the
+ * by its weight), at most @slice_ns; 0 (no standing decision) for any other
+ * enqueue, such as a CPU hog's slice end. Its next wake-ups are then scheduled by the
  * backend with no round trip, each key moved on by what the task ran over
  * its weight, until it has run that long or the load rose
  * (decide_standing_holds()). (Unscaled, a task of weight 1, khugepaged at
