@@ -60,6 +60,7 @@ int sim_boxes_alloc(struct sim *s)
 
 			b->msgs = grp->inbox;
 			b->cap = grp->capacity;
+			b->sync = grp->sync;
 			b->size = grp->per_task ? 1 : grp->count;
 			b->blocked_head = b->blocked_tail = -1;
 			b->ring = calloc((size_t)b->size, sizeof(int));
@@ -91,13 +92,15 @@ void sim_boxes_free(struct sim *s)
 }
 
 /*
- * @task becomes runnable now (handle_wakeups() draws its burst), woken by the
- * running task that posted or took a message: a sync wake-up, as a pipe's.
+ * @task becomes runnable now (handle_wakeups() draws its burst), woken by
+ * @waker, the running task that posted or took a message at inbox @b: a sync
+ * wake-up, as a pipe's, unless the inbox is a futex's ("sync": false).
  */
-static void wake(struct sim *s, int task)
+static void wake(struct sim *s, int task, int waker, const struct sim_box *b)
 {
 	s->tasks[task].waits_msg = false;
-	s->tasks[task].wake_sync = true;
+	s->tasks[task].wake_sync = b->sync;
+	s->tasks[task].wake_away = s->tasks[waker].cpu != s->tasks[task].cpu;
 	s->tasks[task].wake_at = s->now;
 	sim_wakeq_push(s, task, s->now);
 }
@@ -117,7 +120,7 @@ bool sim_box_take(struct sim *s, int task)
 		if (b->blocked_head < 0)
 			b->blocked_tail = -1;
 		b->msgs++;
-		wake(s, sender);
+		wake(s, sender, task, b);
 	}
 	return true;
 }
@@ -150,7 +153,7 @@ bool sim_box_post(struct sim *s, int group, int sender)
 		task = b->ring[b->head];
 		b->head = (b->head + 1) % b->size;
 		b->nr--;
-		wake(s, task);
+		wake(s, task, sender, b);
 		return true;
 	}
 	if (!b->cap || b->msgs < b->cap) {

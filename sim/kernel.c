@@ -352,15 +352,16 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
  * standing_preempt_own_cpu(): a standing wake-up that may preempt the task on
  * its own CPU goes into that CPU's local queue, ahead of the task it preempts.
  * (The backend does so only when that CPU is the one waking it: a timer's
- * wake-up, the simulator's only wake-up that is not a sync one.)
+ * wake-up, or a futex's message from a task on that CPU, not one from another
+ * CPU: @away.)
  */
-static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
+static bool preempt_own_cpu(struct sim *s, int task, uint64_t key, bool away)
 {
 	struct sim_task *t = &s->tasks[task];
 	int cpu = t->cpu;
 	const struct sim_cpu *c;
 
-	if (cpu < 0 || !allowed(s, task, cpu))
+	if (away || cpu < 0 || !allowed(s, task, cpu))
 		return false;
 	c = &s->cpus[cpu];
 	if (!c->busy || !ran_enough(s, cpu) ||
@@ -383,7 +384,7 @@ static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
  * own CPU's task straight from its local queue, and for a @sync wake-up no
  * one: decide_standing_preempts()).
  */
-static void standing_dispatch(struct sim *s, int task, bool sync)
+static void standing_dispatch(struct sim *s, int task, bool sync, bool away)
 {
 	struct sim_task *t = &s->tasks[task];
 	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight);
@@ -399,7 +400,7 @@ static void standing_dispatch(struct sim *s, int task, bool sync)
 		sim_kick_cpu_for(s, task, key, SIM_KICK_IDLE);
 		return;
 	}
-	if (pick_idle(s, task, -1) < 0 && preempt_own_cpu(s, task, key))
+	if (pick_idle(s, task, -1) < 0 && preempt_own_cpu(s, task, key, away))
 		return;
 	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
 	if (sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT))
@@ -426,10 +427,10 @@ static bool standing_holds(struct sim *s, const struct sim_task *t)
 void sim_wakeup(struct sim *s, int task, bool woke)
 {
 	struct sim_task *t = &s->tasks[task];
-	bool sync = t->wake_sync;
+	bool sync = t->wake_sync, away = t->wake_away;
 	int cpu;
 
-	t->wake_sync = false;
+	t->wake_sync = t->wake_away = false;
 	t->exec_runtime = 0; /* ops.runnable */
 	t->taken_back = false;
 	t->runnable_at = s->now;
@@ -447,7 +448,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 			s->res->counters.nr_standing_void++;
 		}
 		if (woke && t->standing_left)
-			standing_dispatch(s, task, sync);
+			standing_dispatch(s, task, sync, away);
 		else
 			sim_enqueue(s, task,
 				    woke ? CLAND_TASK_WAKEUP | (sync ? CLAND_TASK_SYNC : 0) : 0);

@@ -41,6 +41,7 @@ struct sim_task {
 	bool woke;		/* that wait started with a wake-up: a latency sample */
 	bool waits_msg;		/* sleeping until a message comes to its group (inbox.c) */
 	bool wake_sync;		/* woken by a running task's message (SCX_WAKE_SYNC) */
+	bool wake_away;		/* that task ran on another CPU than this one's last */
 	bool queued_sync;	/* the enqueue in user space was such a wake-up */
 	uint64_t dsq_slice;	/* in a DSQ: the slice it will run with */
 	int dsq;		/* in a DSQ: which one (a CPU or SIM_SHARED) */
@@ -187,6 +188,7 @@ struct sim_box {
 	int *ring;    /* tasks waiting for a message, FIFO */
 	int head, nr, size;
 	int blocked_head, blocked_tail; /* senders waiting for room (through box_next), or -1 */
+	bool sync; /* its wake-ups are sync ones (a pipe's), else not (a futex's) */
 };
 
 struct sim_wake {

@@ -202,15 +202,22 @@ static int parse_messages(const struct where *at, struct json_object *obj, struc
 				    json_type_to_name(json_object_get_type(val)));
 		g->per_task = json_object_get_boolean(val);
 	}
+	g->sync = true; /* a pipe's, unless "sync": false */
+	if (json_object_object_get_ex(obj, "sync", &val)) {
+		if (!json_object_is_type(val, json_type_boolean))
+			return fail(at, "sync: expected true or false, got %s",
+				    json_type_to_name(json_object_get_type(val)));
+		g->sync = json_object_get_boolean(val);
+	}
 	if (get_int(at, obj, "inbox", 0, (int64_t)SIM_MAX_US, false, &inbox) ||
 	    get_int(at, obj, "capacity", 1, (int64_t)SIM_MAX_US, false, &capacity))
 		return -1;
 	if (!g->waits && (json_object_object_get_ex(obj, "inbox", NULL) ||
 			  json_object_object_get_ex(obj, "per_task", NULL) ||
-			  json_object_object_get_ex(obj, "capacity", NULL)))
-		return fail(at,
-			    "inbox, per_task, capacity: only for a group that waits (\"waits\": "
-			    "true)");
+			  json_object_object_get_ex(obj, "capacity", NULL) ||
+			  json_object_object_get_ex(obj, "sync", NULL)))
+		return fail(at, "inbox, per_task, capacity, sync: only for a group that waits "
+				"(\"waits\": true)");
 	if (g->waits && g->sleep_ns)
 		return fail(at, "sleep_us: must be 0 in a group that waits (it sleeps until a "
 				"message comes)");
@@ -223,8 +230,9 @@ static int parse_group(struct where *at, struct json_object *obj, size_t idx, in
 		       struct sim_group *g)
 {
 	static const char *const keys[] = {
-		"name", "count", "nice",  "run_us", "sleep_us", "start_us", "stagger_us", "stop_us",
-		"dist", "cpus",	 "waits", "wakes",  "inbox",	"per_task", "capacity",	  NULL};
+		"name",	      "count",	  "nice",     "run_us", "sleep_us", "start_us",
+		"stagger_us", "stop_us",  "dist",     "cpus",	"waits",    "wakes",
+		"inbox",      "per_task", "capacity", "sync",	NULL};
 	struct json_object *cpus;
 	int64_t count = 0, nice = 0;
 	int cpu;

@@ -35,12 +35,13 @@ struct sim_group {
 	uint64_t stagger_ns; /* each next task of the group starts this much later */
 	uint64_t stop_ns;    /* a burst ending at or after this is a task's last; 0: never */
 	enum sim_dist dist;
-	bool waits;		       /* each burst takes a message from its inbox (inbox.c) */
-	bool per_task;		       /* an inbox per task (a pipe each), else one for the group */
-	int wakes;		       /* each burst posts a message to group wakes - 1; 0: none */
-	uint64_t inbox;		       /* messages in (each of) its inbox(es) at the start */
-	uint64_t capacity;	       /* messages an inbox holds at most (0: no limit) */
-	bool pinned;		       /* "cpus" was given and excludes some CPU */
+	bool waits;	   /* each burst takes a message from its inbox (inbox.c) */
+	bool per_task;	   /* an inbox per task (a pipe each), else one for the group */
+	int wakes;	   /* each burst posts a message to group wakes - 1; 0: none */
+	uint64_t inbox;	   /* messages in (each of) its inbox(es) at the start */
+	uint64_t capacity; /* messages an inbox holds at most (0: no limit) */
+	bool sync;	   /* its wake-ups by a message are sync ones (default), else a futex's */
+	bool pinned;	   /* "cpus" was given and excludes some CPU */
 	uint64_t cpus[SIM_MASK_WORDS]; /* allowed CPUs */
 	int nr_cpus_allowed;
 };

@@ -164,6 +164,8 @@ enum {
 };
 
 static unsigned int tp_mode;
+/* wake-ups the test policy was handed, and how many of them sync ones */
+static uint64_t tp_wakeups, tp_sync_wakeups;
 
 struct tp_ctx {
 	cland_task_t q[TP_TP_QUEUE];
@@ -184,6 +186,10 @@ static void tp_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct tp_ctx *c = ctx;
 
+	if (task->flags & CLAND_TASK_WAKEUP) {
+		tp_wakeups++;
+		tp_sync_wakeups += !!(task->flags & CLAND_TASK_SYNC);
+	}
 	if ((tp_mode & TP_LOSE_FIRST) && !c->lost) {
 		c->lost = true;
 		return;
@@ -476,6 +482,42 @@ static void test_affinity_respected(void **state)
 }
 
 /* ---- backend mechanics ------------------------------------------------ */
+
+/*
+ * A message wakes its task as a pipe does, a sync wake-up, unless its inbox
+ * says "sync": false (a futex's, a condition variable's: reqwork's).
+ */
+static void test_message_wakeups_sync_or_not(void **state)
+{
+/* busy CPUs: no wake-up finds an idle one (those are run without the policy) */
+#define HOGS "{\"name\": \"hog\", \"count\": 3, \"run_us\": 100000000, \"sleep_us\": 0}"
+	static const char *const json[2] = {
+		"{\"cpus\": 2, \"duration_ms\": 1000, \"groups\": ["
+		"{\"name\": \"a\", \"count\": 2, \"run_us\": 300, \"sleep_us\": 0, "
+		"\"waits\": true, \"inbox\": 2, \"wakes\": \"b\"},"
+		"{\"name\": \"b\", \"count\": 2, \"run_us\": 300, \"sleep_us\": 0, "
+		"\"waits\": true, \"wakes\": \"a\"}," HOGS "]}",
+		"{\"cpus\": 2, \"duration_ms\": 1000, \"groups\": ["
+		"{\"name\": \"a\", \"count\": 2, \"run_us\": 300, \"sleep_us\": 0, "
+		"\"waits\": true, \"sync\": false, \"inbox\": 2, \"wakes\": \"b\"},"
+		"{\"name\": \"b\", \"count\": 2, \"run_us\": 300, \"sleep_us\": 0, "
+		"\"waits\": true, \"sync\": false, \"wakes\": \"a\"}," HOGS "]}",
+	};
+	struct run run;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		tp_mode = 0;
+		tp_wakeups = tp_sync_wakeups = 0;
+		run_policy(&run, json[i], &test_policy, RTT_NS);
+		print_message("%s: %llu wake-ups, %llu sync\n", i ? "futex" : "pipe",
+			      (unsigned long long)tp_wakeups, (unsigned long long)tp_sync_wakeups);
+		assert_true(tp_wakeups > 20);
+		assert_int_equal(tp_sync_wakeups, i ? 0 : tp_wakeups);
+		run_free(&run);
+	}
+#undef HOGS
+}
 
 /* A decision for a CPU the task may not use goes to the shared queue. */
 static void test_disallowed_cpu_bounced(void **state)
@@ -1079,6 +1121,7 @@ int main(void)
 		cmocka_unit_test(test_hogs_not_starved_by_wakers),
 		cmocka_unit_test(test_equal_hogs_fair),
 		cmocka_unit_test(test_affinity_respected),
+		cmocka_unit_test(test_message_wakeups_sync_or_not),
 		cmocka_unit_test(test_disallowed_cpu_bounced),
 		cmocka_unit_test(test_bad_decisions_dropped),
 		cmocka_unit_test(test_lost_task_detected),
