@@ -40,8 +40,8 @@ struct sim_task {
 	uint64_t waiting_since; /* runnable and not running since then */
 	bool woke;		/* that wait started with a wake-up: a latency sample */
 	bool waits_msg;		/* sleeping until a message comes to its group (inbox.c) */
-	bool wake_sync;		/* woken by a running task's message (SCX_WAKE_SYNC) */
-	bool wake_away;		/* that task ran on another CPU than this one's last */
+	bool wake_sync;		/* woken by a message at a pipe-like inbox (SCX_WAKE_SYNC) */
+	bool wake_away;		/* by a message from a task on another CPU than its last */
 	bool queued_sync;	/* the enqueue in user space was such a wake-up */
 	uint64_t dsq_slice;	/* in a DSQ: the slice it will run with */
 	int dsq;		/* in a DSQ: which one (a CPU or SIM_SHARED) */
