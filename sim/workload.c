@@ -87,6 +87,20 @@ static int get_int(const struct where *at, struct json_object *obj, const char *
 	return 0;
 }
 
+/* Optional boolean @key of @obj into *@out (left as it is when absent). */
+static int get_bool(const struct where *at, struct json_object *obj, const char *key, bool *out)
+{
+	struct json_object *val;
+
+	if (!json_object_object_get_ex(obj, key, &val))
+		return 0;
+	if (!json_object_is_type(val, json_type_boolean))
+		return fail(at, "%s: expected true or false, got %s", key,
+			    json_type_to_name(json_object_get_type(val)));
+	*out = json_object_get_boolean(val);
+	return 0;
+}
+
 /* A time in microseconds (or @unit ns) as nanoseconds. */
 static int get_time(const struct where *at, struct json_object *obj, const char *key, int64_t min,
 		    int64_t max, uint64_t unit, bool required, uint64_t *out)
@@ -186,30 +200,15 @@ static int parse_messages(const struct where *at, struct json_object *obj, struc
 	struct json_object *val;
 	int64_t inbox = 0, capacity = 0;
 
-	if (json_object_object_get_ex(obj, "waits", &val)) {
-		if (!json_object_is_type(val, json_type_boolean))
-			return fail(at, "waits: expected true or false, got %s",
-				    json_type_to_name(json_object_get_type(val)));
-		g->waits = json_object_get_boolean(val);
-	}
+	g->sync = true; /* a pipe's, unless "sync": false */
+	if (get_bool(at, obj, "waits", &g->waits))
+		return -1;
 	if (json_object_object_get_ex(obj, "wakes", &val) &&
 	    !json_object_is_type(val, json_type_string))
 		return fail(at, "wakes: expected a group name, got %s",
 			    json_type_to_name(json_object_get_type(val)));
-	if (json_object_object_get_ex(obj, "per_task", &val)) {
-		if (!json_object_is_type(val, json_type_boolean))
-			return fail(at, "per_task: expected true or false, got %s",
-				    json_type_to_name(json_object_get_type(val)));
-		g->per_task = json_object_get_boolean(val);
-	}
-	g->sync = true; /* a pipe's, unless "sync": false */
-	if (json_object_object_get_ex(obj, "sync", &val)) {
-		if (!json_object_is_type(val, json_type_boolean))
-			return fail(at, "sync: expected true or false, got %s",
-				    json_type_to_name(json_object_get_type(val)));
-		g->sync = json_object_get_boolean(val);
-	}
-	if (get_int(at, obj, "inbox", 0, (int64_t)SIM_MAX_US, false, &inbox) ||
+	if (get_bool(at, obj, "per_task", &g->per_task) || get_bool(at, obj, "sync", &g->sync) ||
+	    get_int(at, obj, "inbox", 0, (int64_t)SIM_MAX_US, false, &inbox) ||
 	    get_int(at, obj, "capacity", 1, (int64_t)SIM_MAX_US, false, &capacity))
 		return -1;
 	if (!g->waits && (json_object_object_get_ex(obj, "inbox", NULL) ||
