@@ -997,26 +997,19 @@ static u32 log2_u64(u64 v)
 	return r + (v >> 1);
 }
 
-/* Count a round trip through user space in its log2 bucket. */
-static void count_round_trip(u64 ns)
+/*
+ * Count @ns in its log2 bucket of @buckets (CLAND_RTT_BUCKETS of them, the
+ * last taking all longer) and add it to @sum: the round trip through user
+ * space, the wait for a CPU after a decision (struct cland_counters).
+ */
+static __always_inline void count_log2(__u64 *buckets, __u64 *sum, u64 ns)
 {
 	u32 b = log2_u64(ns);
 
 	if (b >= CLAND_RTT_BUCKETS)
 		b = CLAND_RTT_BUCKETS - 1;
-	__sync_fetch_and_add(&counters.rtt_log2[b], 1);
-	__sync_fetch_and_add(&counters.rtt_sum_ns, ns);
-}
-
-/* Count a decided task's wait for a CPU in its log2 bucket. */
-static void count_dsq_wait(u64 ns)
-{
-	u32 b = log2_u64(ns);
-
-	if (b >= CLAND_RTT_BUCKETS)
-		b = CLAND_RTT_BUCKETS - 1;
-	__sync_fetch_and_add(&counters.wait_log2[b], 1);
-	__sync_fetch_and_add(&counters.wait_sum_ns, ns);
+	__sync_fetch_and_add(&buckets[b], 1);
+	__sync_fetch_and_add(sum, ns);
 }
 
 /*
@@ -1063,7 +1056,8 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		return;
 	}
 	tctx->decided_at = cland_now();
-	count_round_trip(time_delta(tctx->decided_at, tctx->queued_at));
+	count_log2(counters.rtt_log2, &counters.rtt_sum_ns,
+		   time_delta(tctx->decided_at, tctx->queued_at));
 	tctx->vtime = d->vtime;
 	tctx->deadline = d->deadline;
 	tctx->alone_keyed = 0;
@@ -1418,7 +1412,8 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 	tctx->seg_start = cland_now();
 	tctx->alone_charged = tctx->seg_start;
 	if (tctx->decided_at) {
-		count_dsq_wait(time_delta(tctx->seg_start, tctx->decided_at));
+		count_log2(counters.wait_log2, &counters.wait_sum_ns,
+			   time_delta(tctx->seg_start, tctx->decided_at));
 		tctx->decided_at = 0;
 	}
 	tctx->run_slice = p->scx.slice;
