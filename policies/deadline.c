@@ -3,21 +3,15 @@
  * deadline.c - the "deadline" policy: weighted vruntime with an interactive
  * bonus, modelled on scx_rustland.
  *
- * The fair slice F is slice_ns shared among the tasks runnable per CPU
- * (task->nr_runnable, from the backend; the most of the last second for the
- * bounds below, nr_bound()), within [slice_min_ns, slice_ns], as the kernel's
- * fair class divides its period.
- *
  * Each task carries a vruntime (kept by the backend in task->vtime). The
- * policy keeps a virtual clock, vclock: the vruntime every runnable task
- * would have if the CPUs were shared fairly. Each enqueue advances it by the
- * run the task just ended, scaled by the inverse of its weight, over the
- * tasks runnable (task->nr_runnable): the mean advance of their vruntimes,
- * which under fair sharing is each one's. On enqueue the task's vruntime is
- * brought within a fair slice of vclock (sleeping earns at most F of credit,
- * 2F with the interactive boost below; a task that ran ahead owes at most F:
- * the kernel's EEVDF clamps lag the same way) and charged for its last run.
- * The task is then queued by
+ * policy keeps a virtual clock, vclock (fair_clock.h: the vruntime every
+ * runnable task would have if the CPUs were shared fairly, moved on by each
+ * enqueue), and the fair slice F (slice_ns shared among the tasks runnable
+ * per CPU, the most of the last second, within [slice_min_ns, slice_ns]).
+ * On enqueue the task's vruntime is brought within a fair slice of vclock
+ * (sleeping earns at most F of credit, 2F with the interactive boost below;
+ * a task that ran ahead owes at most F: the kernel's EEVDF clamps lag the
+ * same way) and charged for its last run. The task is then queued by
  *
  *	deadline = vruntime + min(exec_runtime * 100 / weight, F)
  *
@@ -29,23 +23,14 @@
  * slices per task it competes with, not more (with a bonus of 100 slices, 4
  * hogs among 400 chatty tasks waited 8 s in the simulator, long past the
  * kernel's 5 s watchdog). Every key is thus within [vclock - 2F, vclock +
- * 2F]; when F shrinks (the load rose), vclock jumps by
- * twice the difference, so that keys queued under the lighter load stay
- * within the new bounds (bound_slice()).
+ * 2F], and when F shrinks (the load rose) the clock jumps so that the keys
+ * queued under the lighter load stay within the new bounds (fair_clock.h).
  *
  * Time slice of a dispatched task: the run slice (common.h: F for a CPU
  * hog; for a task that sleeps, under contention, a share of slice_ns / 6,
  * not of slice_ns) scaled by weight / 100, clamped to [slice_min_ns,
  * slice_ns]: light tasks are preempted sooner, heavy ones never get more
  * than slice_ns.
- *
- * Why a clock of its own and not the largest vruntime dispatched (the rule
- * until 2026-11): every task lagged that mark, so every enqueue floored the
- * task at it - F and charged a run longer than F (slices end at a tick):
- * the mark followed, at 50 times the fair rate on a message-passing load,
- * every key came from the moment of its enqueue and the queue was a FIFO
- * 300 ms deep; a task waking every 1 ms waited behind all of it (simulator,
- * sim/calibration/messaging.json with such a probe: wake-up p99 297 ms).
  *
  * Interactive boost: a wake-up that is not a sync one (no CLAND_TASK_SYNC:
  * a timer, a device, a futex, a signal; a frame timer, input, cyclictest;
@@ -94,10 +79,9 @@
 #include <string.h>
 
 #include "common.h"
+#include "fair_clock.h"
 #include "task_queue.h"
 
-/* How long the largest count of runnable tasks seen holds for the bounds. */
-#define NR_PEAK_HOLD_NS (1000ULL * 1000 * 1000)
 /* The interactive boost's budget: this share of all CPUs' time, in % ... */
 #define BOOST_PCT 5
 /* ... saved for at most this long (of all CPUs' time: slice_ns x CPUs) */
@@ -114,14 +98,10 @@ struct deadline_ctx {
 	struct cland_host host;
 	uint64_t slice_ns;
 	uint64_t slice_min_ns;
-	/* all set by enqueue alone (one thread calls the policy) */
-	uint64_t vclock;     /* the fair vruntime; never moves back */
-	uint64_t nr_peak;    /* most tasks runnable seen since nr_peak_ts (nr_bound()) */
-	uint64_t nr_peak_ts; /* when nr_peak was last set, on the tasks' clock */
-	uint64_t last_ts;    /* the latest stop_ts seen: the policy's now */
-	uint64_t fair;	     /* F of the last enqueue (bound_slice()) */
-	uint64_t boost_ns;   /* the interactive boost's budget left, in CPU ns */
-	uint64_t boost_ts;   /* when it was last topped up, on the tasks' clock */
+	/* set by enqueue alone (one thread calls the policy) */
+	struct fair_clock clock; /* vclock (clock.now) and F */
+	uint64_t boost_ns;	 /* the interactive boost's budget left, in CPU ns */
+	uint64_t boost_ts;	 /* when it was last topped up, on the tasks' clock */
 };
 
 static void deadline_exit(void *ctx)
@@ -143,79 +123,9 @@ static int deadline_init(void *ctx, const struct cland_policy_cfg *cfg,
 	c->slice_min_ns = cfg->slice_min_ns;
 	if (host)
 		c->host = *host;
+	fair_clock_init(&c->clock, &c->host, c->slice_ns, c->slice_min_ns);
 
 	return task_queue_init(&c->queue, DEADLINE_HEAP_CAP);
-}
-
-/*
- * The fair slice (common.h) with the tasks runnable now, in ns of vruntime.
- * With the most of the last second (bound_slice()), it bounds what sleeping
- * earns, what a task owes and what the interactive bonus is worth, and so how
- * long a task can wait: a few fair slices per task it competes with.
- */
-static uint64_t task_fair_slice(const struct deadline_ctx *c, const cland_task_t *task)
-{
-	return fair_slice(&c->host, task, c->slice_ns, c->slice_min_ns);
-}
-
-/*
- * The tasks runnable the bounds count: the most seen within the last
- * NR_PEAK_HOLD_NS, not only now. The count swings (hackbench: from 86 to 3
- * and back within 200 ms, between its rounds), and with each swing the
- * bounds would widen, then shrink and move the clock (bound_slice()).
- */
-static uint64_t nr_bound(struct deadline_ctx *c, const cland_task_t *task)
-{
-	c->last_ts = time_max(c->last_ts, task->stop_ts);
-	if (task->nr_runnable >= c->nr_peak ||
-	    time_elapsed(c->last_ts, c->nr_peak_ts, NR_PEAK_HOLD_NS)) {
-		c->nr_peak = task->nr_runnable;
-		c->nr_peak_ts = c->last_ts;
-	}
-	return c->nr_peak;
-}
-
-/*
- * F for the bounds: the fair slice with nr_bound() tasks runnable. A key
- * stays in the DSQ as it was set, and the clock moves at the fair rate,
- * slower the more tasks are runnable: when F shrinks, vclock jumps by twice
- * the difference, so that every key queued is within the new bounds and
- * reached as soon as a new one. Without it, a CPU hog keyed 2F ahead while 3
- * tasks were runnable (F = 13 ms) waited for the clock to move 27 ms at the
- * pace of the 80 that hackbench then forked: the starvation net ran it after
- * 500 ms (VM, make check's "healthy" case).
- */
-static uint64_t bound_slice(struct deadline_ctx *c, const cland_task_t *task)
-{
-	cland_task_t t = *task;
-	uint64_t fair;
-
-	t.nr_runnable = nr_bound(c, task);
-	fair = task_fair_slice(c, &t);
-	if (fair < c->fair)
-		c->vclock = sat_add(c->vclock, 2 * (c->fair - fair));
-	c->fair = fair;
-	return fair;
-}
-
-/* The run the task just ended, in ns of vruntime. */
-static uint64_t task_charge(const cland_task_t *task)
-{
-	return scale_inv_weight(task, time_delta(task->stop_ts, task->start_ts));
-}
-
-/*
- * vclock moves by the mean of the runnable tasks' vruntime advances (@charge:
- * this task's, task_charge()), at most slice_ns at a time: a run with a bogus
- * length (timestamps are the backend's, a task's weight may be 1) cannot
- * throw it far ahead of every task.
- */
-static void advance_vclock(struct deadline_ctx *c, const cland_task_t *task, uint64_t charge)
-{
-	uint64_t nr = task->nr_runnable ? task->nr_runnable : 1;
-	uint64_t step = charge / nr;
-
-	c->vclock = sat_add(c->vclock, step < c->slice_ns ? step : c->slice_ns);
 }
 
 /*
@@ -226,9 +136,9 @@ static void boost_refill(struct deadline_ctx *c)
 {
 	uint64_t cpus = c->host.nr_cpus > 0 ? (uint64_t)c->host.nr_cpus : 1;
 	uint64_t cap = c->slice_ns * BOOST_SAVE_SLICES * cpus;
-	uint64_t add = mul_div(time_delta(c->last_ts, c->boost_ts), cpus * BOOST_PCT, 100);
+	uint64_t add = mul_div(time_delta(c->clock.last_ts, c->boost_ts), cpus * BOOST_PCT, 100);
 
-	c->boost_ts = time_max(c->boost_ts, c->last_ts);
+	c->boost_ts = time_max(c->boost_ts, c->clock.last_ts);
 	c->boost_ns = sat_add(c->boost_ns, add) < cap ? sat_add(c->boost_ns, add) : cap;
 }
 
@@ -258,7 +168,7 @@ static uint64_t wake_credit(struct deadline_ctx *c, const cland_task_t *task, ui
 /* The least vruntime a wake-up with @credit is put at: @credit behind vclock. */
 static uint64_t credit_floor(const struct deadline_ctx *c, uint64_t credit)
 {
-	return c->vclock > credit ? c->vclock - credit : 0;
+	return c->clock.now > credit ? c->clock.now - credit : 0;
 }
 
 /*
@@ -270,7 +180,7 @@ static uint64_t task_vruntime(const struct deadline_ctx *c, const cland_task_t *
 {
 	uint64_t floor = credit_floor(c, credit);
 	uint64_t vruntime = sat_add(task->vtime > floor ? task->vtime : floor, charge);
-	uint64_t ceiling = sat_add(c->vclock, fair);
+	uint64_t ceiling = sat_add(c->clock.now, fair);
 
 	return vruntime < ceiling ? vruntime : ceiling;
 }
@@ -294,17 +204,17 @@ static uint64_t task_deadline(const cland_task_t *task, uint64_t vruntime, uint6
 static void deadline_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct deadline_ctx *c = ctx;
-	uint64_t fair = bound_slice(c, task), charge = task_charge(task), deadline, credit;
+	uint64_t charge = fair_clock_charge(task), deadline, credit;
+	uint64_t fair = fair_clock_enqueue(&c->clock, task);
 	cland_task_t t = *task;
 
-	advance_vclock(c, task, charge);
 	credit = wake_credit(c, task, fair);
 	t.vtime = task_vruntime(c, task, fair, credit, charge);
 	if (credit > fair && task->last_run < BOOST_SHORT_RUN_NS) /* a boosted short runner */
 		t.vtime = boosted_floor(c, t.vtime, credit);
 	deadline = task_deadline(task, t.vtime, fair);
 	/* the rules' verdict: ahead of every new key (>= vclock - 2 slice_ns), or far behind */
-	deadline = cland_verdict_key(task, deadline, c->vclock, 3 * c->slice_ns, c->slice_ns);
+	deadline = cland_verdict_key(task, deadline, c->clock.now, 3 * c->slice_ns, c->slice_ns);
 	task_queue_push(&c->queue, deadline, &t);
 }
 

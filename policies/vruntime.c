@@ -14,33 +14,31 @@
  * "deadline" policy, a task that runs in short bursts is not ordered before a
  * CPU hog with the same vruntime.
  *
- * min_vruntime is the policy's view of how far the queue has got, CFS's
- * min_vruntime (the lowest vruntime among runnable tasks), estimated from
- * what the policy sees: when a task comes back, task->vtime is the vruntime
- * its last run started with, and tasks start in vruntime order. Only tasks
- * that did not sleep since count (a waking task's last start may be long
- * ago), and min_vruntime is the lowest of the last `window` such starts
- * (2 per CPU, 8 to VRUNTIME_WINDOW_MAX), never moving back. The lowest, not
- * the latest: a CPU sometimes starts a task far ahead in vruntime (it found
- * the shared queue empty while better tasks were on their round trip through
- * user space, or it was idle), and that start says nothing of the queue.
- * (The largest vruntime *dispatched* would not do either: the daemon
- * dispatches every task as soon as it is queued, so that is the task furthest
- * ahead, and a waking task placed there would queue behind every CPU hog.)
- *
- * After charging, a task is placed no earlier than:
- *  - min_vruntime exactly, if it is waking up: sleeping earns no credit, it
- *    only stops the task from falling behind. This is CFS's placement
- *    without the sleeper bonus, which would be a latency boost.
- *  - the largest vruntime dispatched less a fair slice (below), and at least
- *    min_vruntime, if it is new (vtime 0): with no history it joins the
- *    tasks furthest ahead. At min_vruntime, which moves only when tasks
- *    that did not sleep start, new tasks could run ahead of a CPU hog for as
- *    long as it waited (4 s for 400 new tasks in the simulator).
- *  - min_vruntime - a fair slice otherwise (a preempted task, or one whose
- *    slice ended): tasks that ran side by side on several CPUs legitimately
- *    lag one another; one fair slice keeps that lag while bounding the
- *    credit of a task whose vtime is stale (it ran without the policy).
+ * The clock these vruntimes are measured against is vclock (fair_clock.h:
+ * the vruntime every runnable task would have if the CPUs were shared
+ * fairly, moved on by each enqueue, as the kernel's EEVDF keeps its
+ * avg_vruntime), with the fair slice F (slice_ns shared among the tasks
+ * runnable per CPU, the most of the last second), scaled by the task's
+ * weight into its lag allowance L = F * 100 / weight, as EEVDF scales its
+ * lag limit. After charging, a task owes at most L: its vruntime is brought
+ * back to vclock + L if it ran further ahead (a task that ran to the tick
+ * past a short slice would otherwise wait for every other task to catch up
+ * with it: 8 senders waited for the starvation net in the simulator's
+ * sim/calibration/messaging.json, under the former min_vruntime estimate).
+ * It is then placed no earlier than:
+ *  - vclock, if it is new (vtime 0): it starts with no lag;
+ *  - vclock - L if it was put back without sleeping (preempted, or its
+ *    slice ended): tasks that ran side by side on several CPUs
+ *    legitimately lag one another; L keeps that lag while bounding the
+ *    credit of a task whose vtime is stale (it ran without the policy);
+ *  - vclock - 2L if it woke up: ahead of the tasks that never sleep, as
+ *    CFS places a sleeper half a latency period behind min_vruntime. The
+ *    clock runs ahead of the tasks that stay runnable (fair_clock.h), so
+ *    CPU hogs sit at vclock - L; a waking task put there too queued behind
+ *    them all: in the simulator, 16 tasks running 200 us every 1 ms among
+ *    64 hogs on 16 CPUs got 12.1% of the CPUs (their due 20%), wake-up p99
+ *    13.5 ms; at vclock - 2L, 18.2% and 0.9 ms (min_vruntime: 19.4%, 0.2 ms).
+ *    It earns no more: a task that sleeps does not get ahead of its share.
  *
  * Time slice: the run slice (common.h): slice_ns while no more tasks are
  * runnable than CPUs (task->nr_runnable, from the backend), else a sixth of
@@ -56,20 +54,20 @@
  * slice of CPU time; the backend schedules those with no round trip, at its
  * vruntime moved on by what it ran over its weight: the key this policy
  * would give, but for the floor, since such a wake-up is not brought up to
- * min_vruntime. A task that slept while the queue moved past it therefore
+ * vclock. A task that slept while the queue moved past it therefore
  * runs that much earlier, for at most the CPU time its decision covers, and
  * the decision is void once the load rose (decide_standing_holds()). Without
  * them every wake-up was a round trip: the daemon took 8.1% of the CPUs' time
  * over make bench's loads (2 vCPUs), where "deadline" took 2.8%; with them
  * 3.1%, in the next run.
  *
- * What "no latency boost" costs: a waking task is placed at min_vruntime and
+ * What "no latency boost" costs: a waking task is placed at vclock and
  * preempts only a running task that started with a later vruntime, so it may
  * wait for a slice to end (the backend compares the vruntime a task started
  * with, not what it has reached since). Use "deadline" for latency.
  *
  * The rules' verdict (lib/policy.h): a latency-critical task is keyed
- * min_vruntime - 2 slice_ns, ahead of every task placed since; a background
+ * vclock - 2 slice_ns, ahead of every task placed since; a background
  * task CLAND_VERDICT_BG_DELAY_NS after its vruntime; the weight multiplier
  * acts through the charge (task_weight()), the slices through
  * cland_verdict_slice().
@@ -83,26 +81,19 @@
 #include <string.h>
 
 #include "common.h"
+#include "fair_clock.h"
 #include "task_queue.h"
 
 #ifndef VRUNTIME_HEAP_CAP
 #define VRUNTIME_HEAP_CAP CLAND_MAX_INFLIGHT /* tasks the backend hands over at once */
 #endif
 
-#define VRUNTIME_WINDOW_MIN 8	/* starts min_vruntime is taken from, at least */
-#define VRUNTIME_WINDOW_MAX 256 /* and at most (2 per CPU in between) */
-
 struct vruntime_ctx {
 	struct task_queue queue;
 	struct cland_host host;
 	uint64_t slice_ns;
 	uint64_t slice_min_ns;
-	uint64_t min_vruntime;		      /* see the top of the file; never decreases */
-	uint64_t max_vruntime;		      /* largest vruntime dispatched: where new tasks go */
-	uint64_t starts[VRUNTIME_WINDOW_MAX]; /* vruntimes of the last starts, a ring */
-	unsigned int window;		      /* size of the ring */
-	unsigned int nr_starts;		      /* entries filled, up to window */
-	unsigned int next_start;	      /* entry to fill next */
+	struct fair_clock clock; /* vclock (clock.now) and F; set by enqueue alone */
 };
 
 static void vruntime_exit(void *ctx)
@@ -124,73 +115,41 @@ static int vruntime_init(void *ctx, const struct cland_policy_cfg *cfg,
 	c->slice_min_ns = cfg->slice_min_ns;
 	if (host)
 		c->host = *host;
-	c->window = 2 * (c->host.nr_cpus > 0 ? (unsigned int)c->host.nr_cpus : 0);
-	if (c->window < VRUNTIME_WINDOW_MIN)
-		c->window = VRUNTIME_WINDOW_MIN;
-	if (c->window > VRUNTIME_WINDOW_MAX)
-		c->window = VRUNTIME_WINDOW_MAX;
+	fair_clock_init(&c->clock, &c->host, c->slice_ns, c->slice_min_ns);
 
 	return task_queue_init(&c->queue, VRUNTIME_HEAP_CAP);
 }
 
 /*
- * @task comes back: if it did not sleep, its last run started with
- * task->vtime. Move min_vruntime up to the lowest of the last starts.
+ * The task's vruntime, charged for its last run (@charge), at most a fair
+ * slice (@fair, scaled by its weight) ahead of vclock, then placed: at
+ * vclock if it is new, at least two such slices behind it if it woke up,
+ * one otherwise (see the top of the file).
  */
-static void update_min_vruntime(struct vruntime_ctx *c, const cland_task_t *task)
+static uint64_t task_vruntime(const struct vruntime_ctx *c, const cland_task_t *task, uint64_t fair,
+			      uint64_t charge)
 {
-	uint64_t lowest = UINT64_MAX;
-	unsigned int i;
+	uint64_t now = c->clock.now, lag = scale_inv_weight(task, fair);
+	uint64_t vruntime = sat_add(task->vtime, charge), ceiling = sat_add(now, lag);
+	uint64_t back = task->flags & CLAND_TASK_WAKEUP ? 2 * lag : lag;
+	uint64_t floor = !task->vtime ? now : now > back ? now - back : 0;
 
-	if ((task->flags & CLAND_TASK_WAKEUP) || !task->vtime)
-		return;
-	c->starts[c->next_start] = task->vtime;
-	c->next_start = (c->next_start + 1) % c->window;
-	if (c->nr_starts < c->window)
-		c->nr_starts++;
-	for (i = 0; i < c->nr_starts; i++) {
-		if (c->starts[i] < lowest)
-			lowest = c->starts[i];
-	}
-	if (lowest > c->min_vruntime)
-		c->min_vruntime = lowest;
-}
-
-/* The lowest vruntime @task may be placed at (see the top of the file). */
-static uint64_t vruntime_floor(const struct vruntime_ctx *c, const cland_task_t *task)
-{
-	uint64_t fair = fair_slice(&c->host, task, c->slice_ns, c->slice_min_ns);
-
-	if (!task->vtime) /* new: with the tasks furthest ahead, less a fair slice */
-		return time_max(c->min_vruntime,
-				c->max_vruntime > fair ? c->max_vruntime - fair : 0);
-	if (task->flags & CLAND_TASK_WAKEUP)
-		return c->min_vruntime;
-	return c->min_vruntime > fair ? c->min_vruntime - fair : 0;
-}
-
-/* The task's vruntime, charged for its last run, then placed. */
-static uint64_t task_vruntime(const struct vruntime_ctx *c, const cland_task_t *task)
-{
-	uint64_t ran = task->stop_ts > task->start_ts ? task->stop_ts - task->start_ts : 0;
-	uint64_t vruntime = sat_add(task->vtime, scale_inv_weight(task, ran));
-	uint64_t floor = vruntime_floor(c, task);
-
+	vruntime = vruntime < ceiling ? vruntime : ceiling;
 	return vruntime > floor ? vruntime : floor;
 }
 
 static void vruntime_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct vruntime_ctx *c = ctx;
+	uint64_t charge = fair_clock_charge(task);
+	uint64_t fair = fair_clock_enqueue(&c->clock, task);
 	cland_task_t t = *task;
 
-	update_min_vruntime(c, task);
-	t.vtime = task_vruntime(c, task);
-	/* the rules' verdict: ahead of every new key (>= min_vruntime - slice_ns), or far behind */
+	t.vtime = task_vruntime(c, task, fair, charge);
+	/* the rules' verdict: ahead of every new key (>= vclock - slice_ns), or far behind */
 	task_queue_push(
 		&c->queue,
-		cland_verdict_key(task, t.vtime, c->min_vruntime, 2 * c->slice_ns, c->slice_ns),
-		&t);
+		cland_verdict_key(task, t.vtime, c->clock.now, 2 * c->slice_ns, c->slice_ns), &t);
 }
 
 static uint64_t vruntime_nr_pending(void *ctx)
@@ -223,8 +182,6 @@ static bool vruntime_dispatch(void *ctx, struct cland_decision *out)
 	out->slice = cland_verdict_slice(
 		&ent.task, weighted_run_slice(&c->host, &ent.task, c->slice_ns, c->slice_min_ns),
 		c->slice_ns, c->slice_min_ns);
-	if (ent.task.vtime > c->max_vruntime)
-		c->max_vruntime = ent.task.vtime;
 	out->cpu = CLAND_CPU_ANY; /* the backend places it: no syscall per decision */
 	out->standing_ns = standing_slice(&c->host, &ent.task, c->slice_ns, c->slice_min_ns);
 	return true;

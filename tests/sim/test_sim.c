@@ -333,54 +333,6 @@ static void test_interactive_deadline_far_below_fifo(void **state)
 #define STARVE_NET_NS (500 * NSEC_PER_MSEC) /* bpf/watch.h WATCH_STARVE_NS */
 
 /*
- * Known failures: a policy and a workload where the property fails, and
- * why. The test checks that it still fails (so that a fix is noticed and
- * the entry removed), and says so.
- */
-struct known {
-	const char *policy, *workload, *why;
-};
-
-static const struct known known_failures[] = {
-	/*
-	 * The backend requeues a preempted task without a round trip
-	 * (requeued=), and vruntime estimates min_vruntime from the tasks that
-	 * come back without sleeping: it stalls, and tasks placed there run
-	 * ahead of the rest for longer. Without requeues the longest waits are
-	 * 140 ms (mixed) and 217 ms (wakers).
-	 */
-	{"vruntime", "wakers", "min_vruntime stalls without the preempted tasks (requeued in BPF)"},
-};
-
-static const struct known *known(const char *policy, const char *workload)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(known_failures) / sizeof(*known_failures); i++) {
-		if (!strcmp(known_failures[i].policy, policy) &&
-		    !strcmp(known_failures[i].workload, workload))
-			return &known_failures[i];
-	}
-	return NULL;
-}
-
-/* @ok holds, or for a known failure, does not (it has been fixed: remove the entry). */
-static void expect(bool ok, const char *policy, const char *workload)
-{
-	const struct known *k = known(policy, workload);
-
-	if (!k) {
-		assert_true(ok);
-		return;
-	}
-	print_message("KNOWN FAILURE %s on %s: %s\n", policy, workload, k->why);
-	if (ok)
-		fail_msg("%s on %s passes now: remove it from known_failures[]", policy, workload);
-}
-
-static const char *const starvation_names[] = {"example", "interactive", "mixed"};
-
-/*
  * No starvation, for every policy: each runnable task starts running within
  * (nr_tasks - 1) * slice_ns + rtt of becoming runnable (at most every other
  * task runs one full slice first), including waits still going on when the
@@ -402,7 +354,7 @@ static void test_no_starvation(void **state)
 				      (*p)->name, i, (double)run.r.max_wait_ns / NSEC_PER_USEC,
 				      (double)bound / NSEC_PER_USEC);
 			assert_true(run.r.max_wait_ns < STARVE_NET_NS);
-			expect(run.r.max_wait_ns <= bound, (*p)->name, starvation_names[i]);
+			assert_true(run.r.max_wait_ns <= bound);
 			assert_int_equal(run.r.counters.nr_cancel_dispatches, 0);
 			assert_int_equal(run.r.counters.nr_failed_dispatches, 0);
 			run_free(&run);
@@ -436,8 +388,76 @@ static void test_hogs_not_starved_by_wakers(void **state)
 			      (double)run.r.max_wait_ns / NSEC_PER_MSEC,
 			      run.w.groups[run.r.max_wait_group].name,
 			      (double)stats(&run, "hog")->max_wait_ns / NSEC_PER_MSEC);
-		expect(run.r.max_wait_ns < STARVE_NET_NS, (*p)->name, "wakers");
+		assert_true(run.r.max_wait_ns < STARVE_NET_NS);
 		assert_true(stats(&run, "hog")->cpu_ns > 0);
+		run_free(&run);
+	}
+}
+
+/*
+ * hackbench -p -g 4 on 2 CPUs (sim/calibration/messaging.json's shape, at
+ * the VM's costs): 80 senders that run until their pipe is full, 80
+ * receivers woken by them. No policy lets a task wait for the starvation
+ * net. vruntime did, 8 senders in 3 s, while it estimated min_vruntime from
+ * the starts of the tasks that did not sleep: a sender that ran to the tick,
+ * 4 ms past its 1 ms slice, then waited for 160 tasks to catch up with it
+ * (now a task owes at most a fair slice: policies/vruntime.c).
+ */
+static void test_messaging_not_starved(void **state)
+{
+	static const char json[] =
+		"{\"cpus\": 2, \"duration_ms\": 3000, \"rtt_us\": 276, \"groups\": ["
+		" {\"name\": \"sender\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
+		"  \"wakes\": \"receiver\"},"
+		" {\"name\": \"receiver\", \"count\": 80, \"run_us\": 34, \"sleep_us\": 0,"
+		"  \"waits\": true, \"per_task\": true, \"capacity\": 655}]}";
+	const struct cland_policy *const *p;
+
+	for (p = cland_policies; *p; p++) {
+		struct run run;
+
+		run_policy_costs(&run, json, *p, 0, &sim_default_costs);
+		print_message("%s: longest wait %.1f ms (group %s), %llu starved\n", (*p)->name,
+			      (double)run.r.max_wait_ns / NSEC_PER_MSEC,
+			      run.w.groups[run.r.max_wait_group].name,
+			      (unsigned long long)run.r.counters.nr_starved);
+		assert_int_equal(run.r.counters.nr_starved, 0);
+		assert_true(run.r.max_wait_ns < STARVE_NET_NS);
+		run_free(&run);
+	}
+}
+
+/*
+ * Tasks that run 200 us every 1 ms among CPU hogs (16 of them and 64 hogs on
+ * 16 CPUs) get close to the 20% of the CPUs they ask for, promptly, under
+ * the policies that share by vruntime ("fifo" runs them behind every hog).
+ * vruntime placing a waking task at its fair clock less one fair slice,
+ * where the hogs sit (the clock runs ahead of the tasks that stay runnable:
+ * policies/fair_clock.h), gave them 12.1%, wake-up p99 13.5 ms; two fair
+ * slices behind, 18.2% and 0.9 ms (deadline: 18.4%, 1.2 ms). Bounds: 17%,
+ * 5 ms.
+ */
+static void test_sleepers_share_among_hogs(void **state)
+{
+	static const char json[] =
+		"{\"cpus\": 16, \"duration_ms\": 2000, \"groups\": ["
+		" {\"name\": \"hog\", \"count\": 64, \"run_us\": 100000000, \"sleep_us\": 0},"
+		" {\"name\": \"chatty\", \"count\": 16, \"run_us\": 200, \"sleep_us\": 800}]}";
+	static const char *const names[] = {"deadline", "vruntime"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		const struct sim_group_stats *chatty;
+		struct run run;
+		double share;
+
+		run_policy(&run, json, policy_or_skip(names[i]), 50 * NSEC_PER_USEC);
+		chatty = stats(&run, "chatty");
+		share = (double)chatty->cpu_ns / (16.0 * 2000 * NSEC_PER_MSEC);
+		print_message("%s: chatty %.1f%% of the CPUs, wake-up p99 %.1f us\n", names[i],
+			      100 * share, (double)chatty->lat_p99_ns / NSEC_PER_USEC);
+		assert_true(share > 0.17);
+		assert_true(chatty->lat_p99_ns < 5 * NSEC_PER_MSEC);
 		run_free(&run);
 	}
 }
@@ -1119,6 +1139,8 @@ int main(void)
 		cmocka_unit_test(test_interactive_deadline_far_below_fifo),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_hogs_not_starved_by_wakers),
+		cmocka_unit_test(test_messaging_not_starved),
+		cmocka_unit_test(test_sleepers_share_among_hogs),
 		cmocka_unit_test(test_equal_hogs_fair),
 		cmocka_unit_test(test_affinity_respected),
 		cmocka_unit_test(test_message_wakeups_sync_or_not),

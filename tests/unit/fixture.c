@@ -137,27 +137,17 @@ uint64_t placed(struct fixture *f, const cland_task_t *t)
 	return dispatch(f).vtime;
 }
 
-void set_min_vruntime(struct fixture *f, uint64_t v)
-{
-	cland_task_t t = make_task(999, v, 0);
-
-	enqueue(f, &t);
-	assert_int_equal(dispatch(f).vtime, v);
-	assert_int_equal(pending(f), 0);
-}
-
 /*
- * Move the virtual clock of a fresh "deadline" policy to @v: a task alone
- * (1 runnable, a fair slice of SLICE_NS) runs @v ns, SLICE_NS at a time (the
- * clock's largest step). Checked: a task that never ran is then placed at
- * @v - F.
+ * Move the virtual clock (policies/fair_clock.h) of a fresh "deadline" or
+ * "vruntime" policy from 0 to @v: a task alone (1 runnable, a fair slice of
+ * SLICE_NS) runs @v ns, SLICE_NS at a time (the clock's largest step).
  */
-void set_vclock(struct fixture *f, uint64_t v)
+void advance_vclock(struct fixture *f, uint64_t v)
 {
-	cland_task_t t = make_task(999, 0, 0), fresh = make_task(998, 0, 0);
+	cland_task_t t = make_task(999, 0, 0);
 	uint64_t left = v;
 
-	t.nr_runnable = fresh.nr_runnable = 1;
+	t.nr_runnable = 1;
 	while (left) {
 		uint64_t run = left < SLICE_NS ? left : SLICE_NS;
 
@@ -166,22 +156,17 @@ void set_vclock(struct fixture *f, uint64_t v)
 		t.vtime = placed(f, &t);
 		left -= run;
 	}
-	assert_int_equal(placed(f, &fresh), v > SLICE_NS ? v - SLICE_NS : 0);
 	assert_int_equal(pending(f), 0);
 }
 
-uint64_t charged(struct fixture *f, uint64_t weight, uint64_t ran)
+/* advance_vclock() under "deadline", checked: a task that never ran is placed at @v - F. */
+void set_vclock(struct fixture *f, uint64_t v)
 {
-	static uint64_t base;
-	cland_task_t t;
+	cland_task_t fresh = make_task(998, 0, 0);
 
-	/* above every vruntime dispatched so far: no re-alignment, no placement */
-	base += 1000000 * SLICE_NS;
-	t = make_task(1, base, 0);
-	t.weight = weight;
-	t.start_ts = 7 * SLICE_NS;
-	t.stop_ts = t.start_ts + ran;
-	return placed(f, &t) - base;
+	advance_vclock(f, v);
+	fresh.nr_runnable = 1;
+	assert_int_equal(placed(f, &fresh), v > SLICE_NS ? v - SLICE_NS : 0);
 }
 
 void simulate(struct fixture *f, const uint64_t *weight, const bool *sleeps, uint64_t burst,

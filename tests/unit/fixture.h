@@ -73,12 +73,10 @@ struct cland_decision dispatch(struct fixture *f);
 uint64_t pending(struct fixture *f);
 /* The vruntime @t is dispatched with (alone in the queue). */
 uint64_t placed(struct fixture *f, const cland_task_t *t);
-/* Make the "vruntime" policy's min_vruntime @v by dispatching a task with that vruntime. */
-void set_min_vruntime(struct fixture *f, uint64_t v);
-/* Move the "deadline" policy's virtual clock from 0 to @v (a fresh policy). */
+/* Move the virtual clock of a fresh "deadline" or "vruntime" policy from 0 to @v. */
+void advance_vclock(struct fixture *f, uint64_t v);
+/* The same under "deadline", checked by where a task that never ran is placed. */
 void set_vclock(struct fixture *f, uint64_t v);
-/* The vruntime charged for @ran ns to a task of @weight (above all others so far). */
-uint64_t charged(struct fixture *f, uint64_t weight, uint64_t ran);
 
 /*
  * @nr tasks (at most 8, all counted in nr_runnable) of @weight[] on one CPU

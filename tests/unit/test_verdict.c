@@ -37,7 +37,7 @@ static void order_with(const struct cland_policy *pol, cland_task_t t, int32_t *
 	if (pol == &cland_policy_deadline)
 		set_vclock(f, 50 * SLICE_NS);
 	else if (pol == &cland_policy_vruntime)
-		set_min_vruntime(f, 50 * SLICE_NS);
+		advance_vclock(f, 50 * SLICE_NS);
 	for (pid = 1; pid <= 3; pid++) {
 		cland_task_t o = make_waking(pid, 50 * SLICE_NS);
 
