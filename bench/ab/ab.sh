@@ -8,8 +8,10 @@
 # bench/ab/guest.sh.
 #
 # Usage: bench/ab/ab.sh A_BINARY B_BINARY [--cpus N] [--rounds N] [--kernel K]
+#                       [--policy NAME]
 #   e.g. git stash; make; cp build/scx_cland /tmp/a; git stash pop; make;
 #        bench/ab/ab.sh /tmp/a build/scx_cland
+# --policy: both builds run that policy (scx_cland -p NAME); default: theirs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,24 +22,30 @@ die() {
 	exit 2
 }
 
-[ $# -ge 2 ] || die "usage: bench/ab/ab.sh A_BINARY B_BINARY [--cpus N] [--rounds N] [--kernel K]"
+[ $# -ge 2 ] || die "usage: bench/ab/ab.sh A_BINARY B_BINARY [--cpus N] [--rounds N] [--kernel K] [--policy NAME]"
 a=$1 b=$2
 shift 2
 [ -x "$a" ] || die "$a: not an executable"
 [ -x "$b" ] || die "$b: not an executable"
-cpus=2 rounds=2 kernel=7.3
+cpus=2 rounds=2 kernel=7.3 policy=
 while [ $# -gt 0 ]; do
 	case $1 in
-	--cpus | --rounds | --kernel) [ $# -ge 2 ] || die "$1 needs a value" ;;&
+	--cpus | --rounds | --kernel | --policy) [ $# -ge 2 ] || die "$1 needs a value" ;;&
 	--cpus) cpus=$2 ;;
 	--rounds) rounds=$2 ;;
 	--kernel) kernel=$2 ;;
+	--policy) policy=$2 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift 2
 done
 [[ $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus: '$cpus' is not a number of CPUs"
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds: '$rounds' is not a number of rounds"
+[[ -z $policy || $policy =~ ^[a-z][a-z0-9_-]*$ ]] || die "--policy: '$policy' is not a policy name"
+for bin in "$a" "$b"; do
+	[ -z "$policy" ] || "$bin" --list-policies | grep -q "^$policy " ||
+		die "--policy: $bin has no policy '$policy'"
+done
 
 tools=$repo/build/bench/tools
 mkdir -p "$tools"
@@ -47,7 +55,7 @@ ${CC:-cc} -static -O2 -Wall -Wextra -o "$tools/pingpong" "$repo/bench/tools/ping
 	die "building pingpong failed"
 # the guest's parameters: a file in the initramfs (the guest has no host environment)
 mkdir -p "$repo/build/ab"
-echo "AB_ROUNDS=$rounds" >"$repo/build/ab/ab.env"
+printf 'AB_ROUNDS=%s\nAB_POLICY=%s\n' "$rounds" "$policy" >"$repo/build/ab/ab.env"
 export CLAND_VM_ADD="$a=/tests/bin/cland_a $b=/tests/bin/cland_b $tools/reqwork=/tests/bin/reqwork $tools/pingpong=/tests/bin/pingpong $repo/build/ab/ab.env=/tests/ab.env"
 export CLAND_VM_CPUS=$cpus
 exec "$repo/tests/vm/run.sh" --kernel "$kernel" --script "$here/guest.sh" \

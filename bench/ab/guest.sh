@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # guest.sh - the guest side of bench/ab/ab.sh: EEVDF and the scx_cland
-# builds the host added as /tests/bin/cland_a and /tests/bin/cland_b,
+# builds the host added as /tests/bin/cland_a and /tests/bin/cland_b (with
+# the policy AB_POLICY when ab.sh --policy set it),
 # interleaved for AB_ROUNDS rounds (default 2), each through the same loads:
 # cyclictest during back-to-back hackbench (mixed), hackbench pipes and
 # sockets twice, reqwork 4 s, pipe ping-pong 3 s, cyclictest under stress-ng
@@ -74,7 +75,7 @@ ab_load() {
 ab_one() {
 	local name=$1 l
 	if [ "$name" != eevdf ]; then
-		CLAND=/tests/bin/cland_$name start_cland -v
+		CLAND=/tests/bin/cland_$name start_cland -v ${AB_POLICY:+-p "$AB_POLICY"}
 		waitstate enabled 10000 "$CLAND_PID" >/dev/null || die "$name: not enabled"
 	fi
 	ab_load "$name" mixed ab_mixed
