@@ -54,17 +54,23 @@
  * slice of CPU time; the backend schedules those with no round trip, at its
  * vruntime moved on by what it ran over its weight: the key this policy
  * would give, but for the floor, since such a wake-up is not brought up to
- * vclock. A task that slept while the queue moved past it therefore
+ * vclock - 2L. A task that slept while the queue moved past it therefore
  * runs that much earlier, for at most the CPU time its decision covers, and
  * the decision is void once the load rose (decide_standing_holds()). Without
  * them every wake-up was a round trip: the daemon took 8.1% of the CPUs' time
  * over make bench's loads (2 vCPUs), where "deadline" took 2.8%; with them
  * 3.1%, in the next run.
  *
- * What "no latency boost" costs: a waking task is placed at vclock and
- * preempts only a running task that started with a later vruntime, so it may
- * wait for a slice to end (the backend compares the vruntime a task started
- * with, not what it has reached since). Use "deadline" for latency.
+ * What "no latency boost" costs: a waking task is placed by its vruntime,
+ * within 2L of vclock, and preempts only a running task that started with a
+ * later vruntime, so it may wait for a slice to end (the backend compares the
+ * vruntime a task started with, not what it has reached since); one that
+ * goes through the policy among tasks on standing decisions, whose keys move
+ * only by their own runs, lands behind those that fell behind the clock (a
+ * probe woken every 1 ms among hackbench's tasks:
+ * sim/workloads/messaging-probe.json, wake-up p99 65 ms; 2.4 ms under
+ * "deadline", whose boost puts a timer's short runs ahead). Use "deadline"
+ * for latency.
  *
  * The rules' verdict (lib/policy.h): a latency-critical task is keyed
  * vclock - 2 slice_ns, ahead of every task placed since; a background
