@@ -159,6 +159,47 @@ void advance_vclock(struct fixture *f, uint64_t v)
 	assert_int_equal(pending(f), 0);
 }
 
+/*
+ * Move the clock of a fresh "deadline" or "vruntime" policy at the fair
+ * rate, each run scaled by the inverse of its task's weight over the tasks
+ * runnable: among 4 runnable tasks on the fixture's 4 CPUs (a fair slice of
+ * SLICE_NS), 8 runs of 4 slices at nice 0 (a slice each on the clock, its
+ * largest step), then one of a slice at nice 5 (about 3 of vruntime, 0.75
+ * on the clock). Returns where the clock then is.
+ */
+uint64_t run_at_fair_rate(struct fixture *f)
+{
+	cland_task_t t = make_task(1, 0, 0);
+	int i;
+
+	t.nr_runnable = 4;
+	t.stop_ts = 4 * SLICE_NS;
+	for (i = 0; i < 8; i++)
+		t.vtime = placed(f, &t);
+	t.weight = WEIGHT_NICE_5;
+	t.stop_ts = SLICE_NS;
+	placed(f, &t);
+	return 8 * SLICE_NS + SLICE_NS * 100 / WEIGHT_NICE_5 / 4;
+}
+
+/*
+ * What a run of @ran ns costs a task of @weight in vruntime under "deadline"
+ * or "vruntime": the task is at @v, near the clock, one of 4 runnable tasks
+ * on the fixture's 4 CPUs (a fair slice of SLICE_NS; the clock moves by a
+ * quarter of the charge): neither floored nor capped while the charges stay
+ * under a fair slice.
+ */
+uint64_t charged(struct fixture *f, uint64_t v, uint64_t weight, uint64_t ran)
+{
+	cland_task_t t = make_task(1, v, 0);
+
+	t.weight = weight;
+	t.nr_runnable = 4;
+	t.start_ts = 7 * SLICE_NS;
+	t.stop_ts = t.start_ts + ran;
+	return placed(f, &t) - v;
+}
+
 /* advance_vclock() under "deadline", checked: a task that never ran is placed at @v - F. */
 void set_vclock(struct fixture *f, uint64_t v)
 {

@@ -77,6 +77,10 @@ uint64_t placed(struct fixture *f, const cland_task_t *t);
 void advance_vclock(struct fixture *f, uint64_t v);
 /* The same under "deadline", checked by where a task that never ran is placed. */
 void set_vclock(struct fixture *f, uint64_t v);
+/* Move that clock at the fair rate, weights mixed; returns where it then is. */
+uint64_t run_at_fair_rate(struct fixture *f);
+/* The vruntime a run of @ran ns costs a task of @weight placed at @v, near the clock. */
+uint64_t charged(struct fixture *f, uint64_t v, uint64_t weight, uint64_t ran);
 
 /*
  * @nr tasks (at most 8, all counted in nr_runnable) of @weight[] on one CPU

@@ -30,23 +30,6 @@ static int teardown(void **state)
 	return fixture_teardown(state);
 }
 
-/*
- * What a run of @ran ns costs a task of @weight in vruntime: the task is at
- * the clock @vclock, one of 4 runnable tasks on the fixture's 4 CPUs (a fair
- * slice of SLICE_NS, the clock moves by a quarter of the charge): neither
- * floored nor capped while the charge is under a fair slice.
- */
-static uint64_t charge(struct fixture *f, uint64_t vclock, uint64_t weight, uint64_t ran)
-{
-	cland_task_t t = make_task(1, vclock, 0);
-
-	t.weight = weight;
-	t.nr_runnable = 4;
-	t.start_ts = 7 * SLICE_NS;
-	t.stop_ts = t.start_ts + ran;
-	return placed(f, &t) - vclock;
-}
-
 static void test_registered(void **state)
 {
 	(void)state;
@@ -241,28 +224,17 @@ static void test_vclock_moves_only_by_runs(void **state)
 }
 
 /*
- * The clock moves at the fair rate: each run, scaled by the inverse of the
- * task's weight, over the tasks runnable. Among 4 runnable tasks on the
- * fixture's 4 CPUs (a fair slice of SLICE_NS), 8 runs of 4 slices at nice 0
- * (a slice each on the clock, its largest step), then a run of one slice at
- * nice 5 (about 3 of vruntime, 0.75 on the clock): a new task is placed a
- * fair slice behind the clock.
+ * The clock moves at the fair rate (run_at_fair_rate()): a new task is
+ * placed a fair slice behind it.
  */
 static void test_vclock_fair_rate(void **state)
 {
 	struct fixture *f = *state;
-	cland_task_t t = make_task(1, 0, 0), fresh = make_task(2, 0, 0);
-	uint64_t nice5 = SLICE_NS * 100 / WEIGHT_NICE_5 / 4;
-	int i;
+	cland_task_t fresh = make_task(2, 0, 0);
+	uint64_t clock = run_at_fair_rate(f);
 
-	t.nr_runnable = fresh.nr_runnable = 4;
-	t.stop_ts = 4 * SLICE_NS;
-	for (i = 0; i < 8; i++)
-		t.vtime = placed(f, &t);
-	t.weight = WEIGHT_NICE_5;
-	t.stop_ts = SLICE_NS;
-	placed(f, &t);
-	assert_int_equal(placed(f, &fresh), 8 * SLICE_NS + nice5 - SLICE_NS);
+	fresh.nr_runnable = 4;
+	assert_int_equal(placed(f, &fresh), clock - SLICE_NS);
 }
 
 /* A run with a bogus length moves the clock by slice_ns, no more. */
@@ -287,9 +259,9 @@ static void test_weighted_charge(void **state)
 	uint64_t nice0, nice5, nicem5;
 
 	set_vclock(f, v);
-	nice0 = charge(f, v, WEIGHT_NICE_0, ran);
-	nice5 = charge(f, v, WEIGHT_NICE_5, ran);
-	nicem5 = charge(f, v, WEIGHT_NICE_M5, ran);
+	nice0 = charged(f, v, WEIGHT_NICE_0, ran);
+	nice5 = charged(f, v, WEIGHT_NICE_5, ran);
+	nicem5 = charged(f, v, WEIGHT_NICE_M5, ran);
 
 	assert_int_equal(nice0, ran);
 	assert_int_equal(nice5, ran * 100 / WEIGHT_NICE_5);
@@ -297,8 +269,8 @@ static void test_weighted_charge(void **state)
 	assert_true(nice5 > 3 * nice0 - nice0 / 100);
 	assert_true(nicem5 < nice0 / 3);
 	/* extreme weights (a run short enough to stay under the cap at weight 1) */
-	assert_int_equal(charge(f, v, 1, ran / 30), ran / 30 * 100);
-	assert_int_equal(charge(f, v, 10000, ran), ran / 100);
+	assert_int_equal(charged(f, v, 1, ran / 30), ran / 30 * 100);
+	assert_int_equal(charged(f, v, 10000, ran), ran / 100);
 }
 
 static void test_bad_timestamps_and_weight(void **state)
@@ -313,9 +285,9 @@ static void test_bad_timestamps_and_weight(void **state)
 	enqueue(f, &t);
 	assert_int_equal(dispatch(f).vtime, 100 * SLICE_NS);
 	/* weight 0 (malformed) is charged like nice 0, without dividing by 0 */
-	assert_int_equal(charge(f, 100 * SLICE_NS, 0, 5000), 5000);
+	assert_int_equal(charged(f, 100 * SLICE_NS, 0, 5000), 5000);
 	/* weights above the kernel's range are clamped to 10000 */
-	assert_int_equal(charge(f, 100 * SLICE_NS, 1000000, 500000), 5000);
+	assert_int_equal(charged(f, 100 * SLICE_NS, 1000000, 500000), 5000);
 }
 
 /*

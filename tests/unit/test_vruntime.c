@@ -101,23 +101,6 @@ static void set_clock(struct fixture *f, uint64_t v)
 	assert_int_equal(placed(f, &fresh), v);
 }
 
-/*
- * What a run of @ran ns costs a task of @weight in vruntime: the task is at
- * @v, near the clock, one of 4 runnable tasks on the fixture's 4 CPUs (a
- * fair slice of SLICE_NS; the clock moves by a quarter of the charge):
- * neither floored nor capped while the charges stay under a fair slice.
- */
-static uint64_t charge(struct fixture *f, uint64_t v, uint64_t weight, uint64_t ran)
-{
-	cland_task_t t = make_task(1, v, 0);
-
-	t.weight = weight;
-	t.nr_runnable = 4;
-	t.start_ts = 7 * SLICE_NS;
-	t.stop_ts = t.start_ts + ran;
-	return placed(f, &t) - v;
-}
-
 static void test_lowest_vruntime_first(void **state)
 {
 	struct fixture *f = *state;
@@ -278,33 +261,21 @@ static void test_no_underflow_near_zero(void **state)
 }
 
 /*
- * The clock moves at the fair rate: each run, scaled by the inverse of the
- * task's weight, over the tasks runnable; tasks far behind or far ahead of
- * it do not move it. Among 4 runnable tasks on the fixture's 4 CPUs (a fair
- * slice of SLICE_NS), 8 runs of 4 slices at nice 0 (a slice each on the
- * clock, its largest step), then one of a slice at nice 5 (about 3 of
- * vruntime, 0.75 on the clock): a new task starts there.
+ * The clock moves at the fair rate (run_at_fair_rate()): a new task starts
+ * there; tasks far behind or far ahead of it do not move it.
  */
 static void test_clock_fair_rate(void **state)
 {
 	struct fixture *f = *state;
-	cland_task_t t = make_task(1, 0, 0), fresh = make_task(2, 0, 0);
-	cland_task_t low = make_task(3, 0, 0), far = make_task(4, 1000 * V, 0);
-	uint64_t nice5 = SLICE_NS * 100 / WEIGHT_NICE_5 / 4;
-	int i;
+	cland_task_t fresh = make_task(2, 0, 0);
+	cland_task_t low = make_task(3, 1, 0), far = make_task(4, 1000 * V, 0);
+	uint64_t clock = run_at_fair_rate(f);
 
-	t.nr_runnable = fresh.nr_runnable = 4;
-	t.stop_ts = 4 * SLICE_NS;
-	for (i = 0; i < 8; i++)
-		t.vtime = placed(f, &t);
-	t.weight = WEIGHT_NICE_5;
-	t.stop_ts = SLICE_NS;
-	placed(f, &t);
-	assert_int_equal(placed(f, &fresh), 8 * SLICE_NS + nice5);
-	low.vtime = 1;
-	assert_int_equal(placed(f, &low), 7 * SLICE_NS + nice5);
-	assert_int_equal(placed(f, &far), 9 * SLICE_NS + nice5);
-	assert_int_equal(placed(f, &fresh), 8 * SLICE_NS + nice5);
+	fresh.nr_runnable = 4;
+	assert_int_equal(placed(f, &fresh), clock);
+	assert_int_equal(placed(f, &low), clock - SLICE_NS);
+	assert_int_equal(placed(f, &far), clock + SLICE_NS);
+	assert_int_equal(placed(f, &fresh), clock);
 }
 
 static void test_weighted_charge(void **state)
@@ -314,12 +285,12 @@ static void test_weighted_charge(void **state)
 
 	set_clock(f, V);
 	/* first: a heavy task's allowance (F / 100) is less than what the others move the clock */
-	assert_int_equal(charge(f, V, 10000, ran), ran / 100);
-	assert_int_equal(charge(f, V, WEIGHT_NICE_0, ran), ran);
-	assert_int_equal(charge(f, V, WEIGHT_NICE_5, ran), ran * 100 / WEIGHT_NICE_5);
-	assert_int_equal(charge(f, V, WEIGHT_NICE_M5, ran), ran * 100 / WEIGHT_NICE_M5);
+	assert_int_equal(charged(f, V, 10000, ran), ran / 100);
+	assert_int_equal(charged(f, V, WEIGHT_NICE_0, ran), ran);
+	assert_int_equal(charged(f, V, WEIGHT_NICE_5, ran), ran * 100 / WEIGHT_NICE_5);
+	assert_int_equal(charged(f, V, WEIGHT_NICE_M5, ran), ran * 100 / WEIGHT_NICE_M5);
 	/* extreme weights (a run short enough to stay under the cap at weight 1) */
-	assert_int_equal(charge(f, V, 1, ran / 30), ran / 30 * 100);
+	assert_int_equal(charged(f, V, 1, ran / 30), ran / 30 * 100);
 }
 
 static void test_bad_timestamps_and_weight(void **state)
@@ -333,9 +304,9 @@ static void test_bad_timestamps_and_weight(void **state)
 	t.stop_ts = 9 * SLICE_NS;
 	assert_int_equal(placed(f, &t), V);
 	/* weight 0 (malformed) is charged like nice 0, without dividing by 0 */
-	assert_int_equal(charge(f, V, 0, 5000), 5000);
+	assert_int_equal(charged(f, V, 0, 5000), 5000);
 	/* weights above the kernel's range are clamped to 10000 */
-	assert_int_equal(charge(f, V, 1000000, 500000), 5000);
+	assert_int_equal(charged(f, V, 1000000, 500000), 5000);
 }
 
 /*
