@@ -329,7 +329,7 @@ instr_check() {
 # 5. Overhead of the scheduler over the slot: CPU share of its process,
 # and for scx_cland its final counters: the instruments over the whole
 # daemon run (decisions = user-space dispatches), faults, congestion,
-# degraded mode.
+# degraded mode, tasks the starvation net ran (500 ms in a DSQ).
 bench_overhead() {
 	local t1 ticks1 el v
 	t1=$(cut -d' ' -f1 /proc/uptime)
@@ -350,6 +350,7 @@ bench_overhead() {
 	v=$(benchparse counter congested "$SCHED_LOG") && sample overhead congested "$v" events lower
 	v=$(benchparse counter degraded "$SCHED_LOG") && sample overhead degraded_entries "$v" events lower
 	v=$(benchparse counter degraded_ms "$SCHED_LOG") && sample overhead degraded_ms "$v" ms lower
+	v=$(benchparse counter starved "$SCHED_LOG") && sample overhead starved "$v" tasks lower
 }
 
 # 6. Fallback: latency while the scheduler's process is SIGSTOPped under
