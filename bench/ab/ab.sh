@@ -43,8 +43,10 @@ done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds: '$rounds' is not a number of rounds"
 [[ -z $policy || $policy =~ ^[a-z][a-z0-9_-]*$ ]] || die "--policy: '$policy' is not a policy name"
 for bin in "$a" "$b"; do
-	[ -z "$policy" ] || "$bin" --list-policies | grep -q "^$policy " ||
-		die "--policy: $bin has no policy '$policy'"
+	[ -n "$policy" ] || break
+	# the list first, then the match: grep -q in a pipe may leave the binary a SIGPIPE
+	list=$("$bin" --list-policies) || die "--policy: $bin cannot list its policies"
+	grep -q "^$policy " <<<"$list" || die "--policy: $bin has no policy '$policy'"
 done
 
 tools=$repo/build/bench/tools
