@@ -205,7 +205,7 @@ static void deadline_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct deadline_ctx *c = ctx;
 	uint64_t charge = fair_clock_charge(task), deadline, credit;
-	uint64_t fair = fair_clock_enqueue(&c->clock, task);
+	uint64_t fair = fair_clock_enqueue(&c->clock, task, charge);
 	cland_task_t t = *task;
 
 	credit = wake_credit(c, task, fair);

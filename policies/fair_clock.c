@@ -43,10 +43,10 @@ static uint64_t bound_slice(struct fair_clock *fc, const cland_task_t *task)
 	return fair;
 }
 
-uint64_t fair_clock_enqueue(struct fair_clock *fc, const cland_task_t *task)
+uint64_t fair_clock_enqueue(struct fair_clock *fc, const cland_task_t *task, uint64_t charge)
 {
 	uint64_t fair = bound_slice(fc, task);
-	uint64_t step = fair_clock_charge(task) / (task->nr_runnable ? task->nr_runnable : 1);
+	uint64_t step = charge / (task->nr_runnable ? task->nr_runnable : 1);
 
 	fc->now = sat_add(fc->now, step < fc->slice_ns ? step : fc->slice_ns);
 	return fair;

@@ -79,9 +79,9 @@ uint64_t fair_clock_charge(const cland_task_t *task);
 
 /*
  * @task is queued: note its load and its stop time, move the clock (a jump
- * if F shrank, then the run it ended, fair_clock_charge(), over the tasks
- * runnable), and return F.
+ * if F shrank, then @charge, the run it ended as fair_clock_charge() gives
+ * it, over the tasks runnable), and return F.
  */
-uint64_t fair_clock_enqueue(struct fair_clock *fc, const cland_task_t *task);
+uint64_t fair_clock_enqueue(struct fair_clock *fc, const cland_task_t *task, uint64_t charge);
 
 #endif /* __CLAND_FAIR_CLOCK_H */

@@ -148,7 +148,7 @@ static void vruntime_enqueue(void *ctx, const cland_task_t *task)
 {
 	struct vruntime_ctx *c = ctx;
 	uint64_t charge = fair_clock_charge(task);
-	uint64_t fair = fair_clock_enqueue(&c->clock, task);
+	uint64_t fair = fair_clock_enqueue(&c->clock, task, charge);
 	cland_task_t t = *task;
 
 	t.vtime = task_vruntime(c, task, fair, charge);
