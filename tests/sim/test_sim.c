@@ -768,11 +768,13 @@ static void test_standing_wakeup_stays_on_its_cpu(void **state)
 /*
  * A task woken by a running task's message (a sync wake-up, as a pipe's)
  * preempts no one, not even a CPU hog: 2 writers that never sleep post a
- * message every 50 us to 8 readers on 2 CPUs: 6919 standing wake-ups, 133
- * preemptions, none by them (the others are decisions'). When the writers
- * were hogs (20 ms awake), each reader's wake-up preempted one: 34698
- * standing wake-ups, 33873 preemptions; when it preempted one that had had
- * 1 ms of its CPU, a writer was preempted every 1 ms of its run.
+ * message every 50 us to 8 readers on 2 CPUs: 758 standing wake-ups, 2
+ * preemptions, none by them (the others are decisions'; 8847 and 4 while a
+ * sync wake-up's deadline still had deadline's bonus: the readers, keyed
+ * behind the writers since, now read many messages a wake-up). When the
+ * writers were hogs (20 ms awake), each reader's wake-up preempted one:
+ * 34698 standing wake-ups, 33873 preemptions; when it preempted one that
+ * had had 1 ms of its CPU, a writer was preempted every 1 ms of its run.
  */
 static void test_sync_wakeups_spare_a_hog(void **state)
 {
@@ -787,7 +789,7 @@ static void test_sync_wakeups_spare_a_hog(void **state)
 
 	run_policy(&run, json, pol, RTT_NS);
 	print_standing("sync wake-ups", &run);
-	assert_true(run.r.counters.nr_standing > 2000);
+	assert_true(run.r.counters.nr_standing > 500);
 	assert_int_equal(run.r.counters.nr_preempt_standing, 0);
 	assert_true(run.r.counters.nr_preemptions < run.r.counters.nr_standing / 20);
 	run_free(&run);
