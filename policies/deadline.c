@@ -28,22 +28,22 @@
  *
  * Messages: a sync wake-up (CLAND_TASK_SYNC: a pipe's or a socket's reader,
  * woken by a writer that goes on running) gets no bonus, its deadline is
- * vruntime + F whatever it ran; the credit its sleep earned still puts it
- * ahead of CPU hogs. With the bonus, a reader woken for one message ran
- * ahead of the writers, read that message and slept again, and the writers
- * waited behind a wake-up per message: in the simulator (messaging.json,
- * hackbench) receivers woke 752 times, 189 without it, for 4672 -> 3205
- * context switches and 5% more messages; in the VM (bench/ab/ab.sh, 2 vCPUs,
- * 2 rounds of two runs, before / after) hackbench pipes 1.16 1.85, 1.07 1.30
- * / 1.01 0.88, 0.91 1.19 s (EEVDF 2.06 1.99, 1.01 0.86), sockets 2.43 2.39,
- * 1.97 1.75 / 2.02 1.89, 1.55 2.04 s (EEVDF 2.35 2.45, 1.64 1.85), the
- * decisions under them 5.0k, 4.1k / 2.7k, 3.3k a run of pipes; in another
- * boot, 3 rounds, sockets 2.27 -> 1.73 s and pipes 0.97 -> 0.81 s on
- * average (EEVDF 1.78, 1.43). What it gives up: a task a socket woke (a
- * desktop client, by its compositor) is keyed ahead of CPU hogs, by its
- * sleep's credit, no longer ahead of the other sleepers. A wake-up
- * that is not a sync one (a timer's, a futex's: cyclictest, reqwork) is
- * keyed as before.
+ * vruntime + F whatever it ran, as a CPU hog's is: it is still ahead of
+ * them by its vruntime, the credit its sleep earned. With the bonus, a
+ * reader woken for one message ran ahead of the writers, read that message
+ * and slept again, and the writers waited behind a wake-up per message: in
+ * the simulator (messaging.json, hackbench) receivers woke 752 times, 189
+ * without it, for 4672 -> 3205 context switches and 5% more messages; in
+ * the VM (bench/ab/ab.sh, 2 vCPUs, 2 rounds of two runs, before / after)
+ * hackbench pipes 1.16 1.85, 1.07 1.30 / 1.01 0.88, 0.91 1.19 s (EEVDF
+ * 2.06 1.99, 1.01 0.86), sockets 2.43 2.39, 1.97 1.75 / 2.02 1.89, 1.55
+ * 2.04 s (EEVDF 2.35 2.45, 1.64 1.85), the decisions under them 5.0k, 4.1k
+ * / 2.7k, 3.3k a run of pipes; in another boot, 3 rounds, sockets 2.27 ->
+ * 1.73 s and pipes 0.97 -> 0.81 s on average (EEVDF 1.78, 1.43). What it
+ * gives up: a task a socket woke (a desktop client, by its compositor) is
+ * ahead of CPU hogs by its vruntime alone, no longer ahead of the other
+ * sleepers by its short runs. A wake-up that is not a sync one (a timer's,
+ * a futex's: cyclictest, reqwork) is keyed as before.
  *
  * Time slice of a dispatched task: the run slice (common.h: F for a CPU
  * hog; for a task that sleeps, under contention, a share of slice_ns / 6,
