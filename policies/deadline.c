@@ -218,10 +218,9 @@ static uint64_t boosted_floor(const struct deadline_ctx *c, uint64_t vruntime, u
  */
 static uint64_t task_deadline(const cland_task_t *task, uint64_t vruntime, uint64_t fair)
 {
-	uint64_t lag = scale_inv_weight(task, task->exec_runtime);
+	uint64_t lag =
+		(task->flags & CLAND_TASK_SYNC) ? fair : scale_inv_weight(task, task->exec_runtime);
 
-	if (task->flags & CLAND_TASK_SYNC)
-		return sat_add(vruntime, fair);
 	return sat_add(vruntime, lag < fair ? lag : fair);
 }
 
