@@ -6,14 +6,20 @@
 # a snapshot of /proc/stat, the daemon's CPU time and every struct_ops
 # program's run time (bpftool prog show, with kernel.bpf_stats_enabled);
 # then one line for the load:
-#   CLAND-INFO: NAME LOAD: RESULT | idle=% daemon=% bpf=% (shares of all CPUs' time)
+#   CLAND-INFO: NAME LOAD: RESULT | idle=% daemon=% bpf=% (shares of all CPUs'
+#   time) ctxt_s=N intr_s=N (context switches and interrupts a second)
 # and one per program, largest first:
 #   CLAND-INFO: NAME LOAD: PROGRAM ms=M calls=N us_per_call=U
 # Sourced by tests/vm/run.sh --script (guest/lib.sh's helpers).
 
-# snap FILE: the CPUs' jiffies (all, idle+iowait), the daemon's, then "prog ns calls" lines.
+# snap FILE: the CPUs' jiffies (all, idle+iowait), context switches,
+# interrupts and the uptime in ms; the daemon's jiffies; then "prog ns calls" lines.
 snap() {
-	awk '/^cpu /{t=0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6; exit}' /proc/stat >"$1"
+	awk -v up="$(cut -d' ' -f1 /proc/uptime)" '
+	/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; idle = $5 + $6 }
+	/^ctxt / { c = $2 }
+	/^intr / { n = $2 }
+	END { print t, idle, c, n, up * 1000 }' /proc/stat >"$1"
 	if [ -n "$CLAND_PID" ]; then
 		awk '{print $14 + $15}' "/proc/$CLAND_PID/stat" >>"$1"
 	else
@@ -33,7 +39,10 @@ snap() {
 # report NAME LOAD RESULT: the shares between /tmp/p0 and /tmp/p1, then the programs.
 report() {
 	awk -v name="$1" -v load="$2" -v res="$3" '
-	FNR == 1 { tot[FILENAME == ARGV[1]] = $1; idle[FILENAME == ARGV[1]] = $2; next }
+	FNR == 1 {
+		f = FILENAME == ARGV[1]
+		tot[f] = $1; idle[f] = $2; ctxt[f] = $3; intr[f] = $4; ms[f] = $5; next
+	}
 	FNR == 2 { dm[FILENAME == ARGV[1]] = $1; next }
 	FILENAME == ARGV[1] { t0[$1] = $2; c0[$1] = $3; next }
 	{ dt[$1] = $2 - t0[$1]; dc[$1] = $3 - c0[$1] }
@@ -41,8 +50,10 @@ report() {
 		j = tot[0] - tot[1]; if (j <= 0) j = 1
 		hz = 100; cpu_ns = j / hz * 1e9; bpf = 0
 		for (p in dt) bpf += dt[p]
-		printf "999999999999999 CLAND-INFO: %s %s: %s | idle=%.1f%% daemon=%.1f%% bpf=%.2f%%\n", name, load, res,
-			100 * (idle[0] - idle[1]) / j, 100 * (dm[0] - dm[1]) / j, 100 * bpf / cpu_ns
+		s = (ms[0] - ms[1]) / 1000; if (s <= 0) s = 1
+		printf "999999999999999 CLAND-INFO: %s %s: %s | idle=%.1f%% daemon=%.1f%% bpf=%.2f%% ctxt_s=%d intr_s=%d\n",
+			name, load, res, 100 * (idle[0] - idle[1]) / j, 100 * (dm[0] - dm[1]) / j, 100 * bpf / cpu_ns,
+			(ctxt[0] - ctxt[1]) / s, (intr[0] - intr[1]) / s
 		for (p in dt) if (dt[p] > 0)
 			printf "%d CLAND-INFO: %s %s: %s ms=%.1f calls=%d us_per_call=%.1f\n", dt[p], name, load, p,
 				dt[p] / 1e6, dc[p], dt[p] / 1e3 / (dc[p] > 0 ? dc[p] : 1)
