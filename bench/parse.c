@@ -223,9 +223,10 @@ int bp_reqwork(const char *text, struct bp_reqwork *r)
 }
 
 static const char *const ctr_keys[BP_NR_CTRS] = {
-	[BP_CTR_QUEUED] = "queued",   [BP_CTR_USER] = "user",
-	[BP_CTR_DIRECT] = "direct",   [BP_CTR_USERSCHED] = "usersched",
-	[BP_CTR_PREEMPT] = "preempt", [BP_CTR_PREEMPT_DAEMON] = "preempt_daemon",
+	[BP_CTR_QUEUED] = "queued",	[BP_CTR_USER] = "user",
+	[BP_CTR_DIRECT] = "direct",	[BP_CTR_USERSCHED] = "usersched",
+	[BP_CTR_PREEMPT] = "preempt",	[BP_CTR_PREEMPT_DAEMON] = "preempt_daemon",
+	[BP_CTR_MIGRATED] = "migrated",
 };
 
 void bp_counters_zero(struct bp_counters *c)
@@ -302,6 +303,7 @@ const struct bp_instr_info bp_instr_info[BP_NR_INSTR] = {
 	[BP_I_PREEMPT] = {"preempt_per_decision", "1/decision", "none"},
 	[BP_I_PREEMPT_DAEMON] = {"preempt_daemon_per_decision", "1/decision", "none"},
 	[BP_I_DIRECT_PCT] = {"direct_pct", "%", "none"},
+	[BP_I_MIGRATED_S] = {"migrated_s", "1/s", "none"},
 	[BP_I_RTT_P50] = {"rtt_p50_us", "us", "lower"},
 	[BP_I_RTT_P99] = {"rtt_p99_us", "us", "lower"},
 };
@@ -346,7 +348,7 @@ static void rtt_instruments(const struct bp_counters *a, const struct bp_counter
 void bp_instruments(const struct bp_counters *a, const struct bp_counters *b, double seconds,
 		    struct bp_instr *o)
 {
-	double user, runs, pre, pred, direct, queued;
+	double user, runs, pre, pred, direct, queued, migrated;
 	bool has_user = delta(a, b, BP_CTR_USER, &user);
 
 	memset(o, 0, sizeof(*o));
@@ -361,5 +363,7 @@ void bp_instruments(const struct bp_counters *a, const struct bp_counters *b, do
 	if (delta(a, b, BP_CTR_DIRECT, &direct) && delta(a, b, BP_CTR_QUEUED, &queued) &&
 	    direct + queued > 0)
 		set(o, BP_I_DIRECT_PCT, direct / (direct + queued) * 100);
+	if (delta(a, b, BP_CTR_MIGRATED, &migrated) && seconds > 0)
+		set(o, BP_I_MIGRATED_S, migrated / seconds);
 	rtt_instruments(a, b, o);
 }

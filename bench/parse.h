@@ -77,6 +77,7 @@ enum bp_ctr {
 	BP_CTR_USERSCHED,      /* daemon wake-ups */
 	BP_CTR_PREEMPT,	       /* CPUs preempted for a more urgent task */
 	BP_CTR_PREEMPT_DAEMON, /* CPUs preempted to run the daemon */
+	BP_CTR_MIGRATED,       /* tasks queued on one CPU's run queue, run on another */
 	BP_NR_CTRS,
 };
 
@@ -115,6 +116,7 @@ enum bp_instr_id {
 	BP_I_PREEMPT,	     /* delta preempt / delta user */
 	BP_I_PREEMPT_DAEMON, /* delta preempt_daemon / delta user */
 	BP_I_DIRECT_PCT,     /* delta direct / (delta direct + delta queued), % */
+	BP_I_MIGRATED_S,     /* delta migrated / seconds */
 	BP_I_RTT_P50,	     /* of the histogram's delta, us */
 	BP_I_RTT_P99,
 	BP_NR_INSTR,

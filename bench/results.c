@@ -60,6 +60,7 @@ static const struct {
 	{"preempt_per_decision", "preemptions per decision"},
 	{"preempt_daemon_per_decision", "daemon preemptions per decision"},
 	{"direct_pct", "direct (no round trip) %"},
+	{"migrated_s", "moved between CPUs /s"},
 	{"rtt_p50_us", "round trip p50 us"},
 	{"rtt_p99_us", "round trip p99 us"},
 };

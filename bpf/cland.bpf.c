@@ -181,6 +181,14 @@ struct task_ctx {
 	 * read by apply_decision().
 	 */
 	u32 queued_sync;
+	/*
+	 * The CPU whose run queue held the task when ops.enqueue took it (-1:
+	 * it has run since, or a wake-up ops.select_cpu() dispatched). Set by
+	 * ops.enqueue, read and cleared by ops.running: a task that runs on
+	 * another CPU was moved between run queues by a dispatch
+	 * (nr_migrated), which takes the other run queue's lock.
+	 */
+	s32 enq_cpu;
 };
 
 struct {
@@ -872,6 +880,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		cland_error("task %d has no context", p->pid);
 		return;
 	}
+	tctx->enq_cpu = scx_bpf_task_cpu(p);
 	/*
 	 * The last task of its CPU (SCX_ENQ_LAST, see cland_ops.flags): while
 	 * no task waits for the daemon, nothing else wants a CPU: it keeps this
@@ -1411,6 +1420,9 @@ void BPF_STRUCT_OPS(cland_running, struct task_struct *p)
 		return;
 	tctx->seg_start = cland_now();
 	tctx->alone_charged = tctx->seg_start;
+	if (tctx->enq_cpu >= 0 && tctx->enq_cpu != scx_bpf_task_cpu(p))
+		__sync_fetch_and_add(&counters.nr_migrated, 1);
+	tctx->enq_cpu = -1;
 	if (tctx->decided_at) {
 		count_log2(counters.wait_log2, &counters.wait_sum_ns,
 			   time_delta(tctx->seg_start, tctx->decided_at));
@@ -1536,8 +1548,12 @@ void BPF_STRUCT_OPS(cland_tick, struct task_struct *p)
 
 s32 BPF_STRUCT_OPS(cland_init_task, struct task_struct *p, struct scx_init_task_args *args)
 {
-	if (!bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+	struct task_ctx *tctx;
+
+	tctx = bpf_task_storage_get(&task_ctxs, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!tctx)
 		return -ENOMEM;
+	tctx->enq_cpu = -1;
 	rule_inherit(p, args);
 	return 0;
 }

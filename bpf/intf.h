@@ -210,6 +210,7 @@ struct cland_counters {
 	__u64 nr_freezes;	      /* the whole machine froze: the heartbeat over 50 ms late */
 	__u64 frozen_ns;	      /* total time frozen, left out of every net's waits */
 	__u64 nr_rekeyed;	      /* tasks keyed by BPF while degraded, moved back after */
+	__u64 nr_migrated;	      /* tasks queued on one CPU's run queue, run on another */
 	__u64 rtt_sum_ns;	      /* the round trips below, summed */
 	__u64 wait_sum_ns;	      /* the waits for a CPU below, summed */
 	/*

@@ -118,6 +118,10 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 			      "tasks BPF keyed while the daemon stalled, moved back onto the "
 			      "policy's keys when it ran again",
 			      "rekeyed_total", 1},
+	[CLAND_ST_MIGRATED] = {"migrated", C, U, false,
+			       "tasks queued on one CPU's run queue and run on another (moved "
+			       "by a dispatch, under the other run queue's lock)",
+			       "migrated_total", 1},
 	[CLAND_ST_REQUEUED] = {"requeued", C, U, false,
 			       "preempted tasks put back in a DSQ by BPF, no round trip",
 			       "requeued_total", 1},
@@ -217,6 +221,7 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_RESCUED, nr_rescued);
 	D(CLAND_ST_STARVED, nr_starved);
 	D(CLAND_ST_REKEYED, nr_rekeyed);
+	D(CLAND_ST_MIGRATED, nr_migrated);
 	D(CLAND_ST_REQUEUED, nr_requeued);
 	D(CLAND_ST_STANDING, nr_standing);
 	D(CLAND_ST_STANDING_VOID, nr_standing_void);

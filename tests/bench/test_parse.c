@@ -269,7 +269,9 @@ static void counters_new_format(void **state)
 	assert_int_equal(bp_counters(l0, &a), 0);
 	assert_int_equal(bp_counters(l1, &b), 0);
 	for (i = 0; i < BP_NR_CTRS; i++)
-		assert_true(a.has[i] && b.has[i]);
+		assert_true((a.has[i] && b.has[i]) || i == BP_CTR_MIGRATED);
+	/* a daemon from before `migrated`: absent, and no figure from it */
+	assert_false(a.has[BP_CTR_MIGRATED]);
 	assert_float_equal(a.v[BP_CTR_DIRECT], 11, 0);
 	assert_float_equal(a.v[BP_CTR_PREEMPT_DAEMON], 181, 0);
 	assert_true(a.has_rtt);
@@ -291,6 +293,7 @@ static void counters_new_format(void **state)
 	assert_int_equal(in.rtt_samples, 873);
 	assert_float_equal(in.v[BP_I_RTT_P50], 262.144 * (1 + 99.0 / 266), 1e-9);
 	assert_float_equal(in.v[BP_I_RTT_P99], 8388.608 * (1 + 5.0 / 11), 1e-9);
+	assert_false(in.has[BP_I_MIGRATED_S]);
 	/* The other way round the counters go back (a restart): no figure. */
 	bp_instruments(&b, &a, 2.5, &in);
 	for (i = 0; i < BP_NR_INSTR; i++)
@@ -304,6 +307,24 @@ static void counters_new_format(void **state)
 	assert_false(in.has[BP_I_RTT_P50]);
 	free(l0);
 	free(l1);
+}
+
+/* Tasks moved between CPUs, a second: the delta of `migrated` over the interval. */
+static void counters_migrated(void **state)
+{
+	struct bp_counters a, b;
+	struct bp_instr in;
+
+	assert_int_equal(bp_counters("cland: queued=10 user=10 migrated=7", &a), 0);
+	assert_int_equal(bp_counters("cland: queued=20 user=20 migrated=17 faults=0", &b), 0);
+	assert_true(a.has[BP_CTR_MIGRATED] && b.has[BP_CTR_MIGRATED]);
+	bp_instruments(&a, &b, 2, &in);
+	assert_true(in.has[BP_I_MIGRATED_S]);
+	assert_float_equal(in.v[BP_I_MIGRATED_S], 5, 0);
+	/* none moved: 0 a second, not absent */
+	bp_instruments(&a, &a, 2, &in);
+	assert_true(in.has[BP_I_MIGRATED_S]);
+	assert_float_equal(in.v[BP_I_MIGRATED_S], 0, 0);
 }
 
 static void counters_rtt_field(void **state)
@@ -369,6 +390,7 @@ int main(void)
 		cmocka_unit_test(reqwork_edges),
 		cmocka_unit_test(counters_old_format),
 		cmocka_unit_test(counters_new_format),
+		cmocka_unit_test(counters_migrated),
 		cmocka_unit_test(counters_rtt_field),
 		cmocka_unit_test(log2_percentiles),
 	};

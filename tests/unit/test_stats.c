@@ -59,6 +59,7 @@ static void fake_snapshot(void *arg, struct cland_snapshot *out)
 	out->c.nr_overdue = n;
 	out->c.nr_rekeyed = 2 * n;
 	out->c.nr_standing_void = 3 * n;
+	out->c.nr_migrated = 4 * n;
 	out->cpu_ns = n * SEC / 10; /* 10% of a CPU */
 	out->nr_pending = 7;
 	out->degraded = true;
@@ -106,6 +107,7 @@ static void test_values_over_interval(void **state)
 	assert_int_equal(v.v[CLAND_ST_OVERDUE].u, 1);
 	assert_int_equal(v.v[CLAND_ST_REKEYED].u, 2);
 	assert_int_equal(v.v[CLAND_ST_STANDING_VOID].u, 3);
+	assert_int_equal(v.v[CLAND_ST_MIGRATED].u, 4);
 }
 
 static void test_counters_add(void **state)
