@@ -25,13 +25,17 @@ const struct sim_costs sim_default_costs = {
 	.tick_ns = 4000000,
 };
 
-/* "NAME=US[,NAME=US]...", NAME one of switch, preempt, round, decision, tick; US may have decimals.
+/*
+ * "NAME=US[,NAME=US]...", NAME one of switch, preempt, round, decision, tick,
+ * migrate; US may have decimals.
  */
 int sim_costs_parse(const char *spec, struct sim_costs *c, char *err, size_t errlen)
 {
-	static const char *const names[] = {"switch", "preempt", "round", "decision", "tick"};
-	uint64_t *fields[] = {&c->switch_ns, &c->preempt_ns, &c->round_ns, &c->decision_ns,
-			      &c->tick_ns};
+	static const char *const names[] = {"switch",	"preempt", "round",
+					    "decision", "tick",	   "migrate"};
+	uint64_t *fields[] = {&c->switch_ns,   &c->preempt_ns, &c->round_ns,
+			      &c->decision_ns, &c->tick_ns,    &c->migrate_ns};
+	const size_t nr = sizeof(names) / sizeof(names[0]);
 	char buf[256], *item, *save = NULL;
 	size_t i;
 
@@ -49,11 +53,12 @@ int sim_costs_parse(const char *spec, struct sim_costs *c, char *err, size_t err
 			return -1;
 		}
 		*eq = '\0';
-		for (i = 0; i < 5 && strcmp(item, names[i]); i++)
+		for (i = 0; i < nr && strcmp(item, names[i]); i++)
 			;
-		if (i == 5) {
+		if (i == nr) {
 			snprintf(err, errlen,
-				 "\"%s\" is not a cost (switch, preempt, round, decision or tick)",
+				 "\"%s\" is not a cost (switch, preempt, round, decision, tick or "
+				 "migrate)",
 				 item);
 			return -1;
 		}

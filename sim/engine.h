@@ -79,6 +79,7 @@ struct sim_counters {
 	uint64_t nr_rounds;	       /* times the daemon drove the policy */
 	uint64_t nr_standing;	       /* wake-ups run by a standing decision, no round trip */
 	uint64_t nr_standing_void;     /* wake-ups whose standing decision no longer held */
+	uint64_t nr_migrated; /* tasks run on another CPU than the one whose run queue held them */
 	/* not a backend counter: decisions naming no task (pid <= 0 or no such pid) */
 	uint64_t nr_bad_pid;
 };
@@ -118,9 +119,9 @@ struct sim_result {
 	struct sim_note alloc;	      /* allocations while the policy ran: what = the callback */
 	struct sim_note ejected;      /* the kernel's watchdog ejected the scheduler: a = wait */
 	uint64_t nr_held_end;	      /* records the policy got and had not answered at the end */
-	uint64_t switch_ns;	      /* CPU time spent switching (costs.switch_ns each) */
-	uint64_t daemon_ns;	      /* CPU time the daemon used (rounds and decisions) */
-	uint64_t end_ns; /* when the simulation ended (the duration, or the ejection) */
+	uint64_t switch_ns; /* CPU time spent switching (costs.switch_ns, and migrate_ns a move) */
+	uint64_t daemon_ns; /* CPU time the daemon used (rounds and decisions) */
+	uint64_t end_ns;    /* when the simulation ended (the duration, or the ejection) */
 	int nr_jain;
 	struct sim_jain jain[SIM_NICE_LEVELS];
 	double jain_min; /* lowest index of jain[]; -1 when nr_jain is 0 */

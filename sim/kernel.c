@@ -96,12 +96,21 @@ static uint64_t slice_seen(const struct sim *s, uint64_t end)
 	return (end + tick - 1) / tick * tick;
 }
 
-/* Put @task on @cpu (ops.running); a switch from something else costs costs.switch_ns first. */
+/*
+ * Put @task on @cpu (ops.running); a switch from something else costs
+ * costs.switch_ns first, a task moved from another CPU's run queue (the
+ * backend's `migrated`) costs.migrate_ns more.
+ */
 static void run_task(struct sim *s, int cpu, int task, uint64_t slice)
 {
 	struct sim_cpu *c = &s->cpus[cpu];
 	struct sim_task *t = &s->tasks[task];
 	uint64_t sw = c->last != task ? s->cfg.costs.switch_ns : 0;
+
+	if (t->cpu != cpu) {
+		s->res->counters.nr_migrated++;
+		sw += s->cfg.costs.migrate_ns;
+	}
 
 	t->state = SIM_T_RUNNING;
 	t->cpu = cpu;

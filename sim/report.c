@@ -35,9 +35,9 @@ static void text_header(FILE *f, const struct sim_run_info *info)
 		us(c->slice_min_ns), w->nr_tasks);
 	fprintf(f,
 		"costs: switch %.1f us, preemption %.1f us, daemon %.1f us a round + %.1f us a "
-		"decision\n\n",
+		"decision, a move between CPUs %.1f us\n\n",
 		us(c->costs.switch_ns), us(c->costs.preempt_ns), us(c->costs.round_ns),
-		us(c->costs.decision_ns));
+		us(c->costs.decision_ns), us(c->costs.migrate_ns));
 	fprintf(f, "%-16s %5s %4s %10s %6s %9s %6s %8s %8s %10s %10s %10s %11s\n", "group", "tasks",
 		"nice", "cpu_ms", "cap%", "expected%", "used%", "runs", "wakeups", "lat_p50_us",
 		"lat_p99_us", "lat_max_us", "max_wait_us");
@@ -101,11 +101,13 @@ static void text_overall(FILE *f, const struct sim_run_info *info, const struct 
 	fprintf(f,
 		"queued to user space: %llu, kernel dispatches: %llu, standing: %llu (void: "
 		"%llu), requeued: %llu, "
-		"preemptions: %llu (%llu for standing wake-ups), daemon rounds: %llu\n",
+		"preemptions: %llu (%llu for standing wake-ups), daemon rounds: %llu, moved "
+		"between CPUs: %llu\n",
 		(unsigned long long)n->nr_queued, (unsigned long long)n->nr_kernel_dispatches,
 		(unsigned long long)n->nr_standing, (unsigned long long)n->nr_standing_void,
 		(unsigned long long)n->nr_requeued, (unsigned long long)n->nr_preemptions,
-		(unsigned long long)n->nr_preempt_standing, (unsigned long long)n->nr_rounds);
+		(unsigned long long)n->nr_preempt_standing, (unsigned long long)n->nr_rounds,
+		(unsigned long long)n->nr_migrated);
 	fprintf(f,
 		"backend nets: %llu tasks overdue (held over 1 s), %llu starved (500 ms in a "
 		"DSQ)\n",
@@ -205,6 +207,7 @@ static struct json_object *json_config(const struct sim_run_info *info)
 	add(o, "preempt_us", num("%.3f", us(info->cfg->costs.preempt_ns)));
 	add(o, "round_us", num("%.3f", us(info->cfg->costs.round_ns)));
 	add(o, "decision_us", num("%.3f", us(info->cfg->costs.decision_ns)));
+	add(o, "migrate_us", num("%.3f", us(info->cfg->costs.migrate_ns)));
 	add(o, "tasks", json_object_new_int(info->w->nr_tasks));
 	return o;
 }
@@ -293,6 +296,7 @@ static struct json_object *json_counters(const struct sim_counters *n)
 	add(o, "daemon_rounds", u64(n->nr_rounds));
 	add(o, "standing_dispatches", u64(n->nr_standing));
 	add(o, "standing_void", u64(n->nr_standing_void));
+	add(o, "migrated", u64(n->nr_migrated));
 	return o;
 }
 

@@ -334,10 +334,10 @@ static int parse_groups(struct where *at, struct json_object *arr, struct sim_wo
 /* "costs": {"switch_us": N, ...}: the machine's, in us (decimals allowed); the others are 0. */
 static int parse_costs(const struct where *at, struct json_object *root, struct sim_workload *w)
 {
-	static const char *const keys[] = {"switch_us",	  "preempt_us", "round_us",
-					   "decision_us", "tick_us",	NULL};
-	uint64_t *fields[] = {&w->costs.switch_ns, &w->costs.preempt_ns, &w->costs.round_ns,
-			      &w->costs.decision_ns, &w->costs.tick_ns};
+	static const char *const keys[] = {"switch_us", "preempt_us", "round_us", "decision_us",
+					   "tick_us",	"migrate_us", NULL};
+	uint64_t *fields[] = {&w->costs.switch_ns,   &w->costs.preempt_ns, &w->costs.round_ns,
+			      &w->costs.decision_ns, &w->costs.tick_ns,	   &w->costs.migrate_ns};
 	struct json_object *obj, *val;
 	int i;
 

@@ -57,6 +57,13 @@ struct sim_costs {
 	uint64_t round_ns;    /* the daemon's CPU per round (wake-up, rings, notify) */
 	uint64_t decision_ns; /* the daemon's CPU per decision (enqueue + dispatch + send) */
 	/*
+	 * A task run on another CPU than the one whose run queue held it: the
+	 * move (that run queue's lock), spent by the CPU that takes it before
+	 * the task runs. 0 unless given: not calibrated (the VM's `migrated`
+	 * counter counts the moves, their cost is not separated yet).
+	 */
+	uint64_t migrate_ns;
+	/*
 	 * The kernel's tick (1 s / CONFIG_HZ): a slice that runs out is only
 	 * seen at the next tick, so a slice lasts until the first tick after
 	 * it ends. 0: slices end exactly.

@@ -471,7 +471,8 @@ static void test_costs_options(void **state)
 	struct cli_out r;
 
 	expect_cli(5, bad1, SIM_EXIT_USAGE,
-		   "--costs: \"swich\" is not a cost (switch, preempt, round, decision or tick)");
+		   "--costs: \"swich\" is not a cost (switch, preempt, round, decision, tick or "
+		   "migrate)");
 	expect_cli(5, bad2, SIM_EXIT_USAGE, "switch: \"x\" is not a number of us");
 	r = cli(4, none);
 	assert_int_equal(r.ret, 0);

@@ -746,6 +746,50 @@ static void test_standing_wakeups_preempt(void **state)
 }
 
 /*
+ * A task that runs on another CPU than the one whose run queue held it is a
+ * move (`migrated`, as the backend counts it): none on one CPU; on two, the
+ * peers below move (146 times in the second); each move costs
+ * costs.migrate_ns of switching, which the tasks' CPU time loses.
+ */
+static void test_moves_counted_and_charged(void **state)
+{
+	static const char one[] = "{\"cpus\": 1, \"duration_ms\": 1000, \"groups\": ["
+				  " {\"name\": \"peer\", \"count\": 4, \"run_us\": 1500,"
+				  "  \"sleep_us\": 500}]}";
+	static const char two[] = "{\"cpus\": 2, \"duration_ms\": 1000, \"groups\": ["
+				  " {\"name\": \"peer\", \"count\": 4, \"run_us\": 1500,"
+				  "  \"sleep_us\": 500}]}";
+	struct sim_costs costs = sim_default_costs;
+	const struct cland_policy *pol = policy_or_skip("deadline");
+	struct run free_moves, dear_moves;
+	uint64_t moves, charged;
+
+	run_policy_costs(&free_moves, one, pol, 146 * NSEC_PER_USEC, &costs);
+	assert_int_equal(free_moves.r.counters.nr_migrated, 0);
+	run_free(&free_moves);
+
+	run_policy_costs(&free_moves, two, pol, 146 * NSEC_PER_USEC, &costs);
+	costs.migrate_ns = 100 * NSEC_PER_USEC;
+	run_policy_costs(&dear_moves, two, pol, 146 * NSEC_PER_USEC, &costs);
+	moves = dear_moves.r.counters.nr_migrated;
+	charged = dear_moves.r.switch_ns - free_moves.r.switch_ns;
+	print_message("moves: %llu free, %llu at 100 us (%.1f ms more switching, %.1f ms "
+		      "less run)\n",
+		      (unsigned long long)free_moves.r.counters.nr_migrated,
+		      (unsigned long long)moves, (double)charged / NSEC_PER_MSEC,
+		      ((double)free_moves.r.busy_ns - (double)dear_moves.r.busy_ns) /
+			      NSEC_PER_MSEC);
+	assert_true(free_moves.r.counters.nr_migrated > 50);
+	assert_true(moves > 50);
+	/* every move charged (but a last one cut short by the end) */
+	assert_true(dear_moves.r.switch_ns > free_moves.r.switch_ns);
+	assert_true(charged > (moves - 2) * costs.migrate_ns / 2);
+	assert_true(dear_moves.r.busy_ns < free_moves.r.busy_ns);
+	run_free(&free_moves);
+	run_free(&dear_moves);
+}
+
+/*
  * Tasks of equal urgency do not preempt each other: a wake-up displaces a
  * running task only if that one is due later by more than the granularity
  * (decide_displaces() in bpf/decide.h). 4 timer-woken tasks that run 1.5 ms
@@ -1186,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_sync_wakeups_spare_a_hog),
 		cmocka_unit_test(test_timer_wakeup_ahead_of_messages),
 		cmocka_unit_test(test_standing_void_when_load_rises),
+		cmocka_unit_test(test_moves_counted_and_charged),
 		cmocka_unit_test(test_standing_lead),
 		cmocka_unit_test(test_short_runs_protected_longer),
 		cmocka_unit_test(test_nice_weights),
