@@ -176,11 +176,19 @@ struct task_ctx {
 	 */
 	u32 wake_sync;
 	/*
-	 * The enqueue now in user space was a sync wake-up: its decision
+	 * Its wake-up is a quiet one: a running user task woke it from a
+	 * system call (a sync wake-up, or a futex's, a signal's), not an
+	 * interrupt, a softirq or a kthread (woken_by_user_task()). It
+	 * preempts no one (decide_standing_preempts()). Set by
+	 * ops.select_cpu with wake_sync, read and cleared by ops.enqueue.
+	 */
+	u32 wake_quiet;
+	/*
+	 * The enqueue now in user space was a quiet wake-up: its decision
 	 * preempts no one, as a standing one would not. Set by send_to_user(),
 	 * read by apply_decision().
 	 */
-	u32 queued_sync;
+	u32 queued_quiet;
 	/*
 	 * The CPU whose run queue held the task when ops.enqueue took it (-1:
 	 * it has run since, or a wake-up ops.select_cpu() dispatched). Set by
@@ -550,6 +558,31 @@ static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu)
 
 #include "rules.bpf.h" /* the rules' CPU sets and urgency: uses the helpers above */
 
+/* The CPU's preempt_count() (x86; CO-RE: absent elsewhere, and before 6.15's per-CPU variable). */
+extern const int __preempt_count __ksym __weak;
+
+#define PREEMPT_HARDIRQ_NMI_MASK 0x00ff0000 /* in a hard interrupt or an NMI */
+#define PREEMPT_SOFTIRQ_OFFSET	 0x00000100 /* serving a softirq */
+
+/*
+ * ops.select_cpu() runs in the waker's context: true when that is a user
+ * task in a system call (a futex's wake, a pipe's write), false for an
+ * interrupt (a timer's expiry), a softirq, a kthread, or when it cannot tell.
+ */
+static bool woken_by_user_task(void)
+{
+	struct task_struct *cur;
+	int pc;
+
+	if (!bpf_ksym_exists(&__preempt_count))
+		return false;
+	pc = *(const int *)bpf_this_cpu_ptr(&__preempt_count);
+	if (pc & (PREEMPT_HARDIRQ_NMI_MASK | PREEMPT_SOFTIRQ_OFFSET))
+		return false;
+	cur = bpf_get_current_task_btf();
+	return !(cur->flags & PF_KTHREAD);
+}
+
 s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
 	struct task_ctx *tctx;
@@ -572,10 +605,12 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 			__sync_fetch_and_add(&counters.nr_direct_dispatches, 1);
 		return cpu;
 	}
-	/* ops.enqueue follows: whether a running task woke @p (standing_dispatch()) */
+	/* ops.enqueue follows: whether a running task woke @p (standing_dispatch(), the policy) */
 	tctx = lookup_task_ctx(p);
-	if (tctx)
+	if (tctx) {
 		tctx->wake_sync = !!(wake_flags & SCX_WAKE_SYNC);
+		tctx->wake_quiet = tctx->wake_sync || woken_by_user_task();
+	}
 	return cpu;
 }
 
@@ -742,8 +777,8 @@ static bool standing_preempt_own_cpu(struct task_struct *p, struct task_ctx *tct
  * it, so tasks under standing decisions cannot overtake each other, nor the
  * others, by more than the CPU time their decisions cover. It preempts a
  * less urgent task past its granularity, as a decision does, its own CPU's
- * first and without the shared DSQ (standing_preempt_own_cpu()); a @sync
- * wake-up (a running task woke it) preempts no one
+ * first and without the shared DSQ (standing_preempt_own_cpu()); a @quiet
+ * wake-up (a running user task woke it) preempts no one
  * (decide_standing_preempts()): tasks that wake each other (messaging)
  * preempted each other at every wake-up (bench/ab/ab.sh, 4 vCPUs: 3-4
  * preemptions per decision, hackbench sockets 17-18 s against EEVDF's 2.8 s).
@@ -751,7 +786,7 @@ static bool standing_preempt_own_cpu(struct task_struct *p, struct task_ctx *tct
  * then waited for the tick (cyclictest under stress-ng: p50 0.9 -> 3.9 ms).
  */
 static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags,
-			      bool sync)
+			      bool quiet)
 {
 	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight);
 	s32 idle;
@@ -761,7 +796,7 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 	__sync_fetch_and_add(&counters.nr_standing, 1);
 	if (rule_place(p, -1, tctx->standing_slice, key, false, enq_flags))
 		return;
-	if (!decide_standing_preempts(sync)) { /* an idle CPU, if any */
+	if (!decide_standing_preempts(quiet)) { /* an idle CPU, if any */
 		cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
 		kick_idle_for(p);
 		return;
@@ -822,10 +857,11 @@ static bool inflight_delete(s32 pid)
 }
 
 /*
- * Hand @p to user space (@sync: a running task woke it); false when the ring
- * or the in-flight table is full.
+ * Hand @p to user space (@sync: a sync wake-up, for its policy; @quiet: its
+ * decision preempts no one); false when the ring or the in-flight table is full.
  */
-static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags, bool sync)
+static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags, bool sync,
+			 bool quiet)
 {
 	struct inflight_ent ent = {.gen = tctx->gen};
 	/* before our own record counts: a reserved one is data to the ring's query */
@@ -850,7 +886,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 		return false;
 	}
 	tctx->queued_at = now;
-	tctx->queued_sync = sync;
+	tctx->queued_quiet = quiet;
 	if (daemon_idle)
 		st.work_since = ent.held_since;
 	fill_queued(q, p, tctx, enq_flags, sync);
@@ -863,7 +899,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx;
-	bool sync;
+	bool sync, quiet;
 
 	if (is_usersched(p)) {
 		enqueue_usersched(p, enq_flags);
@@ -897,7 +933,9 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->gen++;
 	tctx->decided_at = 0;
 	sync = tctx->wake_sync;
+	quiet = tctx->wake_quiet;
 	tctx->wake_sync = 0;
+	tctx->wake_quiet = 0;
 	/* a key BPF gave (degraded, congested) is not its policy's: back in charge, it decides */
 	if (tctx->requeue && (!tctx->alone_keyed || st.degraded)) {
 		requeue_preempted(p, tctx, enq_flags);
@@ -919,7 +957,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 	if ((enq_flags & SCX_ENQ_WAKEUP) && tctx->standing_left && !st.degraded) {
 		if (standing_holds(p, tctx)) {
-			standing_dispatch(p, tctx, enq_flags, sync);
+			standing_dispatch(p, tctx, enq_flags, quiet);
 			return;
 		}
 		tctx->standing_left = 0; /* void: through the policy */
@@ -930,7 +968,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 		enqueue_alone(p, tctx, enq_flags);
 		return;
 	}
-	if (!send_to_user(p, tctx, enq_flags, sync)) {
+	if (!send_to_user(p, tctx, enq_flags, sync, quiet)) {
 		__sync_fetch_and_add(&counters.nr_sched_congested, 1);
 		enqueue_alone(p, tctx, enq_flags);
 	}
@@ -1079,9 +1117,9 @@ static void apply_decision(struct task_struct *p, const struct cland_decision *d
 		cpu = CLAND_CPU_ANY;
 	}
 	__sync_fetch_and_add(&counters.nr_user_dispatches, 1);
-	/* a sync wake-up's decision preempts no one, as its standing one */
+	/* a quiet wake-up's decision preempts no one, as its standing one */
 	no_preempt = (d->flags & CLAND_DECISION_NO_PREEMPT) ||
-		     !decide_standing_preempts(tctx->queued_sync);
+		     !decide_standing_preempts(tctx->queued_quiet);
 	if (rule_place(p, cpu, slice, d->deadline, no_preempt, 0))
 		return;
 	/* "Any CPU": an idle one it may use if there is one (no syscall per decision) */

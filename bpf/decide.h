@@ -164,23 +164,28 @@ static inline __u64 decide_gran_start(__u64 run_start, __u64 awake_since, __u64 
 
 /*
  * A standing wake-up (no round trip) may preempt a running task (a less
- * urgent one past its granularity, as a decision may), unless it is a @sync
- * one (a running task woke it: messaging; the woken task waits for a CPU to
+ * urgent one past its granularity, as a decision may), unless it is a @quiet
+ * one: a running user task woke it from a system call (a pipe's or a
+ * socket's sync wake-up, a futex's), so the woken task waits for a CPU to
  * free up or a slice to end, as the fair class's RUN_TO_PARITY lets the
- * waker run on). A task writing to many readers would be preempted by each:
- * hackbench sockets at 4 vCPUs saw 29-44 thousand preemptions a run; when a
- * reader preempted it once it had had 1 ms of its CPU, still 10-13 thousand
- * (one per ms of writing: sockets 2.6-3.8 s, EEVDF 1.9-2.3); never, 150
- * (2.4-2.5 s). A timer's or a futex's wake-up preempts; until 2026-12 it
- * preempted only a CPU hog (awake a slice), and a task that sleeps often
- * only at the tick after (tick_preempt()): a worker woken while the others
- * ran waited for one to finish its request (reqwork, bench/ab/ab.sh, 2
- * vCPUs, 2 rounds, EEVDF / hogs only / any: wake-up p50 696, 620 / 1148,
- * 1149 / 362, 383 us; at 4 vCPUs 391, 327 / 340, 444 / 253, 234 us).
+ * waker run on. A timer's wake-up (an interrupt) preempts. A task writing
+ * to many readers would be preempted by each: hackbench sockets at 4 vCPUs
+ * saw 29-44 thousand preemptions a run; when a reader preempted it once it
+ * had had 1 ms of its CPU, still 10-13 thousand (one per ms of writing:
+ * sockets 2.6-3.8 s, EEVDF 1.9-2.3); never, 150 (2.4-2.5 s). Until 2026-12-02
+ * a futex's wake-up preempted: reqwork's woken workers preempted the others
+ * (bench/ab/ab.sh, 4 vCPUs, 2 rounds, before / after: 2411, 2240 / 212, 170
+ * preemptions a run, 1098, 1093 / 1173, 1171 requests/s, wake-up p50 1091,
+ * 1086 / 828, 761 us; 2 vCPUs, 3 rounds: requests/s 1411, 1177, 1493 /
+ * 1424, 1521, 1369, wake-up p50 1163, 1144, 1127 / 1313, 1249, 1261 us, p99
+ * within the spread). Before that, until 2026-12, it preempted only a CPU
+ * hog (awake a slice), and a task that sleeps often only at the tick after
+ * (tick_preempt()): wake-up p50 1148, 1149 against 362, 383 us when any
+ * task past its protection could be preempted (2 vCPUs; EEVDF 696, 620).
  */
-static inline bool decide_standing_preempts(bool sync)
+static inline bool decide_standing_preempts(bool quiet)
 {
-	return !sync;
+	return !quiet;
 }
 
 /* A task preempted after running @ran of its @run_slice goes back to a DSQ in BPF. */

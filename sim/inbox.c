@@ -94,12 +94,14 @@ void sim_boxes_free(struct sim *s)
 /*
  * @task becomes runnable now (handle_wakeups() draws its burst), woken by
  * @waker, the running task that posted or took a message at inbox @b: a sync
- * wake-up, as a pipe's, unless the inbox is a futex's ("sync": false).
+ * wake-up, as a pipe's, unless the inbox is a futex's ("sync": false); quiet
+ * either way (a running task woke it: decide_standing_preempts()).
  */
 static void wake(struct sim *s, int task, int waker, const struct sim_box *b)
 {
 	s->tasks[task].waits_msg = false;
 	s->tasks[task].wake_sync = b->sync;
+	s->tasks[task].wake_quiet = true;
 	s->tasks[task].wake_away = s->tasks[waker].cpu != s->tasks[task].cpu;
 	s->tasks[task].wake_at = s->now;
 	sim_wakeq_push(s, task, s->now);

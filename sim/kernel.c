@@ -309,7 +309,7 @@ static void requeue_preempted(struct sim *s, int task)
 
 static void run_alone(struct sim *s, int task);
 
-void sim_enqueue(struct sim *s, int task, uint64_t flags)
+void sim_enqueue(struct sim *s, int task, uint64_t flags, bool quiet)
 {
 	struct sim_task *t = &s->tasks[task];
 	cland_task_t q = {0};
@@ -331,7 +331,7 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags)
 	}
 	t->state = SIM_T_USER;
 	t->queued_at = s->now;
-	t->queued_sync = (flags & CLAND_TASK_SYNC) != 0;
+	t->queued_quiet = quiet;
 	q.pid = t->pid;
 	q.cpu = t->cpu;
 	q.flags = flags;
@@ -391,9 +391,9 @@ static bool preempt_own_cpu(struct sim *s, int task, uint64_t key, bool away)
  * its last deadline moved back by what it ran since (weight-scaled), as the
  * BPF backend's standing_dispatch() does (preempting as a decision does, its
  * own CPU's task straight from its local queue, and for a @sync wake-up no
- * one: decide_standing_preempts()).
+ * @quiet one: decide_standing_preempts()).
  */
-static void standing_dispatch(struct sim *s, int task, bool sync, bool away)
+static void standing_dispatch(struct sim *s, int task, bool quiet, bool away)
 {
 	struct sim_task *t = &s->tasks[task];
 	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight);
@@ -404,7 +404,7 @@ static void standing_dispatch(struct sim *s, int task, bool sync, bool away)
 	s->res->counters.nr_standing++;
 	SIM_TRACE(s, "%s: standing decision, deadline %llu", SIM_TASK_NAME(s, task),
 		  (unsigned long long)key);
-	if (!decide_standing_preempts(sync)) { /* an idle CPU, if any */
+	if (!decide_standing_preempts(quiet)) { /* an idle CPU, if any */
 		sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
 		sim_kick_cpu_for(s, task, key, SIM_KICK_IDLE);
 		return;
@@ -436,10 +436,10 @@ static bool standing_holds(struct sim *s, const struct sim_task *t)
 void sim_wakeup(struct sim *s, int task, bool woke)
 {
 	struct sim_task *t = &s->tasks[task];
-	bool sync = t->wake_sync, away = t->wake_away;
+	bool sync = t->wake_sync, quiet = t->wake_quiet, away = t->wake_away;
 	int cpu;
 
-	t->wake_sync = t->wake_away = false;
+	t->wake_sync = t->wake_quiet = t->wake_away = false;
 	t->exec_runtime = 0; /* ops.runnable */
 	t->taken_back = false;
 	t->runnable_at = s->now;
@@ -457,10 +457,11 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 			s->res->counters.nr_standing_void++;
 		}
 		if (woke && t->standing_left)
-			standing_dispatch(s, task, sync, away);
+			standing_dispatch(s, task, quiet, away);
 		else
 			sim_enqueue(s, task,
-				    woke ? CLAND_TASK_WAKEUP | (sync ? CLAND_TASK_SYNC : 0) : 0);
+				    woke ? CLAND_TASK_WAKEUP | (sync ? CLAND_TASK_SYNC : 0) : 0,
+				    woke && quiet);
 		return;
 	}
 	t->cpu = cpu;
@@ -677,8 +678,8 @@ void sim_apply_decision(struct sim *s, const struct cland_decision *d)
 			sim_cpu_kick(s, cpu); /* SCX_KICK_IDLE */
 		return;
 	}
-	/* a sync wake-up's decision preempts no one, as in the backend */
-	if ((d->flags & CLAND_DECISION_NO_PREEMPT) || !decide_standing_preempts(t->queued_sync))
+	/* a quiet wake-up's decision preempts no one, as in the backend */
+	if ((d->flags & CLAND_DECISION_NO_PREEMPT) || !decide_standing_preempts(t->queued_quiet))
 		sim_kick_cpu_for(s, task, d->deadline, SIM_KICK_IDLE);
 	else
 		sim_kick_cpu_for(s, task, d->deadline, SIM_KICK_PREEMPT);
@@ -732,7 +733,7 @@ void sim_cpu_dispatch(struct sim *s, int cpu)
 			  preempted ? "preempted" : "slice over");
 		c->claimed = true; /* switching: not idle, whatever prev's enqueue looks for */
 		sim_stopping(s, cpu, true);
-		sim_enqueue(s, prev, 0);
+		sim_enqueue(s, prev, 0, false);
 	}
 	if (next >= 0)
 		run_task(s, cpu, next, s->tasks[next].dsq_slice);
@@ -790,7 +791,7 @@ void sim_run_daemon(struct sim *s, uint64_t cost)
 		c->preempting = true;
 		c->claimed = true; /* the daemon's: not idle for the victim's requeue */
 		sim_stopping(s, cpu, true);
-		sim_enqueue(s, victim, 0);
+		sim_enqueue(s, victim, 0, false);
 		s->res->counters.nr_preempt_daemon++;
 		until += k->preempt_ns;
 		SIM_TRACE(s, "cpu %d: preempted for the daemon", cpu);

@@ -42,10 +42,11 @@ struct sim_task {
 	bool waits_msg;		/* sleeping until a message comes to its group (inbox.c) */
 	bool wake_sync;		/* woken by a message at a pipe-like inbox (SCX_WAKE_SYNC) */
 	bool wake_away;		/* by a message from a task on another CPU than its last */
-	bool queued_sync;	/* the enqueue in user space was such a wake-up */
-	uint64_t dsq_slice;	/* in a DSQ: the slice it will run with */
-	int dsq;		/* in a DSQ: which one (a CPU or SIM_SHARED) */
-	uint64_t dsq_seq;	/* and its entry's seq there (older entries are stale) */
+	bool wake_quiet;    /* woken by a running task's message (sync or not): preempts no one */
+	bool queued_quiet;  /* the enqueue in user space was a quiet wake-up */
+	uint64_t dsq_slice; /* in a DSQ: the slice it will run with */
+	int dsq;	    /* in a DSQ: which one (a CPU or SIM_SHARED) */
+	uint64_t dsq_seq;   /* and its entry's seq there (older entries are stale) */
 	uint64_t cpu_ns;
 	uint64_t bursts;  /* bursts it completed */
 	uint32_t held;	  /* its records the policy got and has not answered */
@@ -311,7 +312,7 @@ int sim_wakeq_pop(struct sim *s, uint64_t now);
 
 /* kernel.c */
 void sim_wakeup(struct sim *s, int task, bool woke);
-void sim_enqueue(struct sim *s, int task, uint64_t flags);
+void sim_enqueue(struct sim *s, int task, uint64_t flags, bool quiet);
 void sim_apply_decision(struct sim *s, const struct cland_decision *d);
 void sim_cpu_dispatch(struct sim *s, int cpu);
 void sim_resched(struct sim *s);

@@ -837,33 +837,41 @@ static void test_standing_wakeup_stays_on_its_cpu(void **state)
 }
 
 /*
- * A task woken by a running task's message (a sync wake-up, as a pipe's)
- * preempts no one, not even a CPU hog: 2 writers that never sleep post a
- * message every 50 us to 8 readers on 2 CPUs: 758 standing wake-ups, 2
- * preemptions, none by them (the others are decisions'; 8847 and 4 while a
- * sync wake-up's deadline still had deadline's bonus: the readers, keyed
- * behind the writers since, now read many messages a wake-up). When the
- * writers were hogs (20 ms awake), each reader's wake-up preempted one:
- * 34698 standing wake-ups, 33873 preemptions; when it preempted one that
- * had had 1 ms of its CPU, a writer was preempted every 1 ms of its run.
+ * A task woken by a running task's message, a sync wake-up (a pipe's) or
+ * not (a futex's), preempts no one, not even a CPU hog
+ * (decide_standing_preempts()): 2 writers that never sleep post a message
+ * every 50 us to 8 readers on 2 CPUs: 758 standing wake-ups, 2 preemptions,
+ * none by them (the others are decisions'; 8847 and 4 while a sync
+ * wake-up's deadline still had deadline's bonus: the readers, keyed behind
+ * the writers since, now read many messages a wake-up). When the writers
+ * were hogs (20 ms awake), each reader's wake-up preempted one: 34698
+ * standing wake-ups, 33873 preemptions; when it preempted one that had had
+ * 1 ms of its CPU, a writer was preempted every 1 ms of its run. Through a
+ * futex's inbox: 2096 standing wake-ups, 1 preemption; 43174 and 42828 (42731
+ * by them) while a futex's wake-up preempted (until 2026-12-02).
  */
-static void test_sync_wakeups_spare_a_hog(void **state)
+static void test_task_wakeups_spare_a_hog(void **state)
 {
-	static const char json[] =
-		"{\"cpus\": 2, \"duration_ms\": 2000, \"groups\": ["
-		" {\"name\": \"writer\", \"count\": 2, \"run_us\": 50, \"sleep_us\": 0,"
-		"  \"wakes\": \"reader\"},"
-		" {\"name\": \"reader\", \"count\": 8, \"run_us\": 20, \"sleep_us\": 0,"
-		"  \"waits\": true, \"per_task\": true}]}";
+#define WRITERS(sync)                                                                              \
+	"{\"cpus\": 2, \"duration_ms\": 2000, \"groups\": ["                                       \
+	" {\"name\": \"writer\", \"count\": 2, \"run_us\": 50, \"sleep_us\": 0,"                   \
+	"  \"wakes\": \"reader\"},"                                                                \
+	" {\"name\": \"reader\", \"count\": 8, \"run_us\": 20, \"sleep_us\": 0,"                   \
+	"  \"waits\": true, \"per_task\": true, \"sync\": " sync "}]}"
+	static const char *const json[2] = {WRITERS("true"), WRITERS("false")};
 	const struct cland_policy *pol = policy_or_skip("deadline");
 	struct run run;
+	int i;
 
-	run_policy(&run, json, pol, RTT_NS);
-	print_standing("sync wake-ups", &run);
-	assert_true(run.r.counters.nr_standing > 500);
-	assert_int_equal(run.r.counters.nr_preempt_standing, 0);
-	assert_true(run.r.counters.nr_preemptions < run.r.counters.nr_standing / 20);
-	run_free(&run);
+	for (i = 0; i < 2; i++) {
+		run_policy(&run, json[i], pol, RTT_NS);
+		print_standing(i ? "futex wake-ups" : "sync wake-ups", &run);
+		assert_true(run.r.counters.nr_standing > 500);
+		assert_int_equal(run.r.counters.nr_preempt_standing, 0);
+		assert_true(run.r.counters.nr_preemptions < run.r.counters.nr_standing / 20);
+		run_free(&run);
+	}
+#undef WRITERS
 }
 
 /*
@@ -1227,7 +1235,7 @@ int main(void)
 		cmocka_unit_test(test_standing_wakeups_preempt),
 		cmocka_unit_test(test_equal_peers_do_not_preempt),
 		cmocka_unit_test(test_standing_wakeup_stays_on_its_cpu),
-		cmocka_unit_test(test_sync_wakeups_spare_a_hog),
+		cmocka_unit_test(test_task_wakeups_spare_a_hog),
 		cmocka_unit_test(test_timer_wakeup_ahead_of_messages),
 		cmocka_unit_test(test_standing_void_when_load_rises),
 		cmocka_unit_test(test_moves_counted_and_charged),

@@ -204,6 +204,52 @@ case_healthy() {
 	[ "$ahead" = 0 ] || die "$ahead task timestamps ahead of the daemon's clock: two clocks"
 }
 
+# The daemon's counters line now (scx_cland -v prints one a second).
+counters_now() {
+	sleep 1.1
+	grep '^cland:' "$CLAND_LOG" | tail -n 1
+}
+
+# delta KEY LINE1 LINE2: how much counter KEY grew between two counters lines.
+delta() { echo $(($(field "$1" "$3") - $(field "$1" "$2"))); }
+
+# q. quiet_wakeups: among CPU hogs, a task woken by a running task's futex
+# wake (tests/vm/tools/futexring: no pipe, no timer) preempts no one, while a
+# timer's wake-up (cyclictest) preempts a hog (decide_standing_preempts() in
+# bpf/decide.h, woken_by_user_task() in bpf/cland.bpf.c): standing wake-ups
+# that preempted, under a tenth of them for the futex ring, over a third for
+# the timer.
+case_quiet_wakeups() {
+	local sp a b c line st_f ps_f st_t ps_t
+	need_cland
+	cland_enable -v
+	stress-ng --cpu "$(nproc)" --timeout 14 >/tmp/stress.out 2>&1 &
+	sp=$!
+	sleep 1
+	a=$(counters_now)
+	line=$(futexring 2 300 4) || die "futexring: $line"
+	info "quiet_wakeups: futexring $line"
+	b=$(counters_now)
+	timeout -s KILL 40 cyclictest -i 2000 -D 4 -t 1 -q >/tmp/ct.quiet 2>&1 ||
+		die "cyclictest exit $?: $(tail -n 3 /tmp/ct.quiet | tr '\n' '|')"
+	c=$(counters_now)
+	wait_child "$sp" 30 || die "stress-ng exit $?"
+	cland_alive "after the load"
+	cland_stop TERM 1000
+	st_f=$(delta standing "$a" "$b") ps_f=$(delta preempt_standing "$a" "$b")
+	st_t=$(delta standing "$b" "$c") ps_t=$(delta preempt_standing "$b" "$c")
+	info "quiet_wakeups: futex ring $st_f standing wake-ups, $ps_f preempting;" \
+		"timer $st_t, $ps_t preempting"
+	figure quiet_futex_standing "$st_f"
+	figure quiet_futex_preempt_standing "$ps_f"
+	figure quiet_timer_standing "$st_t"
+	figure quiet_timer_preempt_standing "$ps_t"
+	[ "$st_f" -ge 100 ] || die "only $st_f standing wake-ups under the futex ring"
+	[ "$st_t" -ge 100 ] || die "only $st_t standing wake-ups under cyclictest"
+	[ $((ps_f * 10)) -lt "$st_f" ] || die "futex wake-ups preempted: $ps_f of $st_f"
+	[ $((ps_t * 3)) -gt "$st_t" ] || die "timer wake-ups did not preempt: $ps_t of $st_t"
+}
+
 # daemon_ticks: the daemon's CPU time so far, in clock ticks (1/100 s).
 daemon_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$CLAND_PID/stat"
