@@ -35,7 +35,9 @@
  *    CPU: dispatched in ops.select_cpu() to that CPU;
  *  - a waking task under a standing decision of its policy: scheduled at once
  *    as that decision said (struct cland_decision.standing_ns), straight onto
- *    its CPU when it preempts the task there;
+ *    its CPU when it preempts the task there; the same for the slice end of
+ *    a task under one that sleeps (not awake a whole slice_ns), which
+ *    preempts no one, nor does a wake-up by a running user task (a quiet one);
  *  - a task preempted before its slice ended: requeued at the same deadline
  *    with what was left of its slice;
  *  - tasks enqueued while @queued is full (the daemon is congested): inserted
@@ -167,7 +169,13 @@ struct task_ctx {
 	u64 standing_slice; /* and its slice */
 	u64 standing_charge; /* ns run since its deadline was last moved */
 	u32 requeue;	     /* preempted while runnable: requeue in BPF (no round trip) */
-	u32 taken_back;	     /* take_back() ran it, and it has not slept since */
+	/*
+	 * Its slice ran out (or it yielded) while runnable, not preempted by
+	 * us: its standing decision, if any, carries on (ops.enqueue). Set by
+	 * ops.stopping, read and cleared by ops.enqueue.
+	 */
+	u32 slice_ended;
+	u32 taken_back;	 /* take_back() ran it, and it has not slept since */
 	u32 alone_keyed; /* its key is BPF's (alone_vtime()), not its policy's (rekey_shared()) */
 	/*
 	 * Its wake-up is a sync one (SCX_WAKE_SYNC: a running task woke it,
@@ -899,7 +907,7 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx;
-	bool sync, quiet;
+	bool sync, quiet, slice_ended;
 
 	if (is_usersched(p)) {
 		enqueue_usersched(p, enq_flags);
@@ -934,8 +942,10 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->decided_at = 0;
 	sync = tctx->wake_sync;
 	quiet = tctx->wake_quiet;
+	slice_ended = tctx->slice_ended && tctx->exec_runtime < slice_ns;
 	tctx->wake_sync = 0;
 	tctx->wake_quiet = 0;
+	tctx->slice_ended = 0;
 	/* a key BPF gave (degraded, congested) is not its policy's: back in charge, it decides */
 	if (tctx->requeue && (!tctx->alone_keyed || st.degraded)) {
 		requeue_preempted(p, tctx, enq_flags);
@@ -955,9 +965,15 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 			return;
 		}
 	}
-	if ((enq_flags & SCX_ENQ_WAKEUP) && tctx->standing_left && !st.degraded) {
+	/*
+	 * A standing decision covers its task's wake-ups, and the slice ends
+	 * of a task that sleeps (not a CPU hog's: awake a whole slice_ns), which
+	 * preempt no one: a request/worker's burst a little longer than its
+	 * run slice came back to the policy for the rest of it.
+	 */
+	if (((enq_flags & SCX_ENQ_WAKEUP) || slice_ended) && tctx->standing_left && !st.degraded) {
 		if (standing_holds(p, tctx)) {
-			standing_dispatch(p, tctx, enq_flags, quiet);
+			standing_dispatch(p, tctx, enq_flags, quiet || slice_ended);
 			return;
 		}
 		tctx->standing_left = 0; /* void: through the policy */
@@ -1510,6 +1526,7 @@ void BPF_STRUCT_OPS(cland_stopping, struct task_struct *p, bool runnable)
 	tctx->unseen += ran;
 	tctx->standing_left = tctx->standing_left > ran ? tctx->standing_left - ran : 0;
 	tctx->standing_charge += ran;
+	tctx->slice_ended = runnable && !preempted;
 	if (!runnable) {
 		tctx->last_run = tctx->exec_runtime;
 		return;

@@ -163,10 +163,12 @@ struct cland_decision {
 	 * (ns, at most CLAND_MAX_SLICE_NS), each time it wakes up BPF schedules
 	 * it at once as this decision says (the same slice, and the same
 	 * deadline relative to the head of the shared DSQ), with no round trip
-	 * through user space. Its next enqueue for any other reason (slice
-	 * end, preemption), or the first wake-up once the time is used up,
-	 * comes to the policy again, with all the time run since
-	 * (stop_ts - start_ts). 0: none, every wake-up comes to the policy.
+	 * through user space; so is the end of a slice it ran out while it has
+	 * not run a whole default slice since it woke. Its next enqueue for any
+	 * other reason (a CPU hog's slice end, a preemption with little slice
+	 * left), or the first wake-up once the time is used up, comes to the
+	 * policy again, with all the time run since (stop_ts - start_ts). 0:
+	 * none, every wake-up comes to the policy.
 	 */
 	__u64 standing_ns;
 };

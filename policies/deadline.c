@@ -261,8 +261,10 @@ static void deadline_stats(void *ctx, struct cland_policy_stats *out)
  * in CPU time: the fair slice scaled by its weight, at most slice_ns): the
  * backend then schedules them at once, each key moved on by what the task
  * ran, scaled by the inverse of its weight as a vruntime is, with no round
- * trip; the policy sees the task again, with all that time charged, at its
- * slice's end or once the decision is used up. What a task can gain by it is
+ * trip (and so are the ends of its slices while it sleeps often: a burst a
+ * little longer than its run slice); the policy sees the task again, with
+ * all that time charged, once the decision is used up (or the load rose,
+ * or it ran a whole slice_ns awake: a CPU hog). What a task can gain by it is
  * one fair slice, the bound on its bonus anyway (standing_slice()). CPU hogs
  * do not wake up: each of their slices comes here.
  */

@@ -308,6 +308,30 @@ static void requeue_preempted(struct sim *s, int task)
 }
 
 static void run_alone(struct sim *s, int task);
+static void standing_dispatch(struct sim *s, int task, bool quiet, bool away);
+static bool standing_holds(struct sim *s, const struct sim_task *t);
+
+/*
+ * The slice of a task that sleeps (not a CPU hog) ran out under a standing
+ * decision: the decision goes on, as for a wake-up, preempting no one (the
+ * backend's ops.enqueue). True when it took the task.
+ */
+static bool standing_slice_end(struct sim *s, int task)
+{
+	struct sim_task *t = &s->tasks[task];
+	bool ended = t->slice_ended && t->exec_runtime < s->cfg.slice_ns;
+
+	t->slice_ended = false;
+	if (!ended || !t->standing_left)
+		return false;
+	if (!standing_holds(s, t)) {
+		t->standing_left = 0; /* void: through the policy */
+		s->res->counters.nr_standing_void++;
+		return false;
+	}
+	standing_dispatch(s, task, true, false);
+	return true;
+}
 
 void sim_enqueue(struct sim *s, int task, uint64_t flags, bool quiet)
 {
@@ -329,6 +353,8 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags, bool quiet)
 			return;
 		}
 	}
+	if (!(flags & CLAND_TASK_WAKEUP) && standing_slice_end(s, task))
+		return;
 	t->state = SIM_T_USER;
 	t->queued_at = s->now;
 	t->queued_quiet = quiet;
@@ -507,6 +533,7 @@ void sim_stopping(struct sim *s, int cpu, bool runnable)
 	t->unseen += ran;
 	t->standing_charge += ran;
 	t->standing_left = t->standing_left > ran ? t->standing_left - ran : 0;
+	t->slice_ended = runnable && !preempted;
 	if (runnable) {
 		sim_task_waits(s, t, false);
 		t->runnable_at = s->now;

@@ -69,7 +69,8 @@ struct sim_task {
 	uint64_t slice_left;	  /* preempted: what was left of its slice */
 	uint64_t carried;	  /* preempted and requeued: time run since the policy saw it */
 	bool requeue;		  /* preempted with slice left: back to a DSQ in BPF */
-	bool taken_back;	  /* sim_take_back() ran it, and it has not slept since */
+	bool slice_ended; /* its slice ran out while runnable: its standing decision goes on */
+	bool taken_back;  /* sim_take_back() ran it, and it has not slept since */
 };
 
 /* What a CPU last ran, for context switches: a task, or these. */

@@ -50,14 +50,15 @@ ab_ctr() {
 }
 
 # What the instruments counted between two ab_ctr lines: decisions, standing
-# wake-ups, preemptions (of which for standing wake-ups, by the tick),
-# preemptions for the daemon, tasks moved between CPUs, tasks the starvation
-# net ran (a counter the build lacks is left out).
+# wake-ups (and standing decisions voided), preemptions (of which for
+# standing wake-ups, by the tick), preemptions for the daemon, preempted
+# tasks requeued in BPF, tasks moved between CPUs, tasks the starvation net
+# ran (a counter the build lacks is left out).
 ab_delta() {
 	[ "$1" = eevdf ] && return
 	local k x y
-	for k in user standing preempt preempt_standing preempt_tick preempt_daemon migrated \
-		starved; do
+	for k in user standing standing_void preempt preempt_standing preempt_tick preempt_daemon \
+		requeued migrated starved; do
 		x=$(field $k "$2") y=$(field $k "$3")
 		[ -n "$x" ] && [ -n "$y" ] || continue # a build without that counter
 		printf ' %s=%s' $k $((y - x))
