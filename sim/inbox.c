@@ -93,16 +93,15 @@ void sim_boxes_free(struct sim *s)
 
 /*
  * @task becomes runnable now (handle_wakeups() draws its burst), woken by
- * @waker, the running task that posted or took a message at inbox @b: a sync
+ * the running task that posted or took a message at inbox @b: a sync
  * wake-up, as a pipe's, unless the inbox is a futex's ("sync": false); quiet
  * either way (a running task woke it: decide_standing_preempts()).
  */
-static void wake(struct sim *s, int task, int waker, const struct sim_box *b)
+static void wake(struct sim *s, int task, const struct sim_box *b)
 {
 	s->tasks[task].waits_msg = false;
 	s->tasks[task].wake_sync = b->sync;
 	s->tasks[task].wake_quiet = true;
-	s->tasks[task].wake_away = s->tasks[waker].cpu != s->tasks[task].cpu;
 	s->tasks[task].wake_at = s->now;
 	sim_wakeq_push(s, task, s->now);
 }
@@ -122,7 +121,7 @@ bool sim_box_take(struct sim *s, int task)
 		if (b->blocked_head < 0)
 			b->blocked_tail = -1;
 		b->msgs++;
-		wake(s, sender, task, b);
+		wake(s, sender, b);
 	}
 	return true;
 }
@@ -155,7 +154,7 @@ bool sim_box_post(struct sim *s, int group, int sender)
 		task = b->ring[b->head];
 		b->head = (b->head + 1) % b->size;
 		b->nr--;
-		wake(s, task, sender, b);
+		wake(s, task, b);
 		return true;
 	}
 	if (!b->cap || b->msgs < b->cap) {

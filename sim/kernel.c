@@ -308,7 +308,7 @@ static void requeue_preempted(struct sim *s, int task)
 }
 
 static void run_alone(struct sim *s, int task);
-static void standing_dispatch(struct sim *s, int task, bool quiet, bool away);
+static void standing_dispatch(struct sim *s, int task, bool quiet);
 static bool standing_holds(struct sim *s, const struct sim_task *t);
 
 /*
@@ -329,7 +329,7 @@ static bool standing_slice_end(struct sim *s, int task)
 		s->res->counters.nr_standing_void++;
 		return false;
 	}
-	standing_dispatch(s, task, true, false);
+	standing_dispatch(s, task, true);
 	return true;
 }
 
@@ -387,16 +387,15 @@ void sim_enqueue(struct sim *s, int task, uint64_t flags, bool quiet)
  * standing_preempt_own_cpu(): a standing wake-up that may preempt the task on
  * its own CPU goes into that CPU's local queue, ahead of the task it preempts.
  * (The backend does so only when that CPU is the one waking it: a timer's
- * wake-up, or a futex's message from a task on that CPU, not one from another
- * CPU: @away.)
+ * wake-up is, the only kind here that preempts.)
  */
-static bool preempt_own_cpu(struct sim *s, int task, uint64_t key, bool away)
+static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
 {
 	struct sim_task *t = &s->tasks[task];
 	int cpu = t->cpu;
 	const struct sim_cpu *c;
 
-	if (away || cpu < 0 || !allowed(s, task, cpu))
+	if (cpu < 0 || !allowed(s, task, cpu))
 		return false;
 	c = &s->cpus[cpu];
 	if (!c->busy || !ran_enough(s, cpu) ||
@@ -419,7 +418,7 @@ static bool preempt_own_cpu(struct sim *s, int task, uint64_t key, bool away)
  * own CPU's task straight from its local queue, and for a @sync wake-up no
  * @quiet one: decide_standing_preempts()).
  */
-static void standing_dispatch(struct sim *s, int task, bool quiet, bool away)
+static void standing_dispatch(struct sim *s, int task, bool quiet)
 {
 	struct sim_task *t = &s->tasks[task];
 	uint64_t key = decide_standing_key(t->deadline, t->standing_charge, t->weight);
@@ -435,7 +434,7 @@ static void standing_dispatch(struct sim *s, int task, bool quiet, bool away)
 		sim_kick_cpu_for(s, task, key, SIM_KICK_IDLE);
 		return;
 	}
-	if (pick_idle(s, task, -1) < 0 && preempt_own_cpu(s, task, key, away))
+	if (pick_idle(s, task, -1) < 0 && preempt_own_cpu(s, task, key))
 		return;
 	sim_insert_dsq(s, task, SIM_SHARED, key, t->standing_slice);
 	if (sim_kick_cpu_for(s, task, key, SIM_KICK_PREEMPT))
@@ -462,10 +461,10 @@ static bool standing_holds(struct sim *s, const struct sim_task *t)
 void sim_wakeup(struct sim *s, int task, bool woke)
 {
 	struct sim_task *t = &s->tasks[task];
-	bool sync = t->wake_sync, quiet = t->wake_quiet, away = t->wake_away;
+	bool sync = t->wake_sync, quiet = t->wake_quiet;
 	int cpu;
 
-	t->wake_sync = t->wake_quiet = t->wake_away = false;
+	t->wake_sync = t->wake_quiet = false;
 	t->exec_runtime = 0; /* ops.runnable */
 	t->taken_back = false;
 	t->runnable_at = s->now;
@@ -483,7 +482,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 			s->res->counters.nr_standing_void++;
 		}
 		if (woke && t->standing_left)
-			standing_dispatch(s, task, quiet, away);
+			standing_dispatch(s, task, quiet);
 		else
 			sim_enqueue(s, task,
 				    woke ? CLAND_TASK_WAKEUP | (sync ? CLAND_TASK_SYNC : 0) : 0,

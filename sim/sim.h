@@ -41,7 +41,6 @@ struct sim_task {
 	bool woke;		/* that wait started with a wake-up: a latency sample */
 	bool waits_msg;		/* sleeping until a message comes to its group (inbox.c) */
 	bool wake_sync;		/* woken by a message at a pipe-like inbox (SCX_WAKE_SYNC) */
-	bool wake_away;		/* by a message from a task on another CPU than its last */
 	bool wake_quiet;    /* woken by a running task's message (sync or not): preempts no one */
 	bool queued_quiet;  /* the enqueue in user space was a quiet wake-up */
 	uint64_t dsq_slice; /* in a DSQ: the slice it will run with */
