@@ -36,8 +36,8 @@
  *  - a waking task under a standing decision of its policy: scheduled at once
  *    as that decision said (struct cland_decision.standing_ns), straight onto
  *    its CPU when it preempts the task there; the same for the slice end of
- *    a task under one that sleeps (not awake a whole slice_ns), which
- *    preempts no one, nor does a wake-up by a running user task (a quiet one);
+ *    such a task that sleeps often (not awake a whole slice_ns); neither a
+ *    slice end nor a quiet wake-up (a running user task woke it) preempts;
  *  - a task preempted before its slice ended: requeued at the same deadline
  *    with what was left of its slice;
  *  - tasks enqueued while @queued is full (the daemon is congested): inserted
@@ -566,7 +566,12 @@ static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu)
 
 #include "rules.bpf.h" /* the rules' CPU sets and urgency: uses the helpers above */
 
-/* The CPU's preempt_count() (x86; CO-RE: absent elsewhere, and before 6.15's per-CPU variable). */
+/*
+ * The CPU's preempt_count(): x86's per-CPU variable since 6.15 (6.2-6.14 kept
+ * it in pcpu_hot, other architectures elsewhere: there the weak symbol is
+ * absent, woken_by_user_task() answers false, and every wake-up that is not a
+ * sync one may preempt, as before quiet wake-ups).
+ */
 extern const int __preempt_count __ksym __weak;
 
 #define PREEMPT_HARDIRQ_NMI_MASK 0x00ff0000 /* in a hard interrupt or an NMI */

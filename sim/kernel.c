@@ -415,8 +415,8 @@ static bool preempt_own_cpu(struct sim *s, int task, uint64_t key)
  * ops.enqueue of a task waking under a standing decision: the shared queue,
  * its last deadline moved back by what it ran since (weight-scaled), as the
  * BPF backend's standing_dispatch() does (preempting as a decision does, its
- * own CPU's task straight from its local queue, and for a @sync wake-up no
- * @quiet one: decide_standing_preempts()).
+ * own CPU's task straight from its local queue, and for a @quiet wake-up no
+ * one: decide_standing_preempts()).
  */
 static void standing_dispatch(struct sim *s, int task, bool quiet)
 {

@@ -871,15 +871,16 @@ static void test_standing_covers_slice_ends(void **state)
  * A task woken by a running task's message, a sync wake-up (a pipe's) or
  * not (a futex's), preempts no one, not even a CPU hog
  * (decide_standing_preempts()): 2 writers that never sleep post a message
- * every 50 us to 8 readers on 2 CPUs: 758 standing wake-ups, 2 preemptions,
- * none by them (the others are decisions'; 8847 and 4 while a sync
- * wake-up's deadline still had deadline's bonus: the readers, keyed behind
- * the writers since, now read many messages a wake-up). When the writers
- * were hogs (20 ms awake), each reader's wake-up preempted one: 34698
- * standing wake-ups, 33873 preemptions; when it preempted one that had had
- * 1 ms of its CPU, a writer was preempted every 1 ms of its run. Through a
- * futex's inbox: 2096 standing wake-ups, 1 preemption; 43174 and 42828 (42731
- * by them) while a futex's wake-up preempted (until 2026-12-02).
+ * every 50 us to 8 readers on 2 CPUs: 1706 standing wake-ups, 1 preemption,
+ * none by them (the other a decision's; 758 and 2 before standing slice
+ * ends, 8847 and 4 while a sync wake-up's deadline still had deadline's
+ * bonus: the readers, keyed behind the writers since, read many messages a
+ * wake-up). When the writers were hogs (20 ms awake), each reader's wake-up
+ * preempted one: 34698 standing wake-ups, 33873 preemptions; when it
+ * preempted one that had had 1 ms of its CPU, a writer was preempted every
+ * 1 ms of its run. Through a futex's inbox: 2052 standing wake-ups, no
+ * preemption; 43174 and 42828 (42731 by them) while a futex's wake-up
+ * preempted (until 2026-12-02).
  */
 static void test_task_wakeups_spare_a_hog(void **state)
 {
