@@ -703,12 +703,13 @@ static void print_standing(const char *what, const struct run *run)
 }
 
 /*
- * A standing wake-up (no round trip) that is not a sync one preempts a less
- * urgent task, as a decision does: a task waking every 2 ms among 2 CPU hogs
- * on 2 CPUs runs at once (p99 0); among 2 tasks that run 5 ms and sleep
- * 1 ms, it preempts them once they have run DECIDE_PREEMPT_GRAN_NS
- * (bpf/decide.h): 828 of its 888 standing wake-ups preempted, its wake-up
- * p99 was 3.1 ms. When it preempted only CPU hogs (until 2026-12), 36 of
+ * A standing wake-up (no round trip) that is not a quiet one (a timer's)
+ * preempts a less urgent task, as a decision does: a task waking every 2 ms
+ * among 2 CPU hogs on 2 CPUs runs at once (p99 0); among 2 tasks that run
+ * 5 ms and sleep 1 ms, it preempts them once they have run
+ * DECIDE_PREEMPT_GRAN_NS (bpf/decide.h): 721 of its 810 standing wake-ups
+ * preempted, its wake-up p99 3.6 ms (773 of 855 and 3.3 ms before standing
+ * slice ends). When it preempted only CPU hogs (until 2026-12), 36 of
  * 479 did, and it waited for a CPU to free up: p99 9.4 ms.
  */
 static void test_standing_wakeups_preempt(void **state)
@@ -793,9 +794,9 @@ static void test_moves_counted_and_charged(void **state)
  * Tasks of equal urgency do not preempt each other: a wake-up displaces a
  * running task only if that one is due later by more than the granularity
  * (decide_displaces() in bpf/decide.h). 4 timer-woken tasks that run 1.5 ms
- * and sleep 0.5 ms on 2 CPUs, at the VM's costs and round trip: 11
- * preemptions in 3216 standing wake-ups, 54 in 3240 when any later deadline
- * was displaced.
+ * and sleep 0.5 ms on 2 CPUs, at the VM's costs and round trip: no
+ * preemption in 3112 standing wake-ups (11 in 3216 in an earlier version),
+ * 54 in 3240 when any later deadline was displaced.
  */
 static void test_equal_peers_do_not_preempt(void **state)
 {
