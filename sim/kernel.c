@@ -308,8 +308,7 @@ static void requeue_preempted(struct sim *s, int task)
 }
 
 static void run_alone(struct sim *s, int task);
-static void standing_dispatch(struct sim *s, int task, bool quiet);
-static bool standing_holds(struct sim *s, const struct sim_task *t);
+static bool standing_takes(struct sim *s, int task, bool quiet);
 
 /*
  * The slice of a task that sleeps (not a CPU hog) ran out under a standing
@@ -322,15 +321,7 @@ static bool standing_slice_end(struct sim *s, int task)
 	bool ended = t->slice_ended && t->exec_runtime < s->cfg.slice_ns;
 
 	t->slice_ended = false;
-	if (!ended || !t->standing_left)
-		return false;
-	if (!standing_holds(s, t)) {
-		t->standing_left = 0; /* void: through the policy */
-		s->res->counters.nr_standing_void++;
-		return false;
-	}
-	standing_dispatch(s, task, true);
-	return true;
+	return ended && standing_takes(s, task, true);
 }
 
 void sim_enqueue(struct sim *s, int task, uint64_t flags, bool quiet)
@@ -458,6 +449,26 @@ static bool standing_holds(struct sim *s, const struct sim_task *t)
 				     DECIDE_STANDING_LEAD_MIN_NS));
 }
 
+/*
+ * @task's standing decision, if any, schedules this enqueue (a wake-up, or a
+ * sleeper's slice end) as the backend's ops.enqueue does: void (through the
+ * policy) when it no longer holds. True when it took the task.
+ */
+static bool standing_takes(struct sim *s, int task, bool quiet)
+{
+	struct sim_task *t = &s->tasks[task];
+
+	if (!t->standing_left)
+		return false;
+	if (!standing_holds(s, t)) {
+		t->standing_left = 0; /* void: through the policy */
+		s->res->counters.nr_standing_void++;
+		return false;
+	}
+	standing_dispatch(s, task, quiet);
+	return true;
+}
+
 void sim_wakeup(struct sim *s, int task, bool woke)
 {
 	struct sim_task *t = &s->tasks[task];
@@ -477,13 +488,7 @@ void sim_wakeup(struct sim *s, int task, bool woke)
 	if (cpu < 0 || sim_dsq_of(s, SIM_SHARED)->nr || sim_dsq_of(s, cpu)->nr) {
 		if (cpu >= 0)
 			t->cpu = cpu;
-		if (woke && t->standing_left && !standing_holds(s, t)) {
-			t->standing_left = 0; /* void: through the policy */
-			s->res->counters.nr_standing_void++;
-		}
-		if (woke && t->standing_left)
-			standing_dispatch(s, task, quiet);
-		else
+		if (!woke || !standing_takes(s, task, quiet))
 			sim_enqueue(s, task,
 				    woke ? CLAND_TASK_WAKEUP | (sync ? CLAND_TASK_SYNC : 0) : 0,
 				    woke && quiet);

@@ -204,10 +204,10 @@ case_healthy() {
 	[ "$ahead" = 0 ] || die "$ahead task timestamps ahead of the daemon's clock: two clocks"
 }
 
-# The daemon's counters line now (scx_cland -v prints one a second).
+# The daemon's counters line now (scx_cland -v prints one a second; cl_line: hostile.sh).
 counters_now() {
 	sleep 1.1
-	grep '^cland:' "$CLAND_LOG" | tail -n 1
+	cl_line
 }
 
 # delta KEY LINE1 LINE2: how much counter KEY grew between two counters lines.
