@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # guest.sh - the guest side of bench/prof/prof.sh: for EEVDF and each build
-# added as /tests/bin/cland_a (and cland_b), 2 rounds, three loads (stress-ng
-# --cpu 2 for 5 s, reqwork for 4 s, hackbench sockets once). Around each load
+# added as /tests/bin/cland_a (and cland_b), 2 rounds, four loads (stress-ng
+# --cpu 2 for 5 s, reqwork for 4 s, hackbench sockets once, the pipe ping-pong
+# for 3 s). Around each load
 # a snapshot of /proc/stat, the daemon's CPU time and every struct_ops
 # program's run time (bpftool prog show, with kernel.bpf_stats_enabled);
 # then one line for the load:
@@ -88,6 +89,7 @@ for r in 1 2; do
 		prof_load "$c" stress-ng sng
 		prof_load "$c" reqwork /tests/bin/reqwork -d 4 -i "$ITERS"
 		prof_load "$c" "hackbench sockets" hbs
+		prof_load "$c" pingpong /tests/bin/pingpong 3
 		if [ "$c" != eevdf ]; then
 			kill -INT "$CLAND_PID"
 			wait "$CLAND_PID"

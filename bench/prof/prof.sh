@@ -3,7 +3,7 @@
 #
 # prof.sh - where the CPU time goes under scx_cland: one VM boot, EEVDF and one
 # or two scx_cland builds interleaved (2 rounds), each through stress-ng --cpu
-# 2, reqwork and hackbench sockets; for each load, the kernel's BPF statistics
+# 2, reqwork, hackbench sockets and the pipe ping-pong; for each load, the kernel's BPF statistics
 # (kernel.bpf_stats_enabled: run time and count of every struct_ops program),
 # the CPUs' idle share and the daemon's CPU share (bench/prof/guest.sh prints
 # one line per load and per program).
@@ -46,7 +46,10 @@ tools=$repo/build/bench/tools
 mkdir -p "$tools"
 ${CC:-cc} -static -O2 -Wall -Wextra -pthread -o "$tools/reqwork" "$repo/bench/tools/reqwork.c" -lm ||
 	die "building reqwork failed"
+${CC:-cc} -static -O2 -Wall -Wextra -o "$tools/pingpong" "$repo/bench/tools/pingpong.c" ||
+	die "building pingpong failed"
 add="$a=/tests/bin/cland_a $bpftool=/usr/sbin/bpftool $tools/reqwork=/tests/bin/reqwork"
+add="$add $tools/pingpong=/tests/bin/pingpong"
 [ -z "$b" ] || add="$add $b=/tests/bin/cland_b"
 export CLAND_VM_ADD=$add
 export CLAND_VM_CPUS=$cpus

@@ -5,7 +5,7 @@
 # then prints "CLAND-TEST: END". Called by /init with the suite name.
 #
 #   full:     loads, sigint, sigterm, sigkill, cycles, badopts, figures,
-#             healthy, quiet_wakeups, idle, verifier, the watching cases of observe.sh
+#             healthy, quiet_wakeups, sync_spread, idle, verifier, the watching cases of observe.sh
 #             (stats_line, monitor, metrics, record_replay, record_limit), dmesg
 #   smoke:    loads, sigterm, dmesg
 #   demo:     demo (scx_cland -v under a small workload), dmesg
@@ -41,6 +41,7 @@ full)
 	run_case figures 240 case_figures
 	run_case healthy 180 case_healthy
 	run_case quiet_wakeups 120 case_quiet_wakeups
+	run_case sync_spread 60 case_sync_spread
 	run_case idle 60 case_idle
 	run_case verifier 90 case_verifier
 	run_case stats_line 90 case_stats_line
