@@ -54,13 +54,15 @@ static int recv_cpu(int fd, struct tally *t)
 int main(int argc, char **argv)
 {
 	int ping[2], pong[2], status;
-	double seconds, end;
+	double seconds, end_ms;
 	struct tally *t;
+	char *end = NULL;
 	long rounds = 0;
 	pid_t child;
 
-	if (argc != 2 || (seconds = atof(argv[1])) <= 0 || seconds > 600) {
-		fprintf(stderr, "usage: pipepair SECONDS (0-600)\n");
+	seconds = argc == 2 ? strtod(argv[1], &end) : 0;
+	if (argc != 2 || *end || seconds <= 0 || seconds > 600) {
+		fprintf(stderr, "usage: pipepair SECONDS (over 0, at most 600)\n");
 		return 2;
 	}
 	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -82,8 +84,8 @@ int main(int argc, char **argv)
 	}
 	close(ping[0]);
 	close(pong[1]);
-	end = now_ms() + seconds * 1000;
-	while (now_ms() < end) {
+	end_ms = now_ms() + seconds * 1000;
+	while (now_ms() < end_ms) {
 		if (!send_cpu(ping[1]) || !recv_cpu(pong[0], t)) {
 			perror("pipepair");
 			kill(child, SIGKILL);
