@@ -32,9 +32,7 @@
  *    with work, it waits in CLAND_DSQ_USERSCHED, consumed first;
  *  - per-CPU kthreads and kswapd: dispatched straight to their CPU;
  *  - a waking task when an idle CPU is found and no decided task waits for a
- *    CPU: dispatched in ops.select_cpu() to that CPU (a sync wake-up too, not
- *    stacked behind its waker), or, woken while still on its CPU (queued
- *    wake-ups: no ops.select_cpu()), in ops.enqueue() to that CPU if idle;
+ *    CPU: dispatched in ops.select_cpu() to that CPU;
  *  - a waking task under a standing decision of its policy: scheduled at once
  *    as that decision said (struct cland_decision.standing_ns), straight onto
  *    its CPU when it preempts the task there; the same for the slice end of
