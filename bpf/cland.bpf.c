@@ -192,14 +192,6 @@ struct task_ctx {
 	 */
 	u32 wake_quiet;
 	/*
-	 * The CPU its waker ran on (-1: no ops.select_cpu() came before this
-	 * enqueue). With queued wake-ups (SCX_OPS_ALLOW_QUEUED_WAKEUP, see
-	 * configure() in lib/bpf_backend.c) ops.enqueue() may run on the woken
-	 * task's CPU, not the waker's: only ops.select_cpu() knows the waker.
-	 * Set by ops.select_cpu with wake_sync, read and reset by ops.enqueue.
-	 */
-	s32 waker_cpu;
-	/*
 	 * The enqueue now in user space was a quiet wake-up: its decision
 	 * preempts no one, as a standing one would not. Set by send_to_user(),
 	 * read by apply_decision().
@@ -640,7 +632,6 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 	if (tctx) {
 		tctx->wake_sync = !!(wake_flags & SCX_WAKE_SYNC);
 		tctx->wake_quiet = tctx->wake_sync || woken_by_user_task();
-		tctx->waker_cpu = bpf_get_smp_processor_id();
 	}
 	return cpu;
 }
@@ -787,11 +778,11 @@ static void requeue_preempted(struct task_struct *p, struct task_ctx *tctx, u64 
  * 0.45 0.45 s).
  */
 static bool standing_preempt_own_cpu(struct task_struct *p, struct task_ctx *tctx, u64 key,
-				     u64 enq_flags, s32 waker_cpu)
+				     u64 enq_flags)
 {
 	s32 cpu = scx_bpf_task_cpu(p);
 
-	if (cpu != waker_cpu || !cpu_preemptible(p, cpu, key, preempt_now(p)))
+	if (cpu != bpf_get_smp_processor_id() || !cpu_preemptible(p, cpu, key, preempt_now(p)))
 		return false;
 	mark_preempting(cpu);
 	cland_dsq_insert(p, SCX_DSQ_LOCAL, tctx->standing_slice, enq_flags | SCX_ENQ_PREEMPT);
@@ -817,7 +808,7 @@ static bool standing_preempt_own_cpu(struct task_struct *p, struct task_ctx *tct
  * then waited for the tick (cyclictest under stress-ng: p50 0.9 -> 3.9 ms).
  */
 static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags,
-			      bool quiet, s32 waker_cpu)
+			      bool quiet)
 {
 	u64 key = decide_standing_key(tctx->deadline, tctx->standing_charge, p->scx.weight);
 	s32 idle;
@@ -834,7 +825,7 @@ static void standing_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 
 	}
 	/* one search for an idle CPU: the one claimed is kicked after the insert */
 	idle = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
-	if (idle < 0 && standing_preempt_own_cpu(p, tctx, key, enq_flags, waker_cpu))
+	if (idle < 0 && standing_preempt_own_cpu(p, tctx, key, enq_flags))
 		return;
 	cland_dsq_insert_vtime(p, CLAND_DSQ_SHARED, tctx->standing_slice, key, enq_flags);
 	if (idle >= 0)
@@ -927,36 +918,10 @@ static bool send_to_user(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	return true;
 }
 
-/*
- * A wake-up with no ops.select_cpu() before it, of a task that may run on
- * more than one CPU: with queued wake-ups, a task woken while still on its
- * CPU (going to sleep) is put on that CPU's wake list and enqueued there, its
- * waker unknown (a migration-disabled task's wake-up comes the same way). It
- * had just run, as a reader a message wakes: quiet (it preempts no one, the
- * caller), and run at once on its CPU when that CPU is idle and no decided
- * task waits, as ops.select_cpu() would have; true when it did. Counted as
- * neither, such wake-ups preempted and went through the policy (VM, 4
- * vCPUs: ping-pong 192-207 decisions a run against 0-1, hackbench pipes 1.5x
- * slower).
- */
-static bool enqueue_queued_wakeup(struct task_struct *p, u64 enq_flags)
-{
-	s32 cpu = scx_bpf_task_cpu(p);
-
-	if (rule_cpuset(p) || scx_bpf_dsq_nr_queued(CLAND_DSQ_SHARED) ||
-	    scx_bpf_dsq_nr_queued((u64)cpu) || !scx_bpf_test_and_clear_cpu_idle(cpu))
-		return false;
-	cland_dsq_insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
-	__sync_fetch_and_add(&counters.nr_kernel_dispatches, 1);
-	__sync_fetch_and_add(&counters.nr_direct_dispatches, 1);
-	return true;
-}
-
 void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx;
-	bool sync, quiet, slice_ended, queued_wake;
-	s32 waker_cpu;
+	bool sync, quiet, slice_ended;
 
 	if (is_usersched(p)) {
 		enqueue_usersched(p, enq_flags);
@@ -992,20 +957,9 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	sync = tctx->wake_sync;
 	quiet = tctx->wake_quiet;
 	slice_ended = tctx->slice_ended && tctx->exec_runtime < slice_ns;
-	queued_wake = (enq_flags & SCX_ENQ_WAKEUP) && tctx->waker_cpu < 0 && p->nr_cpus_allowed > 1;
-	/* ops.select_cpu()'s waker; this CPU for a task allowed one CPU; none for a queued one */
-	waker_cpu = tctx->waker_cpu >= 0 ? tctx->waker_cpu
-		    : queued_wake	 ? -1
-					 : (s32)bpf_get_smp_processor_id();
 	tctx->wake_sync = 0;
 	tctx->wake_quiet = 0;
-	tctx->waker_cpu = -1;
 	tctx->slice_ended = 0;
-	if (queued_wake) {
-		quiet = true;
-		if (!tctx->requeue && enqueue_queued_wakeup(p, enq_flags))
-			return;
-	}
 	/* a key BPF gave (degraded, congested) is not its policy's: back in charge, it decides */
 	if (tctx->requeue && (!tctx->alone_keyed || st.degraded)) {
 		requeue_preempted(p, tctx, enq_flags);
@@ -1033,7 +987,7 @@ void BPF_STRUCT_OPS(cland_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	if (((enq_flags & SCX_ENQ_WAKEUP) || slice_ended) && tctx->standing_left && !st.degraded) {
 		if (standing_holds(p, tctx)) {
-			standing_dispatch(p, tctx, enq_flags, quiet || slice_ended, waker_cpu);
+			standing_dispatch(p, tctx, enq_flags, quiet || slice_ended);
 			return;
 		}
 		tctx->standing_left = 0; /* void: through the policy */
@@ -1669,7 +1623,6 @@ s32 BPF_STRUCT_OPS(cland_init_task, struct task_struct *p, struct scx_init_task_
 	if (!tctx)
 		return -ENOMEM;
 	tctx->enq_cpu = -1;
-	tctx->waker_cpu = -1;
 	rule_inherit(p, args);
 	return 0;
 }

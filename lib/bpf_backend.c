@@ -160,7 +160,6 @@ struct kernel_consts {
 	bool read;
 	uint64_t switch_partial;
 	uint64_t restart_flag;
-	uint64_t queued_wakeup; /* SCX_OPS_ALLOW_QUEUED_WAKEUP (6.15+), 0 before */
 };
 
 static const struct kernel_consts *kernel_consts(void)
@@ -173,7 +172,6 @@ static const struct kernel_consts *kernel_consts(void)
 	btf = btf__load_vmlinux_btf();
 	kc.switch_partial = kernel_enum(btf, "SCX_OPS_SWITCH_PARTIAL", 8);
 	kc.restart_flag = kernel_enum(btf, "SCX_ECODE_ACT_RESTART", SCX_ECODE_ACT_RESTART_DFL);
-	kc.queued_wakeup = kernel_enum(btf, "SCX_OPS_ALLOW_QUEUED_WAKEUP", 0);
 	btf__free(btf);
 	kc.read = true;
 	return &kc;
@@ -201,14 +199,6 @@ static void configure(struct cland_sched *s, const struct cland_open_opts *opts)
 	s->skel->rodata->stall_ns = opts->stall_ns;
 	if (opts->partial)
 		ops->flags |= kc->switch_partial;
-	/*
-	 * Queued wake-ups: a task woken onto an idle CPU, or while still on its
-	 * CPU, is enqueued by that CPU from its wake list (as the fair class
-	 * does), not by the waker, which would take that CPU's run queue lock
-	 * (and, for a task still on its CPU, first wait for it to be off it).
-	 * The backend reads the waker in ops.select_cpu() (task_ctx.waker_cpu).
-	 */
-	ops->flags |= kc->queued_wakeup;
 	if (read_sysfs(SCX_SYSFS "/hotplug_seq", seq, sizeof(seq)) == 0)
 		ops->hotplug_seq = strtoull(seq, NULL, 10);
 	s->restart_flag = kc->restart_flag;
