@@ -71,7 +71,7 @@ SIM_TESTS	:= $(patsubst tests/sim/%.c,$(BUILD)/tests/sim/%,$(wildcard tests/sim/
 SIM_TEST_DEPS	:= tests/sim/cli_run.c tests/sim/cli_run.h
 
 # The bench report tool (host) and its tests; bench/tools/ are built static for
-# the VM by bench/run.sh.
+# the VM by bench/tools/build.sh (from bench/run.sh, ab/ab.sh, prof/prof.sh).
 BENCH_REPORT	:= $(BUILD)/bench/cland-bench-report
 BENCH_LIB	:= $(filter-out bench/report_main.c,$(wildcard bench/*.c)) $(COMMON_SRCS)
 BENCH_HDRS	:= $(wildcard bench/*.h) $(COMMON_HDRS)

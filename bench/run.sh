@@ -105,8 +105,7 @@ fi
 tools=$repo/build/bench/tools
 mkdir -p "$tools" "$out"
 CC=${CC:-cc}
-$CC -static -O2 -Wall -Wextra -o "$tools/pingpong" "$here/tools/pingpong.c" &&
-	$CC -static -O2 -Wall -Wextra -pthread -o "$tools/reqwork" "$here/tools/reqwork.c" -lm &&
+CC=$CC "$here/tools/build.sh" "$tools" &&
 	$CC -static -O2 -Wall -Wextra -I"$here" -o "$tools/benchparse" \
 		"$here/tools/benchparse.c" "$here/parse.c" -lm || fail "building the guest tools failed"
 add+=("$tools/pingpong=/tests/bin/pingpong" "$tools/reqwork=/tests/bin/reqwork"

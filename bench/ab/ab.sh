@@ -50,11 +50,7 @@ for bin in "$a" "$b"; do
 done
 
 tools=$repo/build/bench/tools
-mkdir -p "$tools"
-${CC:-cc} -static -O2 -Wall -Wextra -pthread -o "$tools/reqwork" "$repo/bench/tools/reqwork.c" -lm ||
-	die "building reqwork failed"
-${CC:-cc} -static -O2 -Wall -Wextra -o "$tools/pingpong" "$repo/bench/tools/pingpong.c" ||
-	die "building pingpong failed"
+"$repo/bench/tools/build.sh" "$tools" || die "building the guest tools failed"
 # the guest's parameters: a file in the initramfs (the guest has no host environment)
 mkdir -p "$repo/build/ab"
 printf 'AB_ROUNDS=%s\nAB_POLICY=%s\n' "$rounds" "$policy" >"$repo/build/ab/ab.env"

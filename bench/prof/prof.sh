@@ -43,11 +43,7 @@ bpftool=$(command -v bpftool || true)
 [ -n "$bpftool" ] || die "bpftool not found (make deps installs it)"
 
 tools=$repo/build/bench/tools
-mkdir -p "$tools"
-${CC:-cc} -static -O2 -Wall -Wextra -pthread -o "$tools/reqwork" "$repo/bench/tools/reqwork.c" -lm ||
-	die "building reqwork failed"
-${CC:-cc} -static -O2 -Wall -Wextra -o "$tools/pingpong" "$repo/bench/tools/pingpong.c" ||
-	die "building pingpong failed"
+"$repo/bench/tools/build.sh" "$tools" || die "building the guest tools failed"
 add="$a=/tests/bin/cland_a $bpftool=/usr/sbin/bpftool $tools/reqwork=/tests/bin/reqwork"
 add="$add $tools/pingpong=/tests/bin/pingpong"
 [ -z "$b" ] || add="$add $b=/tests/bin/cland_b"
