@@ -609,9 +609,10 @@ s32 BPF_STRUCT_OPS(cland_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wa
 	 * the task on its waker's CPU, behind the waker, even when another CPU
 	 * is idle (and answers "idle"); the fair class takes the idle CPU.
 	 * Stacked, the pipe ping-pong's two tasks ran by turns on one CPU and
-	 * cost more system time a round trip (VM, 2 vCPUs, 4 rounds: 242-253
-	 * ticks of it in 3 s against 180-204), for fewer round trips in 9 of
-	 * 11 rounds over four boots. With no idle CPU both give its last CPU.
+	 * cost more CPU a round trip (bench/prof/prof.sh, 2 vCPUs: CPUs idle
+	 * 57.3, 54.6% of the time, 64.9, 63.2% unstacked), for fewer round
+	 * trips in 6 of 7 rounds over three boots (README). With no idle CPU
+	 * both give its last CPU.
 	 */
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags & ~SCX_WAKE_SYNC, &is_idle);
 	/*
