@@ -27,24 +27,26 @@ int bp_hackbench(const char *text, double *seconds)
 	return -1;
 }
 
-/* Skip N whitespace-separated fields of S. */
-static const char *skip_fields(const char *s, int n)
+/*
+ * A metrics row: "stress-ng: metrc: [PID] cpu  OPS REAL USR SYS OPS/S
+ * OPS/S" (older versions say "info:"). Fields after the stressor name:
+ * bogo ops, real, usr, sys time, bogo ops/s (real time), bogo ops/s (usr+sys).
+ */
+/* The N numbers at S into V; the end of the last, or NULL when one is not a number. */
+static const char *numbers(const char *s, double *v, int n)
 {
+	char *end;
+
 	while (n-- > 0) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		while (*s && *s != ' ' && *s != '\t' && *s != '\n')
-			s++;
+		*v++ = strtod(s, &end);
+		if (end == s || (*end && *end != ' ' && *end != '\t' && *end != '\n'))
+			return NULL;
+		s = end;
 	}
 	return s;
 }
 
-/*
- * A metrics row: "stress-ng: metrc: [PID] cpu  OPS REAL USR SYS OPS/S
- * OPS/S" (older versions say "info:"). Fields after the stressor name:
- * bogo ops, real, usr, sys time, bogo ops/s (real time).
- */
-int bp_stressng(const char *text, const char *stressor, double *ops_per_s)
+int bp_stressng(const char *text, const char *stressor, struct bp_stressng *r)
 {
 	size_t n = strlen(stressor);
 	const char *line = text;
@@ -52,7 +54,7 @@ int bp_stressng(const char *text, const char *stressor, double *ops_per_s)
 	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		const char *p = strchr(line, ']');
 		const char *nl = strchr(line, '\n');
-		char *end;
+		double v[5];
 
 		if (strncmp(line, "stress-ng:", 10) || !p || (nl && p > nl))
 			continue;
@@ -61,10 +63,14 @@ int bp_stressng(const char *text, const char *stressor, double *ops_per_s)
 			p++;
 		if (strncmp(p, stressor, n) || (p[n] != ' ' && p[n] != '\t'))
 			continue;
-		p = skip_fields(p + n, 4);
-		*ops_per_s = strtod(p, &end);
-		if (end != p && (!nl || end <= nl))
-			return 0;
+		p = numbers(p + n, v, 5);
+		if (!p || (nl && p > nl))
+			continue;
+		r->ops = v[0];
+		r->real_s = v[1];
+		r->cpu_s = v[2] + v[3];
+		r->ops_s = v[4];
+		return 0;
 	}
 	return -1;
 }

@@ -15,11 +15,19 @@
 /* hackbench: "Time: 1.234" -> seconds. 0, or -1 when not found. */
 int bp_hackbench(const char *text, double *seconds);
 
+/* A stress-ng --metrics-brief row: its stressor's instances together. */
+struct bp_stressng {
+	double ops;   /* bogo ops */
+	double real_s; /* wall time */
+	double cpu_s;  /* user + system time, summed over the instances */
+	double ops_s;  /* bogo ops/s (real time) */
+};
+
 /*
- * stress-ng --metrics-brief: the "bogo ops/s (real time)" column of the
- * row of STRESSOR (e.g. "cpu"). 0, or -1 when not found.
+ * stress-ng --metrics-brief: the row of STRESSOR (e.g. "cpu"). 0, or -1 when
+ * not found or a field is not a number.
  */
-int bp_stressng(const char *text, const char *stressor, double *ops_per_s);
+int bp_stressng(const char *text, const char *stressor, struct bp_stressng *r);
 
 /*
  * A latency histogram in microseconds: count[us] for us < len, plus the

@@ -8,7 +8,8 @@
 # sockets twice, reqwork 4 s, pipe ping-pong 3 s, cyclictest under stress-ng
 # --cpu 2xCPUs. One CLAND-INFO line per load (for a build, with what its
 # counters counted meanwhile: decisions, standing wake-ups, preemptions by
-# source), then each build's totals (starved, degraded).
+# source; for all, idle=: the share of the CPUs' time left idle), then each
+# build's totals (starved, degraded).
 # Sourced by tests/vm/run.sh --script (guest/lib.sh's helpers).
 
 ab_ct_hogs() {
@@ -67,12 +68,14 @@ ab_delta() {
 
 # One load under scheduler $1, its output and what the counters say: "$1 $2: ...".
 ab_load() {
-	local name=$1 what=$2 a b r
+	local name=$1 what=$2 a b r j0 idle
 	shift 2
 	a=$(ab_ctr "$name")
+	j0=$(cpu_jiffies)
 	r=$("$@")
+	idle=$(idle_pct "$j0")
 	b=$(ab_ctr "$name")
-	info "$name $what: $r$(ab_delta "$name" "$a" "$b")"
+	info "$name $what: $r idle=${idle}%$(ab_delta "$name" "$a" "$b")"
 }
 
 ab_one() {

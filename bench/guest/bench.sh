@@ -121,17 +121,16 @@ bench_hackbench() {
 
 # 2b. stress-ng CPU throughput, one hog per CPU.
 bench_stressng_cpu() {
-	local v
 	if ! timeout -s KILL $((CPU_S + 60)) stress-ng --cpu "$NCPU" --timeout "$CPU_S" \
 		--metrics-brief >/tmp/sng.out 2>&1 </dev/null; then
 		berror stressng_cpu "stress-ng failed: $(tail -n 2 /tmp/sng.out | tr '\n' ' ')"
 		return
 	fi
-	v=$(benchparse stressng cpu /tmp/sng.out) || {
+	benchparse stressng cpu /tmp/sng.out >/tmp/sng.parsed || {
 		berror stressng_cpu "no bogo ops/s in the stress-ng output"
 		return
 	}
-	sample stressng_cpu bogo_ops_s "$v" ops/s higher
+	samples_from stressng_cpu "" /tmp/sng.parsed
 }
 
 # 3. Wake-up ping-pong between two processes.
@@ -314,6 +313,15 @@ instr_end() {
 		samples_from "$1" instr. /tmp/instr.out
 }
 
+# idle_sample BENCH J0: the share of all CPUs' time that was idle since
+# cpu_jiffies said J0 (metric cpu_idle_pct, under every scheduler): where a
+# load that could keep every CPU busy left one idle, this says so.
+idle_sample() {
+	local v
+	v=$(idle_pct "$2")
+	[ -n "$v" ] && sample "$1" cpu_idle_pct "$v" % none
+}
+
 # instr_check: INSTR=1 when the scheduler is scx_cland and catches SIGUSR1.
 instr_check() {
 	INSTR=0
@@ -384,7 +392,7 @@ bench_fallback() {
 
 # run_slot: every benchmark for SCHED in round ROUND.
 run_slot() {
-	local b step
+	local b step j0
 	kill_leftovers
 	[ "$(state)" = disabled ] || waitstate disabled 10000 >/dev/null
 	if ! sched_start; then
@@ -410,11 +418,13 @@ run_slot() {
 		overhead|fallback) bench_$b; continue ;;
 		esac
 		instr_begin "$b"
+		j0=$(cpu_jiffies)
 		case $b in
 		hackbench_pipe) bench_hackbench hackbench_pipe -p ;;
 		hackbench_socket) bench_hackbench hackbench_socket ;;
 		*) bench_$b ;;
 		esac
+		idle_sample "$b" "$j0"
 		instr_end "$b"
 	done
 	sched_stop

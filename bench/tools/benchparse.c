@@ -5,7 +5,9 @@
  *
  * Usage:
  *   benchparse hackbench FILE          -> seconds
- *   benchparse stressng STRESSOR FILE  -> bogo ops/s (real time)
+ *   benchparse stressng STRESSOR FILE  -> "METRIC VALUE UNIT BETTER" lines:
+ *                                         bogo ops/s (real time), and the
+ *                                         CPUs' worth of time its instances ran
  *   benchparse cyclictest FILE         -> samples=N p50=U p99=U p999=U
  *                                         max=U overflows=N
  *                                         data=US:COUNT,... (second line)
@@ -127,6 +129,26 @@ static int reqwork(const char *path)
 	return 0;
 }
 
+/*
+ * stress-ng's row of STRESSOR: bogo ops/s (real time), and busy_cpus, the
+ * CPUs' worth of time its instances ran ((user + system) / real: 2.0 when two
+ * hogs had two CPUs to themselves). The first follows the emulated CPU's
+ * speed, which drifts; the second only what the scheduler gave them.
+ */
+static int stressng(const char *stressor, const char *path)
+{
+	struct bp_stressng r;
+
+	if (bp_stressng(slurp(path), stressor, &r)) {
+		fprintf(stderr, "benchparse: no stress-ng %s row in %s\n", stressor, path);
+		return 1;
+	}
+	printf("bogo_ops_s %.15g ops/s higher\n", r.ops_s);
+	if (r.real_s > 0)
+		printf("busy_cpus %.4g cpus higher\n", r.cpu_s / r.real_s);
+	return 0;
+}
+
 /* The counters in the last counters line of the file at PATH ("-": all 0). */
 static int snapshot(const char *path, struct bp_counters *c)
 {
@@ -184,7 +206,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "hackbench")) {
 		rc = bp_hackbench(slurp(argv[2]), &v);
 	} else if (argc == 4 && !strcmp(argv[1], "stressng")) {
-		rc = bp_stressng(slurp(argv[3]), argv[2], &v);
+		return stressng(argv[2], argv[3]);
 	} else if (argc == 3 && !strcmp(argv[1], "cyclictest")) {
 		return cyclictest(argv[2]);
 	} else if (argc == 4 && !strcmp(argv[1], "counter")) {

@@ -66,13 +66,16 @@ static void hackbench_missing(void **state)
 static void stressng_recorded(void **state)
 {
 	char *t = slurp("stress-ng-cpu.txt");
-	double v = 0;
+	struct bp_stressng r = { 0 };
 
-	assert_int_equal(bp_stressng(t, "cpu", &v), 0);
-	assert_float_equal(v, 1601.43, 1e-9);
+	assert_int_equal(bp_stressng(t, "cpu", &r), 0);
+	assert_float_equal(r.ops_s, 1601.43, 1e-9);
+	assert_float_equal(r.ops, 4804, 1e-9);
+	assert_float_equal(r.real_s, 3.00, 1e-9);
+	assert_float_equal(r.cpu_s, 2.99, 1e-9);
 	/* The header row names no stressor; another stressor is absent. */
-	assert_int_equal(bp_stressng(t, "stressor", &v), -1);
-	assert_int_equal(bp_stressng(t, "fork", &v), -1);
+	assert_int_equal(bp_stressng(t, "stressor", &r), -1);
+	assert_int_equal(bp_stressng(t, "fork", &r), -1);
 	free(t);
 }
 
@@ -80,10 +83,15 @@ static void stressng_old_format(void **state)
 {
 	const char *t = "stress-ng: info:  [9] cpu-online 10 1.00 0.5 0.5 10.00 10.00\n"
 			"stress-ng: info:  [9] cpu 200 2.00 1.90 0.05 100.50 102.56\n";
-	double v = 0;
+	struct bp_stressng r = { 0 };
 
-	assert_int_equal(bp_stressng(t, "cpu", &v), 0);
-	assert_float_equal(v, 100.5, 1e-9);
+	assert_int_equal(bp_stressng(t, "cpu", &r), 0);
+	assert_float_equal(r.ops_s, 100.5, 1e-9);
+	assert_float_equal(r.cpu_s, 1.95, 1e-9);
+	/* a row cut short, or with a field that is not a number: none */
+	assert_int_equal(bp_stressng("stress-ng: info:  [9] cpu 200 2.00 1.90\n", "cpu", &r), -1);
+	assert_int_equal(bp_stressng("stress-ng: info:  [9] cpu 200 2.0x 1.90 0.05 100.5\n", "cpu", &r),
+			 -1);
 }
 
 static void cyclictest_recorded(void **state)

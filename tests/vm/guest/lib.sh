@@ -222,6 +222,18 @@ hackbench_median() {
 	echo $all | tr ' ' '\n' | sort -n | sed -n "$(((n + 1) / 2))p"
 }
 
+# cpu_jiffies: all CPUs' jiffies and the idle ones (idle + iowait) since boot.
+cpu_jiffies() {
+	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6; exit }' /proc/stat
+}
+
+# idle_pct J0: the share (%) of all CPUs' time that was idle since
+# cpu_jiffies said J0; nothing when no jiffy went by.
+idle_pct() {
+	cpu_jiffies | awk -v j0="$1" 'BEGIN { split(j0, a, " ") }
+		{ t = $1 - a[1]; if (t > 0) printf "%.1f\n", 100 * ($2 - a[2]) / t }'
+}
+
 # field KEY LINE: KEY=value out of a "k=v k=v" line (the tools' output).
 field() { echo " $2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 
