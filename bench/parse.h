@@ -17,7 +17,7 @@ int bp_hackbench(const char *text, double *seconds);
 
 /* A stress-ng --metrics-brief row: its stressor's instances together. */
 struct bp_stressng {
-	double ops;   /* bogo ops */
+	double ops;    /* bogo ops */
 	double real_s; /* wall time */
 	double cpu_s;  /* user + system time, summed over the instances */
 	double ops_s;  /* bogo ops/s (real time) */

@@ -66,7 +66,7 @@ static void hackbench_missing(void **state)
 static void stressng_recorded(void **state)
 {
 	char *t = slurp("stress-ng-cpu.txt");
-	struct bp_stressng r = { 0 };
+	struct bp_stressng r = {0};
 
 	assert_int_equal(bp_stressng(t, "cpu", &r), 0);
 	assert_float_equal(r.ops_s, 1601.43, 1e-9);
@@ -83,15 +83,15 @@ static void stressng_old_format(void **state)
 {
 	const char *t = "stress-ng: info:  [9] cpu-online 10 1.00 0.5 0.5 10.00 10.00\n"
 			"stress-ng: info:  [9] cpu 200 2.00 1.90 0.05 100.50 102.56\n";
-	struct bp_stressng r = { 0 };
+	struct bp_stressng r = {0};
 
 	assert_int_equal(bp_stressng(t, "cpu", &r), 0);
 	assert_float_equal(r.ops_s, 100.5, 1e-9);
 	assert_float_equal(r.cpu_s, 1.95, 1e-9);
 	/* a row cut short, or with a field that is not a number: none */
 	assert_int_equal(bp_stressng("stress-ng: info:  [9] cpu 200 2.00 1.90\n", "cpu", &r), -1);
-	assert_int_equal(bp_stressng("stress-ng: info:  [9] cpu 200 2.0x 1.90 0.05 100.5\n", "cpu", &r),
-			 -1);
+	assert_int_equal(
+		bp_stressng("stress-ng: info:  [9] cpu 200 2.0x 1.90 0.05 100.5\n", "cpu", &r), -1);
 }
 
 static void cyclictest_recorded(void **state)
