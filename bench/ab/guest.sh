@@ -3,7 +3,8 @@
 # guest.sh - the guest side of bench/ab/ab.sh: EEVDF and the scx_cland
 # builds the host added as /tests/bin/cland_a and /tests/bin/cland_b (with
 # the policy AB_POLICY when ab.sh --policy set it),
-# interleaved for AB_ROUNDS rounds (default 2), each through the same loads:
+# interleaved for AB_ROUNDS rounds (default 2; EEVDF a b, then a b EEVDF,
+# b EEVDF a, ...), each through the same loads:
 # cyclictest during back-to-back hackbench (mixed), hackbench pipes and
 # sockets twice, reqwork 4 s, pipe ping-pong 3 s, cyclictest under stress-ng
 # --cpu 2xCPUs. One CLAND-INFO line per load (for a build, with what its
@@ -104,7 +105,7 @@ AB_ITERS=$(/tests/bin/reqwork -c | sed -n 's/^burst_iters=\([0-9]*\).*/\1/p')
 [ -n "$AB_ITERS" ] || die "reqwork -c gave no burst_iters"
 r=1
 while [ "$r" -le "${AB_ROUNDS:-2}" ]; do
-	for c in eevdf a b; do
+	for c in $(rotated $((r - 1)) eevdf a b); do
 		ab_one $c
 	done
 	r=$((r + 1))

@@ -3,10 +3,11 @@
 # bench.sh - the guest side of `make bench` (busybox sh, run by /init when
 # the kernel command line says cland.suite=bench).
 #
-# For each round, for each scheduler (the order of cland.bench_scheds=), it
-# loads the scheduler, runs every benchmark under it, unloads it: EEVDF,
-# cland-POLICY, cland-POLICY..., EEVDF, cland-POLICY... so slow drift of the
-# emulated machine hits every scheduler alike. Results go to the second
+# For each round, for each scheduler (the order of cland.bench_scheds=,
+# rotated by one a round), it loads the scheduler, runs every benchmark
+# under it, unloads it: EEVDF, cland-A, cland-B, then cland-A, cland-B,
+# EEVDF... so slow drift of the emulated machine hits every scheduler alike,
+# and none always runs first in a round (or last). Results go to the second
 # serial port (the host's results file), one line each (bench/README.md):
 #   CLAND-BENCH: meta KEY=VALUE...
 #   CLAND-BENCH: sample sched=S round=R bench=B metric=M value=V unit=U better=lower|higher|none
@@ -449,7 +450,7 @@ main() {
 	bout "meta latency_s=$LAT_S mixed_s=$MIX_S stressng_s=$CPU_S pingpong_s=$PP_S reqwork_s=$RW_S reqwork_workers=$((2 * NCPU)) reqwork_iters=$RW_ITERS stop_ms=$STOP_MS hackbench=$(echo $HB | tr ' ' '_') stress_hogs=$((2 * NCPU))"
 	ROUND=1
 	while [ $ROUND -le "$ROUNDS" ]; do
-		for SCHED in $SCHEDS; do
+		for SCHED in $(rotated $((ROUND - 1)) $SCHEDS); do
 			run_slot
 		done
 		ROUND=$((ROUND + 1))

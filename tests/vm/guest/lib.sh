@@ -234,6 +234,20 @@ idle_pct() {
 		{ t = $1 - a[1]; if (t > 0) printf "%.1f\n", 100 * ($2 - a[2]) / t }'
 }
 
+# rotated N WORD...: the words from the (N mod count)-th on, then the ones
+# before it (round R of interleaved schedulers: rotated R-1, so that none
+# always runs first, in whatever drift comes with its place in a round).
+rotated() {
+	local n=$1 i=0 w head='' tail=''
+	shift
+	n=$((n % $#))
+	for w in "$@"; do
+		if [ $i -lt $n ]; then head="$head $w"; else tail="$tail $w"; fi
+		i=$((i + 1))
+	done
+	echo $tail $head
+}
+
 # field KEY LINE: KEY=value out of a "k=v k=v" line (the tools' output).
 field() { echo " $2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 
