@@ -27,11 +27,6 @@ int bp_hackbench(const char *text, double *seconds)
 	return -1;
 }
 
-/*
- * A metrics row: "stress-ng: metrc: [PID] cpu  OPS REAL USR SYS OPS/S
- * OPS/S" (older versions say "info:"). Fields after the stressor name:
- * bogo ops, real, usr, sys time, bogo ops/s (real time), bogo ops/s (usr+sys).
- */
 /* The N numbers at S into V; the end of the last, or NULL when one is not a number. */
 static const char *numbers(const char *s, double *v, int n)
 {
@@ -46,6 +41,11 @@ static const char *numbers(const char *s, double *v, int n)
 	return s;
 }
 
+/*
+ * A metrics row: "stress-ng: metrc: [PID] cpu  OPS REAL USR SYS OPS/S
+ * OPS/S" (older versions say "info:"). Fields after the stressor name:
+ * bogo ops, real, usr, sys time, bogo ops/s (real time), bogo ops/s (usr+sys).
+ */
 int bp_stressng(const char *text, const char *stressor, struct bp_stressng *r)
 {
 	size_t n = strlen(stressor);
