@@ -25,19 +25,36 @@ const struct sim_costs sim_default_costs = {
 	.tick_ns = 4000000,
 };
 
-/*
- * "NAME=US[,NAME=US]...", NAME one of switch, preempt, round, decision, tick,
- * migrate; US may have decimals.
- */
+const char *const sim_cost_names[SIM_NR_COSTS] = {"switch",   "preempt", "round",
+						  "decision", "tick",	 "migrate"};
+
+uint64_t *sim_cost_field(struct sim_costs *c, int i)
+{
+	uint64_t *fields[SIM_NR_COSTS] = {&c->switch_ns,   &c->preempt_ns, &c->round_ns,
+					  &c->decision_ns, &c->tick_ns,	   &c->migrate_ns};
+
+	return i >= 0 && i < SIM_NR_COSTS ? fields[i] : NULL;
+}
+
+/* "(switch, preempt, ... or migrate)": the names, for an error message. */
+static void cost_names(char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < SIM_NR_COSTS && n < len; i++)
+		n += snprintf(buf + n, len - n, "%s%s",
+			      i == 0		      ? ""
+			      : i == SIM_NR_COSTS - 1 ? " or "
+						      : ", ",
+			      sim_cost_names[i]);
+}
+
+/* "NAME=US[,NAME=US]...", NAME one of sim_cost_names; US may have decimals. */
 int sim_costs_parse(const char *spec, struct sim_costs *c, char *err, size_t errlen)
 {
-	static const char *const names[] = {"switch",	"preempt", "round",
-					    "decision", "tick",	   "migrate"};
-	uint64_t *fields[] = {&c->switch_ns,   &c->preempt_ns, &c->round_ns,
-			      &c->decision_ns, &c->tick_ns,    &c->migrate_ns};
-	const size_t nr = sizeof(names) / sizeof(names[0]);
-	char buf[256], *item, *save = NULL;
-	size_t i;
+	char buf[256], names[128], *item, *save = NULL;
+	int i;
 
 	if (strlen(spec) >= sizeof(buf)) {
 		snprintf(err, errlen, "\"%s\" is too long", spec);
@@ -53,13 +70,11 @@ int sim_costs_parse(const char *spec, struct sim_costs *c, char *err, size_t err
 			return -1;
 		}
 		*eq = '\0';
-		for (i = 0; i < nr && strcmp(item, names[i]); i++)
+		for (i = 0; i < SIM_NR_COSTS && strcmp(item, sim_cost_names[i]); i++)
 			;
-		if (i == nr) {
-			snprintf(err, errlen,
-				 "\"%s\" is not a cost (switch, preempt, round, decision, tick or "
-				 "migrate)",
-				 item);
+		if (i == SIM_NR_COSTS) {
+			cost_names(names, sizeof(names));
+			snprintf(err, errlen, "\"%s\" is not a cost (%s)", item, names);
 			return -1;
 		}
 		errno = 0;
@@ -69,7 +84,7 @@ int sim_costs_parse(const char *spec, struct sim_costs *c, char *err, size_t err
 				 item, eq + 1);
 			return -1;
 		}
-		*fields[i] = (uint64_t)(us * 1000 + 0.5);
+		*sim_cost_field(c, i) = (uint64_t)(us * 1000 + 0.5);
 	}
 	return 0;
 }

@@ -331,15 +331,24 @@ static int parse_groups(struct where *at, struct json_object *arr, struct sim_wo
 	return resolve_wakes(at, arr, w);
 }
 
+/* The index in sim_cost_names of a "costs" key, "NAME_us"; -1 if none. */
+static int cost_key(const char *key)
+{
+	size_t n = strlen(key);
+	int i;
+
+	if (n < 4 || strcmp(key + n - 3, "_us"))
+		return -1;
+	for (i = 0; i < SIM_NR_COSTS; i++)
+		if (strlen(sim_cost_names[i]) == n - 3 && !strncmp(key, sim_cost_names[i], n - 3))
+			return i;
+	return -1;
+}
+
 /* "costs": {"switch_us": N, ...}: the machine's, in us (decimals allowed); the others are 0. */
 static int parse_costs(const struct where *at, struct json_object *root, struct sim_workload *w)
 {
-	static const char *const keys[] = {"switch_us", "preempt_us", "round_us", "decision_us",
-					   "tick_us",	"migrate_us", NULL};
-	uint64_t *fields[] = {&w->costs.switch_ns,   &w->costs.preempt_ns, &w->costs.round_ns,
-			      &w->costs.decision_ns, &w->costs.tick_ns,	   &w->costs.migrate_ns};
-	struct json_object *obj, *val;
-	int i;
+	struct json_object *obj;
 
 	if (!json_object_object_get_ex(root, "costs", &obj))
 		return 0;
@@ -349,23 +358,22 @@ static int parse_costs(const struct where *at, struct json_object *root, struct 
 	json_object_object_foreach(obj, key, v)
 	{
 		(void)v;
-		if (!key_in(key, keys))
+		if (cost_key(key) < 0)
 			return fail(at, "costs: unknown key \"%s\"", key);
 	}
 	w->has_costs = true;
-	for (i = 0; keys[i]; i++) {
+	json_object_object_foreach(obj, name, val)
+	{
 		double us;
 
-		if (!json_object_object_get_ex(obj, keys[i], &val))
-			continue;
 		if (!json_object_is_type(val, json_type_int) &&
 		    !json_object_is_type(val, json_type_double))
-			return fail(at, "costs: %s: expected a number, got %s", keys[i],
+			return fail(at, "costs: %s: expected a number, got %s", name,
 				    json_type_to_name(json_object_get_type(val)));
 		us = json_object_get_double(val);
 		if (!(us >= 0) || us > 1e6)
-			return fail(at, "costs: %s: %g is out of range 0..1000000", keys[i], us);
-		*fields[i] = (uint64_t)(us * 1000 + 0.5);
+			return fail(at, "costs: %s: %g is out of range 0..1000000", name, us);
+		*sim_cost_field(&w->costs, cost_key(name)) = (uint64_t)(us * 1000 + 0.5);
 	}
 	return 0;
 }

@@ -71,6 +71,15 @@ struct sim_costs {
 	uint64_t tick_ns;
 };
 
+/*
+ * The costs by name, in one place: --costs NAME=US and a workload's "costs":
+ * {"NAME_us": N}. sim_cost_field(): the field of @c named
+ * sim_cost_names[@i] (costs.c).
+ */
+#define SIM_NR_COSTS 6
+extern const char *const sim_cost_names[SIM_NR_COSTS];
+uint64_t *sim_cost_field(struct sim_costs *c, int i);
+
 struct sim_workload {
 	int nr_cpus;
 	uint64_t duration_ns;

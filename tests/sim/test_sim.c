@@ -1154,7 +1154,40 @@ static const struct bad_case bad_cases[] = {
 	 "name: must be 1 to 31 characters"},
 	{TOP("{\"name\": 7, \"count\": 1, \"run_us\": 10, \"sleep_us\": 10}"),
 	 "name: expected a string, got int"},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"costs\": {\"swich_us\": 1}, \"groups\": []}",
+	 "costs: unknown key \"swich_us\""},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"costs\": {\"switch\": 1}, \"groups\": []}",
+	 "costs: unknown key \"switch\""},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"costs\": {\"tick_us\": \"x\"}, \"groups\": []}",
+	 "costs: tick_us: expected a number, got string"},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"costs\": {\"round_us\": -1}, \"groups\": []}",
+	 "costs: round_us: -1 is out of range 0..1000000"},
+	{"{\"cpus\": 2, \"duration_ms\": 10, \"costs\": [], \"groups\": []}",
+	 "costs: expected an object, got array"},
 };
+
+/* A workload's "costs" set the fields they name, in us (decimals allowed), the others 0. */
+static void test_workload_costs_parsed(void **state)
+{
+	struct sim_workload w;
+	char err[512] = "";
+
+	assert_int_equal(sim_workload_parse(TOP(GROUP_OK "}") "", "c", &w, err, sizeof(err)), 0);
+	assert_false(w.has_costs);
+	assert_int_equal(
+		sim_workload_parse(
+			"{\"cpus\": 2, \"duration_ms\": 10, \"costs\": {\"switch_us\": 50, "
+			"\"migrate_us\": 2.5, \"decision_us\": 0}, \"groups\": [" GROUP_OK "}]}",
+			"c", &w, err, sizeof(err)),
+		0);
+	assert_true(w.has_costs);
+	assert_int_equal(w.costs.switch_ns, 50000);
+	assert_int_equal(w.costs.migrate_ns, 2500);
+	assert_int_equal(w.costs.decision_ns, 0);
+	assert_int_equal(w.costs.preempt_ns, 0);
+	assert_int_equal(w.costs.round_ns, 0);
+	assert_int_equal(w.costs.tick_ns, 0);
+}
 
 static void test_bad_workloads_rejected(void **state)
 {
@@ -1278,6 +1311,7 @@ int main(void)
 		cmocka_unit_test(test_nice_weights),
 		cmocka_unit_test(test_deterministic_output),
 		cmocka_unit_test(test_bad_workloads_rejected),
+		cmocka_unit_test(test_workload_costs_parsed),
 		cmocka_unit_test(test_good_workload_parsed),
 		cmocka_unit_test(test_cli_exit_codes),
 	};
