@@ -3,7 +3,8 @@
  * costs.c - what the simulator charges for what costs on the real machine
  * (struct sim_costs): the defaults, measured in the VM `make bench` runs in
  * (cland-sim --calibrate prints them from a bench run's results.json: the
- * procedure and the figures are in sim/README.md), and --costs's parser.
+ * procedure and the figures are in sim/README.md), their names (the one
+ * table --costs and a workload's "costs" read), and --costs's parser.
  */
 #include <errno.h>
 #include <stdio.h>
