@@ -229,10 +229,17 @@ int bp_reqwork(const char *text, struct bp_reqwork *r)
 }
 
 static const char *const ctr_keys[BP_NR_CTRS] = {
-	[BP_CTR_QUEUED] = "queued",	[BP_CTR_USER] = "user",
-	[BP_CTR_DIRECT] = "direct",	[BP_CTR_USERSCHED] = "usersched",
-	[BP_CTR_PREEMPT] = "preempt",	[BP_CTR_PREEMPT_DAEMON] = "preempt_daemon",
+	[BP_CTR_QUEUED] = "queued",
+	[BP_CTR_USER] = "user",
+	[BP_CTR_DIRECT] = "direct",
+	[BP_CTR_USERSCHED] = "usersched",
+	[BP_CTR_PREEMPT] = "preempt",
+	[BP_CTR_PREEMPT_DAEMON] = "preempt_daemon",
 	[BP_CTR_MIGRATED] = "migrated",
+	[BP_CTR_MOVES_LOCAL] = "moves_local",
+	[BP_CTR_MOVES_LOCAL_NS] = "moves_local_ns",
+	[BP_CTR_MOVES_REMOTE] = "moves_remote",
+	[BP_CTR_MOVES_REMOTE_NS] = "moves_remote_ns",
 };
 
 void bp_counters_zero(struct bp_counters *c)
@@ -310,6 +317,9 @@ const struct bp_instr_info bp_instr_info[BP_NR_INSTR] = {
 	[BP_I_PREEMPT_DAEMON] = {"preempt_daemon_per_decision", "1/decision", "none"},
 	[BP_I_DIRECT_PCT] = {"direct_pct", "%", "none"},
 	[BP_I_MIGRATED_S] = {"migrated_s", "1/s", "none"},
+	[BP_I_MOVE_LOCAL_US] = {"move_local_us", "us", "none"},
+	[BP_I_MOVE_REMOTE_US] = {"move_remote_us", "us", "none"},
+	[BP_I_REMOTE_PCT] = {"moves_remote_pct", "%", "none"},
 	[BP_I_RTT_P50] = {"rtt_p50_us", "us", "lower"},
 	[BP_I_RTT_P99] = {"rtt_p99_us", "us", "lower"},
 };
@@ -327,6 +337,27 @@ static void set(struct bp_instr *o, int id, double v)
 {
 	o->v[id] = v;
 	o->has[id] = true;
+}
+
+/*
+ * A dispatch's moves: the mean wall time of a local and of a remote one, and
+ * the remote ones' share.
+ */
+static void move_instruments(const struct bp_counters *a, const struct bp_counters *b,
+			     struct bp_instr *o)
+{
+	double nl, tl, nr, tr;
+	bool local =
+		delta(a, b, BP_CTR_MOVES_LOCAL, &nl) && delta(a, b, BP_CTR_MOVES_LOCAL_NS, &tl);
+	bool remote =
+		delta(a, b, BP_CTR_MOVES_REMOTE, &nr) && delta(a, b, BP_CTR_MOVES_REMOTE_NS, &tr);
+
+	if (local && nl > 0)
+		set(o, BP_I_MOVE_LOCAL_US, tl / nl / 1000);
+	if (remote && nr > 0)
+		set(o, BP_I_MOVE_REMOTE_US, tr / nr / 1000);
+	if (local && remote && nl + nr > 0)
+		set(o, BP_I_REMOTE_PCT, nr / (nl + nr) * 100);
 }
 
 /* The round-trip percentiles of the histogram's delta. */
@@ -371,5 +402,6 @@ void bp_instruments(const struct bp_counters *a, const struct bp_counters *b, do
 		set(o, BP_I_DIRECT_PCT, direct / (direct + queued) * 100);
 	if (delta(a, b, BP_CTR_MIGRATED, &migrated) && seconds > 0)
 		set(o, BP_I_MIGRATED_S, migrated / seconds);
+	move_instruments(a, b, o);
 	rtt_instruments(a, b, o);
 }

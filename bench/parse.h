@@ -86,6 +86,10 @@ enum bp_ctr {
 	BP_CTR_PREEMPT,	       /* CPUs preempted for a more urgent task */
 	BP_CTR_PREEMPT_DAEMON, /* CPUs preempted to run the daemon */
 	BP_CTR_MIGRATED,       /* tasks queued on one CPU's run queue, run on another */
+	BP_CTR_MOVES_LOCAL,    /* a dispatch's moves of tasks on its own run queue */
+	BP_CTR_MOVES_LOCAL_NS, /* and their wall time */
+	BP_CTR_MOVES_REMOTE,   /* of tasks on another CPU's run queue */
+	BP_CTR_MOVES_REMOTE_NS,
 	BP_NR_CTRS,
 };
 
@@ -125,6 +129,9 @@ enum bp_instr_id {
 	BP_I_PREEMPT_DAEMON, /* delta preempt_daemon / delta user */
 	BP_I_DIRECT_PCT,     /* delta direct / (delta direct + delta queued), % */
 	BP_I_MIGRATED_S,     /* delta migrated / seconds */
+	BP_I_MOVE_LOCAL_US,  /* delta moves_local_ns / delta moves_local, us */
+	BP_I_MOVE_REMOTE_US, /* delta moves_remote_ns / delta moves_remote, us */
+	BP_I_REMOTE_PCT,     /* delta moves_remote / (delta moves_local + delta moves_remote), % */
 	BP_I_RTT_P50,	     /* of the histogram's delta, us */
 	BP_I_RTT_P99,
 	BP_NR_INSTR,

@@ -61,6 +61,9 @@ static const struct {
 	{"preempt_daemon_per_decision", "daemon preemptions per decision"},
 	{"direct_pct", "direct (no round trip) %"},
 	{"migrated_s", "moved between CPUs /s"},
+	{"move_local_us", "move from own run queue us"},
+	{"move_remote_us", "move from another run queue us"},
+	{"moves_remote_pct", "moves from another run queue %"},
 	{"rtt_p50_us", "round trip p50 us"},
 	{"rtt_p99_us", "round trip p99 us"},
 };

@@ -1216,6 +1216,32 @@ static long drain_one(struct bpf_dynptr *dynptr, void *ctx)
 }
 
 /*
+ * Move the first task of @dsq_id to @cpu's local DSQ, counting the move as
+ * local or remote by the run queue its task is on, and timing it
+ * (counters.nr_moves_local...). Benign race: the first task is read without
+ * the DSQ's lock (cland_dsq_peek()), and another CPU may take it, or insert
+ * a more urgent one, before the move: the move is then counted by the task
+ * read. Kernels without the peek move uncounted.
+ */
+static bool move_counted(u64 dsq_id, s32 cpu)
+{
+	struct task_struct *p = cland_dsq_peek(dsq_id);
+	bool remote;
+	u64 start;
+
+	if (!p)
+		return cland_dsq_move_to_local(dsq_id);
+	remote = scx_bpf_task_cpu(p) != cpu;
+	start = cland_now();
+	if (!cland_dsq_move_to_local(dsq_id))
+		return false;
+	__sync_fetch_and_add(remote ? &counters.nr_moves_remote : &counters.nr_moves_local, 1);
+	__sync_fetch_and_add(remote ? &counters.moves_remote_ns : &counters.moves_local_ns,
+			     time_delta(cland_now(), start));
+	return true;
+}
+
+/*
  * Run the task with the earliest deadline among the heads of this CPU's DSQ
  * and the shared DSQ (ties: this CPU's, it was placed here on purpose).
  */
@@ -1224,11 +1250,11 @@ static bool consume_earliest(s32 cpu)
 	u64 mine, shared;
 
 	if (!cland_dsq_head_key((u64)cpu, &mine))
-		return cland_dsq_move_to_local(CLAND_DSQ_SHARED);
+		return move_counted(CLAND_DSQ_SHARED, cpu);
 	if (cland_dsq_head_key(CLAND_DSQ_SHARED, &shared) && time_before(shared, mine) &&
-	    cland_dsq_move_to_local(CLAND_DSQ_SHARED))
+	    move_counted(CLAND_DSQ_SHARED, cpu))
 		return true;
-	return cland_dsq_move_to_local((u64)cpu) || cland_dsq_move_to_local(CLAND_DSQ_SHARED);
+	return move_counted((u64)cpu, cpu) || move_counted(CLAND_DSQ_SHARED, cpu);
 }
 
 static bool consume_usersched(void)

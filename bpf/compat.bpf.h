@@ -147,6 +147,14 @@ static __always_inline void cland_task_set_slice(struct task_struct *p, u64 slic
 		p->scx.slice = slice;
 }
 
+/* The first task of @dsq_id, read without its lock (see below); NULL if none, or before 6.19. */
+static __always_inline struct task_struct *cland_dsq_peek(u64 dsq_id)
+{
+	if (bpf_ksym_exists(scx_bpf_dsq_peek___cland))
+		return scx_bpf_dsq_peek___cland(dsq_id);
+	return NULL;
+}
+
 /*
  * The ordering key of the first task of @dsq_id; false if it is empty. The
  * iterator takes the DSQ's lock twice (its first step and its end); the peek
@@ -163,7 +171,7 @@ static __always_inline bool cland_dsq_head_key(u64 dsq_id, u64 *key)
 	struct task_struct *p;
 
 	if (bpf_ksym_exists(scx_bpf_dsq_peek___cland)) {
-		p = scx_bpf_dsq_peek___cland(dsq_id);
+		p = cland_dsq_peek(dsq_id);
 		if (!p)
 			return false;
 		*key = p->scx.dsq_vtime;

@@ -225,6 +225,16 @@ struct cland_counters {
 	 * the task running, in the same log2 buckets.
 	 */
 	__u64 wait_log2[CLAND_RTT_BUCKETS];
+	/*
+	 * A dispatch's moves of a DSQ's first task to its CPU (consume_earliest()),
+	 * by where the task was queued: on that CPU's run queue (local), or on
+	 * another's (remote: the kernel locks that run queue too); how many, and
+	 * the wall time they took. (Last: the fields above keep their offsets.)
+	 */
+	__u64 nr_moves_local;
+	__u64 moves_local_ns;
+	__u64 nr_moves_remote;
+	__u64 moves_remote_ns;
 };
 
 /*

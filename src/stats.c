@@ -122,6 +122,20 @@ const struct cland_stat_field cland_stat_fields[CLAND_NR_STATS] = {
 			       "tasks queued on one CPU's run queue and run on another (moved "
 			       "by a dispatch, under the other run queue's lock)",
 			       "migrated_total", 1},
+	[CLAND_ST_MOVES_LOCAL] = {"moves_local", C, U, false,
+				  "tasks a dispatch moved from a DSQ to its CPU that were on that "
+				  "CPU's run queue",
+				  "moves_local_total", 1},
+	[CLAND_ST_MOVES_LOCAL_MS] = {"moves_local_ms", C, U, false,
+				     "wall time those moves took, ms", "moves_local_seconds_total",
+				     MS},
+	[CLAND_ST_MOVES_REMOTE] = {"moves_remote", C, U, false,
+				   "tasks a dispatch moved from a DSQ to its CPU that were on "
+				   "another CPU's run queue (whose lock the move takes too)",
+				   "moves_remote_total", 1},
+	[CLAND_ST_MOVES_REMOTE_MS] = {"moves_remote_ms", C, U, false,
+				      "wall time those moves took, ms",
+				      "moves_remote_seconds_total", MS},
 	[CLAND_ST_REQUEUED] = {"requeued", C, U, false,
 			       "preempted tasks put back in a DSQ by BPF, no round trip",
 			       "requeued_total", 1},
@@ -222,6 +236,8 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 	D(CLAND_ST_STARVED, nr_starved);
 	D(CLAND_ST_REKEYED, nr_rekeyed);
 	D(CLAND_ST_MIGRATED, nr_migrated);
+	D(CLAND_ST_MOVES_LOCAL, nr_moves_local);
+	D(CLAND_ST_MOVES_REMOTE, nr_moves_remote);
 	D(CLAND_ST_REQUEUED, nr_requeued);
 	D(CLAND_ST_STANDING, nr_standing);
 	D(CLAND_ST_STANDING_VOID, nr_standing_void);
@@ -229,6 +245,9 @@ static void counters(const struct cland_snapshot *p, const struct cland_snapshot
 #undef D
 	v[CLAND_ST_FROZEN_MS].u = diff(c->frozen_ns, o ? o->frozen_ns : 0) / 1000000;
 	v[CLAND_ST_DEGRADED_MS].u = diff(c->degraded_ns, o ? o->degraded_ns : 0) / 1000000;
+	v[CLAND_ST_MOVES_LOCAL_MS].u = diff(c->moves_local_ns, o ? o->moves_local_ns : 0) / 1000000;
+	v[CLAND_ST_MOVES_REMOTE_MS].u =
+		diff(c->moves_remote_ns, o ? o->moves_remote_ns : 0) / 1000000;
 	v[CLAND_ST_OVERFLOWS].u = diff(cur->ps.nr_overflows, p ? p->ps.nr_overflows : 0);
 	v[CLAND_ST_DROPPED].u = diff(cur->ps.nr_dropped, p ? p->ps.nr_dropped : 0);
 	v[CLAND_ST_CPU_MS].u = diff(cur->cpu_ns, p ? p->cpu_ns : 0) / 1000000;

@@ -9,8 +9,8 @@
 # sockets twice, reqwork 4 s, pipe ping-pong 3 s, cyclictest under stress-ng
 # --cpu 2xCPUs. One CLAND-INFO line per load (for a build, with what its
 # counters counted meanwhile: decisions, standing wake-ups, preemptions by
-# source; for all, idle=: the share of the CPUs' time left idle), then each
-# build's totals (starved, degraded).
+# source, a dispatch's local and remote moves; for all, idle=: the share of
+# the CPUs' time left idle), then each build's totals (starved, degraded).
 # Sourced by tests/vm/run.sh --script (guest/lib.sh's helpers).
 
 ab_ct_hogs() {
@@ -55,7 +55,8 @@ ab_ctr() {
 # wake-ups (and standing decisions voided), preemptions (of which for
 # standing wake-ups, by the tick), preemptions for the daemon, preempted
 # tasks requeued in BPF, tasks moved between CPUs, tasks the starvation net
-# ran (a counter the build lacks is left out).
+# ran, a dispatch's local and remote moves (ab_move) (a counter the build
+# lacks is left out).
 ab_delta() {
 	[ "$1" = eevdf ] && return
 	local k x y
@@ -65,6 +66,19 @@ ab_delta() {
 		[ -n "$x" ] && [ -n "$y" ] || continue # a build without that counter
 		printf ' %s=%s' $k $((y - x))
 	done
+	ab_move local "$2" "$3"
+	ab_move remote "$2" "$3"
+}
+
+# " moves_KIND=N/Uus": a dispatch's moves of kind $1 (local, remote) between
+# the ab_ctr lines $2 and $3, and their mean wall time.
+ab_move() {
+	local n0 n1 t0 t1
+	n0=$(field "moves_$1" "$2") n1=$(field "moves_$1" "$3")
+	t0=$(field "moves_$1_ns" "$2") t1=$(field "moves_$1_ns" "$3")
+	[ -n "$n0" ] && [ -n "$n1" ] && [ -n "$t0" ] && [ -n "$t1" ] || return 0
+	awk -v k="$1" -v n=$((n1 - n0)) -v t=$((t1 - t0)) \
+		'BEGIN { printf " moves_%s=%d/%.1fus", k, n, (n > 0 ? t / n / 1000 : 0) }'
 }
 
 # One load under scheduler $1, its output and what the counters say: "$1 $2: ...".

@@ -277,9 +277,10 @@ static void counters_new_format(void **state)
 	assert_int_equal(bp_counters(l0, &a), 0);
 	assert_int_equal(bp_counters(l1, &b), 0);
 	for (i = 0; i < BP_NR_CTRS; i++)
-		assert_true((a.has[i] && b.has[i]) || i == BP_CTR_MIGRATED);
-	/* a daemon from before `migrated`: absent, and no figure from it */
+		assert_true((a.has[i] && b.has[i]) || i >= BP_CTR_MIGRATED);
+	/* a daemon from before `migrated` and the moves: absent, and no figure from them */
 	assert_false(a.has[BP_CTR_MIGRATED]);
+	assert_false(a.has[BP_CTR_MOVES_REMOTE_NS]);
 	assert_float_equal(a.v[BP_CTR_DIRECT], 11, 0);
 	assert_float_equal(a.v[BP_CTR_PREEMPT_DAEMON], 181, 0);
 	assert_true(a.has_rtt);
@@ -302,6 +303,8 @@ static void counters_new_format(void **state)
 	assert_float_equal(in.v[BP_I_RTT_P50], 262.144 * (1 + 99.0 / 266), 1e-9);
 	assert_float_equal(in.v[BP_I_RTT_P99], 8388.608 * (1 + 5.0 / 11), 1e-9);
 	assert_false(in.has[BP_I_MIGRATED_S]);
+	assert_false(in.has[BP_I_MOVE_LOCAL_US] || in.has[BP_I_MOVE_REMOTE_US] ||
+		     in.has[BP_I_REMOTE_PCT]);
 	/* The other way round the counters go back (a restart): no figure. */
 	bp_instruments(&b, &a, 2.5, &in);
 	for (i = 0; i < BP_NR_INSTR; i++)
@@ -333,6 +336,43 @@ static void counters_migrated(void **state)
 	bp_instruments(&a, &a, 2, &in);
 	assert_true(in.has[BP_I_MIGRATED_S]);
 	assert_float_equal(in.v[BP_I_MIGRATED_S], 0, 0);
+}
+
+/*
+ * A dispatch's moves: the mean time of a local one and of a remote one over
+ * the interval, and the remote share; a kind with no move has no mean.
+ */
+static void counters_moves(void **state)
+{
+	struct bp_counters a, b;
+	struct bp_instr in;
+
+	assert_int_equal(bp_counters("cland: queued=1 moves_local=10 moves_local_ns=150000 "
+				     "moves_remote=5 moves_remote_ns=900000",
+				     &a),
+			 0);
+	assert_int_equal(bp_counters("cland: queued=2 moves_local=40 moves_local_ns=600000 "
+				     "moves_remote=65 moves_remote_ns=12900000 faults=0",
+				     &b),
+			 0);
+	bp_instruments(&a, &b, 1, &in);
+	assert_true(in.has[BP_I_MOVE_LOCAL_US] && in.has[BP_I_MOVE_REMOTE_US]);
+	assert_float_equal(in.v[BP_I_MOVE_LOCAL_US], 15, 1e-9);	  /* 450 us / 30 */
+	assert_float_equal(in.v[BP_I_MOVE_REMOTE_US], 200, 1e-9); /* 12000 us / 60 */
+	assert_float_equal(in.v[BP_I_REMOTE_PCT], 200.0 / 3, 1e-9);
+	/* no move in the interval: no mean time, no share */
+	bp_instruments(&a, &a, 1, &in);
+	assert_false(in.has[BP_I_MOVE_LOCAL_US] || in.has[BP_I_MOVE_REMOTE_US] ||
+		     in.has[BP_I_REMOTE_PCT]);
+	/* remote moves only: 100% remote, no local mean */
+	assert_int_equal(bp_counters("cland: queued=3 moves_local=10 moves_local_ns=150000 "
+				     "moves_remote=6 moves_remote_ns=1000000",
+				     &b),
+			 0);
+	bp_instruments(&a, &b, 1, &in);
+	assert_false(in.has[BP_I_MOVE_LOCAL_US]);
+	assert_float_equal(in.v[BP_I_MOVE_REMOTE_US], 100, 1e-9);
+	assert_float_equal(in.v[BP_I_REMOTE_PCT], 100, 0);
 }
 
 static void counters_rtt_field(void **state)
@@ -399,6 +439,7 @@ int main(void)
 		cmocka_unit_test(counters_old_format),
 		cmocka_unit_test(counters_new_format),
 		cmocka_unit_test(counters_migrated),
+		cmocka_unit_test(counters_moves),
 		cmocka_unit_test(counters_rtt_field),
 		cmocka_unit_test(log2_percentiles),
 	};

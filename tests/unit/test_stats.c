@@ -60,7 +60,11 @@ static void fake_snapshot(void *arg, struct cland_snapshot *out)
 	out->c.nr_rekeyed = 2 * n;
 	out->c.nr_standing_void = 3 * n;
 	out->c.nr_migrated = 4 * n;
-	out->cpu_ns = n * SEC / 10; /* 10% of a CPU */
+	out->c.nr_moves_local = 5 * n;
+	out->c.moves_local_ns = 3 * n * 1000000;
+	out->c.nr_moves_remote = 6 * n;
+	out->c.moves_remote_ns = 7 * n * 1000000 + 999999 * (n & 1); /* ms: rounded down */
+	out->cpu_ns = n * SEC / 10;				     /* 10% of a CPU */
 	out->nr_pending = 7;
 	out->degraded = true;
 	snprintf(out->policy, sizeof(out->policy), "deadline");
@@ -108,6 +112,11 @@ static void test_values_over_interval(void **state)
 	assert_int_equal(v.v[CLAND_ST_REKEYED].u, 2);
 	assert_int_equal(v.v[CLAND_ST_STANDING_VOID].u, 3);
 	assert_int_equal(v.v[CLAND_ST_MIGRATED].u, 4);
+	assert_int_equal(v.v[CLAND_ST_MOVES_LOCAL].u, 5);
+	assert_int_equal(v.v[CLAND_ST_MOVES_LOCAL_MS].u, 3);
+	assert_int_equal(v.v[CLAND_ST_MOVES_REMOTE].u, 6);
+	/* 14 ms - (7 ms + 999999 ns) */
+	assert_int_equal(v.v[CLAND_ST_MOVES_REMOTE_MS].u, 6);
 }
 
 static void test_counters_add(void **state)
