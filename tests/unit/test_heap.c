@@ -31,6 +31,12 @@ static void test_init_rejects_zero_capacity(void **state)
 	assert_int_equal(cland_heap_init(&h, 0), -EINVAL);
 	assert_null(h.e);
 	cland_heap_free(&h);
+	/* a slot is 32 bits: a capacity past them is refused, not truncated */
+	if (SIZE_MAX > CLAND_HEAP_MAX_CAP) {
+		assert_int_equal(cland_heap_init(&h, CLAND_HEAP_MAX_CAP + 1), -EINVAL);
+		assert_null(h.e);
+		assert_int_equal(cland_heap_capacity(&h), 0);
+	}
 }
 
 static void test_empty(void **state)
@@ -42,7 +48,8 @@ static void test_empty(void **state)
 	assert_int_equal(cland_heap_init(&h, 4), 0);
 	assert_int_equal(cland_heap_size(&h), 0);
 	assert_int_equal(cland_heap_capacity(&h), 4);
-	assert_null(cland_heap_peek(&h));
+	assert_false(cland_heap_peek(&h, &ent));
+	assert_false(cland_heap_peek(&h, NULL));
 	assert_false(cland_heap_pop(&h, &ent));
 	assert_false(cland_heap_pop(&h, NULL));
 	cland_heap_free(&h);
@@ -65,10 +72,11 @@ static void test_orders_by_key(void **state)
 	}
 	assert_int_equal(cland_heap_size(&h), 10);
 	for (i = 0; i < 10; i++) {
-		const struct cland_heap_entry *top = cland_heap_peek(&h);
+		struct cland_heap_entry top;
 
-		assert_non_null(top);
-		assert_int_equal(top->key, i * 10);
+		assert_true(cland_heap_peek(&h, &top));
+		assert_int_equal(top.key, i * 10);
+		assert_int_equal(top.task.pid, (int32_t)(i * 10));
 		assert_true(cland_heap_pop(&h, &ent));
 		assert_int_equal(ent.key, i * 10);
 		/* the payload travels with its key */
@@ -125,7 +133,8 @@ static void test_full_capacity(void **state)
 	assert_int_equal(cland_heap_push(&h, 0, &t), -ENOSPC);
 	assert_int_equal(cland_heap_size(&h), 3);
 	/* the rejected push left the heap intact */
-	assert_int_equal(cland_heap_peek(&h)->task.pid, 3);
+	assert_true(cland_heap_peek(&h, &ent));
+	assert_int_equal(ent.task.pid, 3);
 	assert_true(cland_heap_pop(&h, NULL));
 	/* room again after a pop */
 	assert_int_equal(cland_heap_push(&h, 0, &t), 0);
@@ -240,9 +249,15 @@ static void test_random_against_reference(void **state)
 				    (ref_key[i] == ref_key[best] && ref_seq[i] < ref_seq[best]))
 					best = i;
 			}
-			assert_true(cland_heap_pop(&h, &ent));
+			assert_true(cland_heap_peek(&h, &ent));
 			assert_int_equal(ent.key, ref_key[best]);
 			assert_int_equal(ent.task.pid, (int32_t)ref_seq[best]);
+			assert_true(cland_heap_pop(&h, &ent));
+			assert_int_equal(ent.key, ref_key[best]);
+			assert_int_equal(ent.seq, ref_seq[best]);
+			/* the whole task comes back from its slot, not another's */
+			assert_int_equal(ent.task.pid, (int32_t)ref_seq[best]);
+			assert_int_equal(ent.task.gen, ref_seq[best] * 10);
 			ref_key[best] = ref_key[nr - 1];
 			ref_seq[best] = ref_seq[nr - 1];
 			nr--;
